@@ -1,0 +1,295 @@
+package io.relaycast.hls;
+
+import io.relaycast.recorder.Ffmpeg;
+import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.tap.RoomTaps;
+import io.relaycast.sfu.tap.RtpTap;
+import io.relaycast.sfu.tap.TapPorts;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * HLS for one live stream: a tap on its room, ffprobe to learn the source resolution, then one ffmpeg that decodes
+ * once, scales to every rendition at or below the source, encodes H.264 + AAC and writes a sliding playlist per
+ * rendition plus the master playlist. ffmpeg writes each segment under a temporary name and renames it when it is
+ * complete (hls_flags temp_file), and rewrites playlists by rename too, so no playlist ever lists a partial
+ * segment; delete_segments removes what slid out of the window.
+ */
+public final class HlsSession {
+    private static final Logger LOG = LoggerFactory.getLogger(HlsSession.class);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** Used when ffprobe cannot tell (no keyframe in time): the fake/low-end camera case. */
+    private static final int DEFAULT_SOURCE_HEIGHT = 360;
+    private static final int FPS = 30;
+
+    private final String streamId;
+    private final HlsConfig config;
+    private final RoomTaps taps;
+    private final ExecutorService work;
+    private final Path dir;
+    private RtpTap tap;
+    private Ffmpeg.Running current;
+    private boolean stopping;
+    private int restarts;
+    private int sourceHeight = -1;
+    private List<HlsConfig.Rendition> ladder = List.of();
+
+    HlsSession(String streamId, HlsConfig config, RoomTaps taps, ExecutorService work) {
+        this.streamId = streamId;
+        this.config = config;
+        this.taps = taps;
+        this.work = work;
+        this.dir = config.directory().resolve(streamId);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    void start() throws IOException {
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort;
+        do {
+            videoPort = TapPorts.evenPair(LOOPBACK);
+        } while (videoPort == audioPort);
+        tap = new RtpTap("hls-" + streamId.substring(0, Math.min(8, streamId.length())), LOOPBACK, audioPort, videoPort,
+                config.queuePackets());
+        tap.onPublisherChange(t -> work.submit(() -> publisherChanged(t)));
+        taps.attach(streamId, tap);
+    }
+
+    private void publisherChanged(PublishedTracks tracks) {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            if (current != null) {
+                Ffmpeg.Running old = current;
+                current = null;
+                old.stop(3000);
+            }
+        }
+        launch();
+    }
+
+    /** Probe (outside the lock: it takes seconds), then start the ladder. */
+    private void launch() {
+        String sdp = tap.sdp();
+        if (sdp == null) {
+            return;
+        }
+        if (tap.tracks().video() == null) {
+            LOG.info("stream {}: audio only, no HLS ladder", streamId);
+            return;
+        }
+        try {
+            Path sdpFile = dir.resolve("tap.sdp");
+            Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
+            if (sourceHeight < 0) {
+                sourceHeight = probeHeight(sdpFile);
+            }
+            synchronized (this) {
+                if (stopping || current != null) {
+                    return;
+                }
+                ladder = config.ladderFor(sourceHeight);
+                for (int i = 0; i < ladder.size(); i++) {
+                    Files.createDirectories(dir.resolve("r" + i));
+                }
+                Ffmpeg.Running r = Ffmpeg.start(command(sdpFile), dir, "hls");
+                current = r;
+                Thread monitor = new Thread(() -> awaitExit(r), "hls-monitor");
+                monitor.setDaemon(true);
+                monitor.start();
+                LOG.info("stream {}: HLS ladder {} from a {}p source (ffmpeg pid {})", streamId,
+                        ladder.stream().map(HlsConfig.Rendition::name).toList(), sourceHeight, r.process.pid());
+            }
+            askForKeyframes();
+        } catch (IOException e) {
+            LOG.error("stream {}: HLS unavailable: cannot start ffmpeg ({}): {}", streamId, config.ffmpeg(), e.getMessage());
+        }
+    }
+
+    private void askForKeyframes() {
+        work.submit(() -> {
+            for (long wait : new long[] {300, 700, 1500}) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                taps.requestKeyframe(streamId);
+            }
+        });
+    }
+
+    /** ffprobe reads the tap until it knows the video size (it needs a keyframe: we ask for some meanwhile). */
+    private int probeHeight(Path sdpFile) {
+        askForKeyframes();
+        try {
+            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffprobe(), "-v", "error", "-protocol_whitelist", "file,udp,rtp",
+                    "-select_streams", "v:0", "-show_entries", "stream=height", "-of", "csv=p=0", sdpFile.toString()), 10);
+            String out = r.stdout().trim();
+            if (r.ok() && out.matches("\\d+")) {
+                return Integer.parseInt(out);
+            }
+            LOG.warn("stream {}: ffprobe could not tell the source size ({}); assuming {}p", streamId,
+                    r.stderrTail().isBlank() ? out : r.stderrTail(), DEFAULT_SOURCE_HEIGHT);
+        } catch (IOException e) {
+            LOG.warn("stream {}: ffprobe failed: {}", streamId, e.getMessage());
+        }
+        return DEFAULT_SOURCE_HEIGHT;
+    }
+
+    List<String> command(Path sdpFile) {
+        int n = ladder.size();
+        int seg = config.segmentSeconds();
+        String token = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
+                (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
+        StringBuilder filter = new StringBuilder("[0:v]fps=" + FPS + ",split=" + n);
+        for (int i = 0; i < n; i++) {
+            filter.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < n; i++) {
+            // -2: width keeps the aspect ratio and stays even (H.264 4:2:0 needs even sizes)
+            filter.append(";[s").append(i).append("]scale=-2:").append(ladder.get(i).height()).append("[v").append(i).append(']');
+        }
+        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
+                "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(), "-filter_complex", filter.toString()));
+        StringBuilder varMap = new StringBuilder();
+        boolean audio = tap.tracks().audio() != null;
+        for (int i = 0; i < n; i++) {
+            cmd.addAll(List.of("-map", "[v" + i + "]"));
+            if (audio) {
+                cmd.addAll(List.of("-map", "0:a"));
+            }
+            int kbps = ladder.get(i).videoKbps();
+            cmd.addAll(List.of("-b:v:" + i, kbps + "k", "-maxrate:v:" + i, (kbps * 6 / 5) + "k", "-bufsize:v:" + i,
+                    kbps + "k"));
+            // no name: keys, so %v below is the index and the folders are r0 (best) ... rN
+            varMap.append(i == 0 ? "" : " ").append("v:").append(i).append(audio ? ",a:" + i : "");
+        }
+        cmd.addAll(List.of(
+                "-c:v", "libx264", "-preset", config.preset(), "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                // a keyframe at every segment boundary: segments start decodable and are cut exactly
+                "-g", Integer.toString(FPS * seg), "-keyint_min", Integer.toString(FPS * seg), "-sc_threshold", "0",
+                "-force_key_frames", "expr:gte(t,n_forced*" + seg + ")"));
+        if (audio) {
+            cmd.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2", "-ar", "48000"));
+        }
+        cmd.addAll(List.of("-f", "hls", "-hls_time", Integer.toString(seg),
+                "-hls_list_size", Integer.toString(config.playlistSegments()),
+                // temp_file: segments are written as .tmp and renamed when complete; the playlist only then names them
+                "-hls_flags", "delete_segments+temp_file+independent_segments",
+                "-hls_segment_type", "mpegts", "-master_pl_name", "master.m3u8",
+                "-var_stream_map", varMap.toString(),
+                "-hls_segment_filename", dir.resolve("r%v").resolve(token + "-%05d.ts").toString(),
+                dir.resolve("r%v").resolve("index.m3u8").toString()));
+        return cmd;
+    }
+
+    private void awaitExit(Ffmpeg.Running r) {
+        int code;
+        try {
+            code = r.process.waitFor();
+        } catch (InterruptedException e) {
+            return;
+        }
+        synchronized (this) {
+            if (stopping || r != current) {
+                return;
+            }
+            current = null;
+            restarts++;
+            String tail = r.tail();
+            if (restarts > 5) {
+                LOG.error("stream {}: HLS stopped: ffmpeg died {} times; last exit {}: {}", streamId, restarts, code, tail);
+                return;
+            }
+            LOG.warn("stream {}: HLS ffmpeg exited ({}); restarting: {}", streamId, code, tail);
+        }
+        work.submit(this::launch);
+    }
+
+    /** The newest complete segment of the best rendition (for thumbnails), or null. */
+    Path newestSegment() {
+        Path playlist = dir.resolve("r0").resolve("index.m3u8");
+        try {
+            List<String> lines = Files.readAllLines(playlist);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i).trim();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    Path seg = playlist.getParent().resolve(l);
+                    return Files.isRegularFile(seg) ? seg : null;
+                }
+            }
+        } catch (IOException e) {
+            // not written yet
+        }
+        return null;
+    }
+
+    /** Stream ended: stop ffmpeg and the tap, remove the live files. */
+    synchronized void stop() {
+        stopping = true;
+        if (tap != null) {
+            taps.detach(tap);
+            tap.close();
+        }
+        if (current != null) {
+            current.stop(3000);
+            current = null;
+        }
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("stream {}: cannot remove {}: {}", streamId, dir, e.getMessage());
+        }
+    }
+
+    public synchronized ProcessHandle currentProcess() {
+        return current == null ? null : current.process.toHandle();
+    }
+
+    public synchronized Map<String, Object> debugState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sourceHeight", sourceHeight);
+        m.put("renditions", ladder.stream().map(HlsConfig.Rendition::name).toList());
+        m.put("restarts", restarts);
+        m.put("ffmpegPid", current == null ? null : current.process.pid());
+        m.put("tap", tap == null ? null : tap.debugState());
+        return m;
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path x : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "HlsSession[%s]", streamId);
+    }
+}

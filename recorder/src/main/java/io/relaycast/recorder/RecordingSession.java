@@ -1,0 +1,313 @@
+package io.relaycast.recorder;
+
+import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.tap.RoomTaps;
+import io.relaycast.sfu.tap.RtpTap;
+import io.relaycast.sfu.tap.TapPorts;
+import io.relaycast.sfu.tap.TapSdp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+
+/**
+ * One recording: a tap on the stream's room feeding ffmpeg, which copies the RTP (no transcoding) into Matroska
+ * parts. Matroska is written as it goes: with a cluster closed every flush interval and each packet flushed, a
+ * crash (of ffmpeg or of the whole node) leaves a file playable up to its last cluster. When ffmpeg dies while the
+ * stream is live a new part starts at once (same ports, a keyframe asked for); at the end the parts are joined by
+ * ffmpeg's concat demuxer into one seekable MP4 (H.264) or WebM (VP8/VP9) with a JPEG thumbnail.
+ */
+public final class RecordingSession {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordingSession.class);
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private final String id;
+    private final String streamId;
+    private final RecordingConfig config;
+    private final RoomTaps taps;
+    private final ExecutorService work;
+    private final BiConsumer<RecordingSession, String> onFailure;
+    private final Runnable onFirstPart;
+    private volatile boolean started;
+    private final Path dir;
+    private final List<Path> parts = new ArrayList<>();
+    private final List<Long> partStartedAt = new ArrayList<>();
+    private RtpTap tap;
+    private Ffmpeg.Running current;
+    private boolean stopping;
+    private int restarts;
+    private String videoCodec = "";
+
+    RecordingSession(String id, String streamId, RecordingConfig config, RoomTaps taps, ExecutorService work,
+                     BiConsumer<RecordingSession, String> onFailure, Runnable onFirstPart) {
+        this.id = id;
+        this.streamId = streamId;
+        this.config = config;
+        this.taps = taps;
+        this.work = work;
+        this.onFailure = onFailure;
+        this.onFirstPart = onFirstPart;
+        this.dir = config.directory().resolve(id);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String streamId() {
+        return streamId;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    void start() throws IOException {
+        Files.createDirectories(dir);
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort;
+        do {
+            videoPort = TapPorts.evenPair(LOOPBACK);
+        } while (videoPort == audioPort);
+        tap = new RtpTap("rec-" + id.substring(0, 8), LOOPBACK, audioPort, videoPort, config.queuePackets());
+        // called on the thread that installs a publisher: the ffmpeg work goes to the recorder's threads
+        tap.onPublisherChange(t -> work.submit(() -> publisherChanged(t)));
+        taps.attach(streamId, tap);
+    }
+
+    /** The first publisher, or a new one (reconnect: new SSRCs and maybe codecs): a new part. */
+    private synchronized void publisherChanged(PublishedTracks tracks) {
+        if (stopping) {
+            return;
+        }
+        if (current != null) {
+            Ffmpeg.Running old = current;
+            current = null; // its exit is expected, not a crash
+            old.stop(5000);
+        }
+        startPart();
+    }
+
+    private synchronized void startPart() {
+        String sdp = tap.sdp();
+        if (sdp == null) {
+            return;
+        }
+        videoCodec = TapSdp.videoCodec(tap.tracks());
+        int n = parts.size();
+        Path sdpFile = dir.resolve("part-" + n + ".sdp");
+        Path out = dir.resolve("part-" + n + ".mkv");
+        try {
+            Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
+            List<String> cmd = List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
+                    "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(),
+                    "-map", "0", "-c", "copy", "-f", "matroska",
+                    "-cluster_time_limit", Long.toString(config.flushInterval().toMillis()),
+                    "-flush_packets", "1", "-y", out.toString());
+            Ffmpeg.Running r = Ffmpeg.start(cmd, dir, "rec-" + n);
+            if (!started) {
+                started = true;
+                onFirstPart.run();
+            }
+            current = r;
+            parts.add(out);
+            partStartedAt.add(System.currentTimeMillis());
+            Thread monitor = new Thread(() -> awaitExit(r), "recorder-monitor-" + n);
+            monitor.setDaemon(true);
+            monitor.start();
+            // ffmpeg binds its ports a few hundred ms after start: ask again once it surely listens
+            work.submit(() -> {
+                for (long wait : new long[] {300, 700, 1500}) {
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    taps.requestKeyframe(streamId);
+                }
+            });
+            LOG.info("stream {}: recording {} part {} (ffmpeg pid {})", streamId, id, n, r.process.pid());
+        } catch (IOException e) {
+            failLive("cannot start ffmpeg (" + config.ffmpeg() + "): " + e.getMessage());
+        }
+    }
+
+    private void awaitExit(Ffmpeg.Running r) {
+        int code;
+        try {
+            code = r.process.waitFor();
+        } catch (InterruptedException e) {
+            return;
+        }
+        synchronized (this) {
+            if (stopping || r != current) {
+                return; // we stopped it
+            }
+            current = null;
+            String tail = r.tail();
+            if (tail.contains("No space left on device")) {
+                failLive("disk full while recording: " + lastLine(tail));
+                return;
+            }
+            restarts++;
+            if (restarts > config.maxRestarts()) {
+                failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + lastLine(tail));
+                return;
+            }
+            LOG.warn("stream {}: recording {}: ffmpeg exited ({}) mid-stream; restarting into part {}: {}", streamId,
+                    id, code, parts.size(), lastLine(tail));
+            startPart();
+        }
+    }
+
+    private void failLive(String error) {
+        stopping = true;
+        onFailure.accept(this, error);
+    }
+
+    /** Stops everything without finalising (the recording failed). */
+    synchronized void abort() {
+        stopping = true;
+        release();
+    }
+
+    private void release() {
+        if (tap != null) {
+            taps.detach(tap);
+            tap.close();
+        }
+        if (current != null) {
+            current.stop(5000);
+            current = null;
+        }
+    }
+
+    /** What {@link #finish} produced. */
+    public record Outcome(boolean ok, Path file, String format, long durationMs, long sizeBytes, Path thumbnail,
+                          int parts, String error) {
+        static Outcome failed(String error) {
+            return new Outcome(false, null, null, 0, 0, null, 0, error);
+        }
+    }
+
+    /** The stream ended: stop ffmpeg (it writes its trailer), join the parts, make the thumbnail. */
+    Outcome finish() {
+        List<Path> written;
+        synchronized (this) {
+            stopping = true;
+            release();
+            written = List.copyOf(parts);
+        }
+        List<Path> playable = new ArrayList<>();
+        for (Path p : written) {
+            // a part cut short (SIGKILL, or SIGTERM in the middle of a cluster) has no duration in its header but
+            // its clusters are readable: what counts is that ffprobe finds the streams
+            if (p.toFile().length() > 0 && !Ffmpeg.streams(config.ffprobe(), p).isEmpty()) {
+                playable.add(p);
+            }
+        }
+        if (playable.isEmpty()) {
+            return Outcome.failed("no media was recorded (" + written.size() + " part(s), none playable)");
+        }
+        String format = switch (videoCodec) {
+            case "vp8", "vp9", "av1", "" -> "webm";
+            default -> "mp4";
+        };
+        Path file = dir.resolve("recording." + format);
+        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
+        try {
+            if (playable.size() == 1) {
+                cmd.addAll(List.of("-i", playable.get(0).toString()));
+            } else {
+                StringBuilder list = new StringBuilder("ffconcat version 1.0\n");
+                for (Path p : playable) {
+                    list.append("file '").append(p.getFileName()).append("'\n");
+                }
+                Path listFile = dir.resolve("parts.ffconcat");
+                Files.writeString(listFile, list.toString(), StandardCharsets.UTF_8);
+                cmd.addAll(List.of("-f", "concat", "-safe", "0", "-i", listFile.toString()));
+            }
+            cmd.addAll(List.of("-map", "0", "-c", "copy"));
+            if (format.equals("mp4")) {
+                // Opus in MP4 is not played everywhere: AAC is; +faststart puts the index first (seek before download)
+                cmd.addAll(List.of("-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"));
+            }
+            cmd.add(file.toString());
+            Ffmpeg.Result r = Ffmpeg.run(cmd, 600);
+            if (!r.ok()) {
+                return Outcome.failed("joining " + playable.size() + " part(s) failed: " + lastLine(r.stderrTail()));
+            }
+            long duration = Ffmpeg.durationMillis(config.ffprobe(), file);
+            if (duration <= 0) {
+                return Outcome.failed("the finished recording is not readable by ffprobe");
+            }
+            Path thumb = thumbnail(file, duration);
+            for (Path p : written) {
+                Files.deleteIfExists(p);
+                Files.deleteIfExists(Path.of(p.toString().replace(".mkv", ".sdp")));
+            }
+            Files.deleteIfExists(dir.resolve("parts.ffconcat"));
+            return new Outcome(true, file, format, duration, Files.size(file), thumb, playable.size(), null);
+        } catch (IOException e) {
+            String msg = e.getMessage();
+            return Outcome.failed((msg != null && msg.contains("No space left") ? "disk full: " : "") + e);
+        }
+    }
+
+    private Path thumbnail(Path file, long durationMs) {
+        Path thumb = dir.resolve("thumbnail.jpg");
+        double at = Math.min(2.0, durationMs / 2000.0);
+        try {
+            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                    "-ss", String.format(java.util.Locale.ROOT, "%.3f", at), "-i", file.toString(), "-frames:v", "1",
+                    "-vf", "scale=-2:'min(360,ih)'", "-q:v", "4", thumb.toString()), 60);
+            return r.ok() && Files.size(thumb) > 0 ? thumb : null;
+        } catch (IOException e) {
+            return null; // audio-only recordings have none
+        }
+    }
+
+    private static String lastLine(String tail) {
+        String[] lines = tail.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+
+    /** True once media arrived and the first part started (the recordings row exists). */
+    public boolean hasStarted() {
+        return started;
+    }
+
+    /** The ffmpeg process of the current part (tests kill it), or null. */
+    public synchronized ProcessHandle currentProcess() {
+        return current == null ? null : current.process.toHandle();
+    }
+
+    public synchronized int partCount() {
+        return parts.size();
+    }
+
+    /** Wall-clock start of each part's ffmpeg. */
+    public synchronized List<Long> partStartTimes() {
+        return List.copyOf(partStartedAt);
+    }
+
+    public synchronized Map<String, Object> debugState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("parts", parts.size());
+        m.put("restarts", restarts);
+        m.put("ffmpegPid", current == null ? null : current.process.pid());
+        m.put("tap", tap == null ? null : tap.debugState());
+        return m;
+    }
+}

@@ -1,0 +1,63 @@
+package io.relaycast.sfu.api;
+
+/**
+ * What the control plane may ask of the media plane. Signaling (Socket.IO, WHIP/WHEP) calls this and never
+ * touches a packet; the SFU implements it and never knows Socket.IO or HTTP. Identifiers are opaque strings
+ * chosen by the caller: {@code streamId} names a room, {@code peerId} one peer connection in it.
+ * Failures are {@link MediaException}s carrying a stable code for {@code stream:error}.
+ */
+public interface MediaPlane {
+
+    /** The publisher's offer in; our SDP answer out. Replaces an earlier publication of the same stream. */
+    String publish(String streamId, String peerId, String sdpOffer, CandidateSink candidates) throws MediaException;
+
+    /**
+     * A viewer's choice of simulcast quality: {@code auto} (follow its bandwidth), {@code high}, {@code medium} or
+     * {@code low}. A stream without simulcast has one quality and ignores the choice; an unknown viewer is
+     * refused with {@code NOT_IN_STREAM}, an unknown quality with {@code INVALID_QUALITY}.
+     */
+    default void setQuality(String streamId, String peerId, String quality) throws MediaException {
+    }
+
+    /**
+     * Media statistics of one stream for its owner or an admin (publisher sources: bitrate, loss, jitter, NACKs
+     * sent, keyframe requests; viewers: packets, NACKs answered, keyframe requests, simulcast layer, estimate),
+     * as JSON-ready maps; null when this node has no media for it.
+     */
+    default java.util.Map<String, Object> mediaStats(String streamId) {
+        return null;
+    }
+
+    /** The SFU's offer to a new viewer of a published stream. */
+    String subscribe(String streamId, String peerId, CandidateSink candidates) throws MediaException;
+
+    /**
+     * A viewer that brings its own offer (WHEP, RFC 9725's sibling: the client offers recvonly audio and video):
+     * our answer out, sending the published tracks.
+     */
+    String answerViewer(String streamId, String peerId, String sdpOffer, CandidateSink candidates) throws MediaException;
+
+    /** The viewer's answer to {@link #subscribe}'s offer. */
+    void acceptAnswer(String streamId, String peerId, String sdpAnswer) throws MediaException;
+
+    /** A trickled remote candidate (RFC 8838) for a publisher or viewer; an empty candidate means end-of-candidates. */
+    void addRemoteCandidate(String streamId, String peerId, IceCandidate candidate) throws MediaException;
+
+    /** A viewer or publisher leaves; unknown peers are ignored. */
+    void close(String streamId, String peerId);
+
+    /** The stream ends: the publisher and every viewer are disconnected. */
+    void closeStream(String streamId);
+
+    /** True while someone publishes into the stream. */
+    boolean isPublished(String streamId);
+
+    /** Where the media plane tells signaling about its own candidates, and that a peer went away on its own. */
+    interface CandidateSink {
+        void onLocalCandidate(IceCandidate candidate);
+
+        /** ICE failed or consent expired: the peer is gone. */
+        default void onPeerClosed(String reason) {
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.relaycast.sfu;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.expectThrows;
+
+import io.relaycast.sfu.api.IceCandidate;
+import io.relaycast.sfu.api.MediaException;
+import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.config.MediaConfig;
+import io.relaycast.sfu.ice.IceConfig;
+import io.relaycast.sfu.sdp.SdpParser;
+import io.relaycast.sfu.sdp.SessionDescription;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+/**
+ * The {@link MediaPlane} contract of the real SFU on a loopback port, without media: what signaling sees (SDP,
+ * candidates, refusals with codes, membership). Media itself is proven by the browser tests in the web module.
+ */
+public class SfuTest {
+    private Sfu sfu;
+
+    static final class Sink implements MediaPlane.CandidateSink {
+        final List<IceCandidate> candidates = new CopyOnWriteArrayList<>();
+        final List<String> closed = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onLocalCandidate(IceCandidate candidate) {
+            candidates.add(candidate);
+        }
+
+        @Override
+        public void onPeerClosed(String reason) {
+            closed.add(reason);
+        }
+    }
+
+    static String sdp(String name) {
+        try (InputStream in = SfuTest.class.getResourceAsStream("/sdp/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n").replace("\n", "\r\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeClass
+    public void start() throws IOException {
+        IceConfig ice = new IceConfig(List.of(InetAddress.getLoopbackAddress()), Duration.ofMillis(300),
+                Duration.ofSeconds(2), Duration.ofSeconds(2), 32);
+        sfu = Sfu.start(new MediaConfig(0, ""), ice);
+    }
+
+    @AfterClass(alwaysRun = true)
+    public void stop() {
+        if (sfu != null) {
+            sfu.close();
+        }
+    }
+
+    @Test
+    public void publishAnswersWithOurCandidatesAndTricklesThemToo() throws Exception {
+        Sink sink = new Sink();
+        String answer = sfu.publish("s1", "pub", sdp("chrome-offer.sdp"), sink);
+        SessionDescription parsed = new SdpParser().parse(answer);
+        assertEquals(parsed.media().get(0).attribute("setup").orElseThrow(), "passive", "we are the DTLS server");
+        List<io.relaycast.sfu.sdp.IceCandidate> inSdp = parsed.media().get(0).candidates();
+        assertFalse(inSdp.isEmpty(), "the browser must check us first on the shared port: candidates in the answer");
+        assertEquals(inSdp.get(0).port(), sfu.udpPort());
+        assertEquals(sink.candidates.size(), inSdp.size());
+        assertEquals(sink.candidates.get(0).sdpMid(), "0");
+        assertEquals(sink.candidates.get(0).sdpMLineIndex(), 0);
+        assertTrue(sink.candidates.get(0).candidate().startsWith("candidate:"));
+        assertTrue(sfu.isPublished("s1"));
+
+        Sink viewer = new Sink();
+        String offer = sfu.subscribe("s1", "view", viewer);
+        SessionDescription viewerOffer = new SdpParser().parse(offer);
+        assertEquals(viewerOffer.media().size(), 2);
+        assertEquals(viewerOffer.media().get(1).attribute("setup").orElseThrow(), "actpass");
+        assertFalse(viewer.candidates.isEmpty());
+
+        expectCode("UNKNOWN_PEER", () -> sfu.acceptAnswer("s1", "pub", "v=0")); // a publisher answers nothing
+        expectCode("SDP_MALFORMED", () -> sfu.acceptAnswer("s1", "view", "not sdp"));
+        expectCode("INVALID_CANDIDATE", () -> sfu.addRemoteCandidate("s1", "view", new IceCandidate("candidate:x", "0", 0)));
+        sfu.addRemoteCandidate("s1", "view", new IceCandidate(
+                "candidate:1 1 udp 2122260223 abc.local 50000 typ host", "0", 0)); // mDNS: fine, just not used
+        sfu.addRemoteCandidate("s1", "view", new IceCandidate("", null, null));
+        expectCode("UNKNOWN_PEER", () -> sfu.addRemoteCandidate("s1", "nobody", new IceCandidate("", null, null)));
+
+        sfu.close("s1", "view");
+        assertEquals(roomOf("s1").get("subscriberCount"), 0);
+        sfu.close("s1", "pub");
+        assertFalse(sfu.isPublished("s1"));
+        assertNull(roomOf("s1"), "an empty room is dropped");
+        assertTrue(viewer.closed.isEmpty() && sink.closed.isEmpty(), "peers closed by signaling are not reported back");
+    }
+
+    @Test
+    public void refusalsCarryStableCodes() throws Exception {
+        int sessionsBefore = (Integer) sfu.debugState().get("iceSessions");
+        expectCode("NOT_PUBLISHED", () -> sfu.subscribe("nobody-here", "v", new Sink()));
+        expectCode("NOT_PUBLISHED", () -> sfu.answerViewer("nobody-here", "v", sdp("firefox-offer.sdp"), new Sink()));
+        expectCode("DTLS_CLIENT_UNSUPPORTED", () -> sfu.publish("s2", "ffmpeg", sdp("ffmpeg-whip-offer.sdp"), new Sink()));
+        expectCode("NO_MEDIA", () -> sfu.publish("s2", "p", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", new Sink()));
+        expectCode("SDP_MALFORMED", () -> sfu.publish("s2", "p", "hello", new Sink()));
+        assertFalse(sfu.isPublished("s2"));
+        assertNull(roomOf("s2"), "a refused publication leaves no room behind");
+        assertEquals(sfu.debugState().get("iceSessions"), sessionsBefore, "and no ICE session either");
+    }
+
+    @Test
+    public void whepViewersGetAnAnswerAndCloseStreamEndsEveryone() throws Exception {
+        sfu.publish("s3", "pub", sdp("chrome-offer.sdp"), new Sink());
+        String whepOffer = sdp("firefox-offer.sdp").replace("a=sendrecv", "a=recvonly").replaceAll("a=ssrc[^\r\n]*\r\n", "");
+        String answer = sfu.answerViewer("s3", "whep-1", whepOffer, new Sink());
+        SessionDescription parsed = new SdpParser().parse(answer);
+        assertEquals(parsed.media().get(0).mediaLine().payloadTypes(), List.of(109), "Firefox's opus number");
+        assertEquals(parsed.media().get(1).attribute("setup").orElseThrow(), "passive");
+        expectCode("INVALID_STATE", () -> sfu.acceptAnswer("s3", "whep-1", "v=0")); // it offered: nothing to answer
+        sfu.subscribe("s3", "sio-1", new Sink());
+        assertEquals(roomOf("s3").get("subscriberCount"), 2);
+
+        sfu.closeStream("s3");
+        assertFalse(sfu.isPublished("s3"));
+        assertNull(roomOf("s3"));
+        expectCode("UNKNOWN_PEER", () -> sfu.acceptAnswer("s3", "sio-1", "v=0"));
+    }
+
+    @Test
+    public void peersThatNeverConnectAreFreedAndReported() throws Exception {
+        Sink publisher = new Sink();
+        Sink viewer = new Sink();
+        sfu.publish("s4", "pub", sdp("chrome-offer.sdp"), publisher);
+        sfu.subscribe("s4", "view", viewer);
+        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        while ((publisher.closed.isEmpty() || viewer.closed.isEmpty()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        // this SFU's connect timeout is 2 s: ICE fails, the SFU frees both and tells signaling why
+        assertEquals(viewer.closed.size(), 1);
+        assertTrue(viewer.closed.get(0).contains("connect timeout"), viewer.closed.toString());
+        assertEquals(publisher.closed.size(), 1);
+        assertFalse(sfu.isPublished("s4"));
+        assertNull(roomOf("s4"));
+    }
+
+    @Test
+    public void aTakenPortIsReportedAtStart() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            IceConfig ice = IceConfig.defaults().withBindAddresses(List.of(InetAddress.getLoopbackAddress()));
+            IOException e = expectThrows(IOException.class,
+                    () -> Sfu.start(new MediaConfig(taken.getLocalPort(), ""), ice));
+            assertNotNull(e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> roomOf(String streamId) {
+        return (Map<String, Object>) ((Map<String, Object>) sfu.debugState().get("rooms")).get(streamId);
+    }
+
+    private static void expectCode(String code, org.testng.Assert.ThrowingRunnable call) {
+        MediaException e = expectThrows(MediaException.class, call);
+        assertEquals(e.code(), code, e.getMessage());
+    }
+}

@@ -1,0 +1,172 @@
+package io.relaycast.sfu.room;
+
+import static io.relaycast.sfu.room.RoomFixtures.CHROME_AUDIO_SSRC;
+import static io.relaycast.sfu.room.RoomFixtures.CHROME_VIDEO_RTX_SSRC;
+import static io.relaycast.sfu.room.RoomFixtures.CHROME_VIDEO_SSRC;
+import static io.relaycast.sfu.room.RoomFixtures.NO_SIGNALING;
+import static io.relaycast.sfu.room.RoomFixtures.OPUS;
+import static io.relaycast.sfu.room.RoomFixtures.VP8;
+import static io.relaycast.sfu.room.RoomFixtures.VP8_RTX;
+import static io.relaycast.sfu.room.RoomFixtures.receive;
+import static io.relaycast.sfu.room.RoomFixtures.rtp;
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertNull;
+import static org.testng.Assert.assertTrue;
+
+import io.relaycast.sfu.rtp.RtpHeaderReader;
+import io.relaycast.sfu.sdp.MediaKind;
+import io.relaycast.sfu.tap.RoomTaps;
+import io.relaycast.sfu.tap.RtpTap;
+import io.relaycast.sfu.tap.TapPorts;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.Test;
+
+/** The tap as a room sink: what reaches the local consumer, and what happens when the consumer is slow. */
+public class RtpTapTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterClass(alwaysRun = true)
+    public void stop() {
+        timer.shutdownNow();
+    }
+
+    private static DatagramSocket bind(int port) throws Exception {
+        DatagramSocket s = new DatagramSocket(new InetSocketAddress(LOOPBACK, port));
+        s.setSoTimeout(2000);
+        return s;
+    }
+
+    private static byte[] next(DatagramSocket s) throws Exception {
+        DatagramPacket p = new DatagramPacket(new byte[2000], 2000);
+        s.receive(p);
+        return Arrays.copyOf(p.getData(), p.getLength());
+    }
+
+    private static void assertNothing(DatagramSocket s) throws Exception {
+        s.setSoTimeout(300);
+        try {
+            byte[] got = next(s);
+            throw new AssertionError("expected nothing, got " + got.length + " bytes");
+        } catch (SocketTimeoutException expected) {
+            // good
+        }
+    }
+
+    @Test
+    public void deliversAudioAndOneVideoLayerAsPlainRtpDescribedByItsSdp() throws Exception {
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort = TapPorts.evenPair(LOOPBACK);
+        assertEquals(audioPort % 2, 0);
+        Room room = new Room("s", timer);
+        Publisher publisher = new Publisher("p", new RoomFixtures.RecordingTransport(), NO_SIGNALING,
+                RoomFixtures.chromeTracks(), room);
+        try (DatagramSocket audio = bind(audioPort); DatagramSocket video = bind(videoPort);
+             DatagramSocket videoRtcp = bind(videoPort + 1);
+             RtpTap tap = new RtpTap("t", LOOPBACK, audioPort, videoPort, 64)) {
+            assertNull(tap.sdp(), "no SDP before a publisher is known");
+            room.addSink(tap);
+            room.setPublisher(publisher);
+            String sdp = tap.sdp();
+            assertTrue(sdp.contains("m=audio " + audioPort + " RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n"), sdp);
+            assertTrue(sdp.contains("m=video " + videoPort + " RTP/AVP 96\r\na=rtpmap:96 VP8/90000\r\n"), sdp);
+            assertTrue(sdp.contains("c=IN IP4 127.0.0.1"), sdp);
+
+            byte[] a = rtp(OPUS, 7, 960, CHROME_AUDIO_SSRC, 50);
+            receive(publisher, a);
+            assertEquals(next(audio), a, "audio goes out unmodified");
+            byte[] v = rtp(VP8, 100, 3000, CHROME_VIDEO_SSRC, 900);
+            receive(publisher, v);
+            assertEquals(next(video), v, "video goes out unmodified");
+            receive(publisher, rtp(VP8_RTX, 5, 3000, CHROME_VIDEO_RTX_SSRC, 900));
+            receive(publisher, rtp(VP8, 1, 3000, 123456L, 900)); // a second layer while the first one is alive
+            assertNothing(video);
+
+            tap.onSenderReport(MediaKind.VIDEO, CHROME_VIDEO_SSRC, 0x1234_5678_9ABC_DEF0L, 3000);
+            byte[] sr = next(videoRtcp);
+            assertEquals(sr[1] & 0xFF, 200, "an RTCP sender report on the RTCP port");
+            assertEquals(tap.dropped(), 0);
+        }
+    }
+
+    @Test
+    public void aStalledConsumerCostsDroppedPacketsNotAStalledFanOut() throws Exception {
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        Room room = new Room("s", timer);
+        Publisher publisher = new Publisher("p", new RoomFixtures.RecordingTransport(), NO_SIGNALING,
+                RoomFixtures.chromeTracks(), room);
+        CountDownLatch release = new CountDownLatch(1);
+        try (DatagramSocket audio = bind(audioPort);
+             RtpTap tap = new RtpTap("slow", LOOPBACK, audioPort, audioPort + 2, 8, r -> new Thread(() -> {
+                 try {
+                     release.await(); // the sender is stuck: the queue can only fill up
+                 } catch (InterruptedException e) {
+                     return;
+                 }
+                 r.run();
+             }))) {
+            room.addSink(tap);
+            room.setPublisher(publisher);
+            long start = System.nanoTime();
+            for (int i = 0; i < 1000; i++) {
+                receive(publisher, rtp(OPUS, i, i * 960L, CHROME_AUDIO_SSRC, 100));
+            }
+            long micros = (System.nanoTime() - start) / 1000;
+            assertEquals(tap.dropped(), 992, "all but the 8 queued packets are dropped and counted");
+            assertTrue(micros < 500_000, "1000 packets through a stalled tap took " + micros + " us");
+            release.countDown();
+            RtpHeaderReader h = new RtpHeaderReader();
+            for (int i = 0; i < 8; i++) {
+                byte[] got = next(audio);
+                assertTrue(h.reset(got, 0, got.length));
+                assertEquals(h.sequenceNumber(), i, "the oldest packets were kept, in order");
+            }
+            assertEquals(tap.sent(), 8);
+        }
+    }
+
+    @Test
+    public void roomTapsFollowTheStreamFromRoomToRoomAndAskForAKeyframe() throws Exception {
+        AtomicReference<Room> current = new AtomicReference<>();
+        RoomFixtures.RecordingTransport transport = new RoomFixtures.RecordingTransport();
+        try (RoomTaps taps = new RoomTaps(id -> id.equals("s") ? current.get() : null)) {
+            RoomTest.KindTap tap = new RoomTest.KindTap(MediaKind.VIDEO);
+            taps.attach("s", tap);
+            Room first = new Room("s", timer);
+            first.setPublisher(new Publisher("p", transport, NO_SIGNALING, RoomFixtures.chromeTracks(), first));
+            current.set(first);
+            waitFor(() -> tap.announced != null);
+            Room second = new Room("s", timer);
+            Publisher p2 = new Publisher("p2", transport, NO_SIGNALING, RoomFixtures.chromeTracks(), second);
+            second.setPublisher(p2);
+            current.set(second);
+            waitFor(() -> (Integer) second.debugState().get("sinks") == 1);
+            assertEquals(first.debugState().get("sinks"), 0, "the tap left the old room");
+            receive(p2, rtp(VP8, 42, 0, CHROME_VIDEO_SSRC, 100));
+            assertEquals(tap.seqs, java.util.List.of(42));
+            assertTrue((Long) second.debugState().get("keyframeRequests") >= 1, "a keyframe was asked for on attach");
+            taps.detach(tap);
+            waitFor(() -> (Integer) second.debugState().get("sinks") == 0);
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 3 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.relaycast.signaling.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code relaycast.signaling}: where the Socket.IO gateway listens, how browsers reach it, and its limits.
+ * Two size limits on purpose: {@code max-frame-bytes} is the transport's (a bigger frame closes that
+ * connection, WebSocket 1009), {@code max-event-bytes} the application's (a bigger event is answered with
+ * {@code stream:error PAYLOAD_TOO_LARGE} and the connection lives on).
+ */
+public record SignalingConfig(String host, int port, String publicUrl, List<String> corsAllowedOrigins,
+                              int maxFrameBytes, int maxEventBytes, Duration handshakeTimeout,
+                              Duration pingInterval, Duration pingTimeout, Duration viewerCountInterval,
+                              int handlerThreads, int handlerQueue, Duration publisherGrace) {
+
+    public static SignalingConfig from(Config c) {
+        int port = c.getInt("port");
+        if (port < 0 || port > 65535) {
+            throw new ConfigException.BadValue(c.origin(), "port", "must be 0-65535, was " + port);
+        }
+        String url = c.getString("public-url").trim();
+        if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new ConfigException.BadValue(c.origin(), "public-url", "must be an http(s) URL");
+        }
+        List<String> origins = c.getStringList("cors-allowed-origins");
+        for (String o : origins) {
+            if (!o.matches("https?://[^/\\s]+")) {
+                throw new ConfigException.BadValue(c.origin(), "cors-allowed-origins",
+                        "'" + o + "' must be scheme://host[:port] with no path (and '*' is not allowed)");
+            }
+        }
+        long frame = c.getBytes("max-frame-bytes");
+        if (frame < 4096 || frame > 64L * 1024 * 1024) {
+            throw new ConfigException.BadValue(c.origin(), "max-frame-bytes", "must be 4 KiB-64 MiB");
+        }
+        long event = c.getBytes("max-event-bytes");
+        if (event < 1024 || event > frame) {
+            throw new ConfigException.BadValue(c.origin(), "max-event-bytes", "must be 1 KiB up to max-frame-bytes");
+        }
+        Duration handshake = positive(c, "handshake-timeout");
+        Duration ping = positive(c, "ping-interval");
+        Duration pingTimeout = positive(c, "ping-timeout");
+        Duration counts = positive(c, "viewer-count-interval");
+        int threads = c.getInt("handler-threads");
+        if (threads < 1 || threads > 256) {
+            throw new ConfigException.BadValue(c.origin(), "handler-threads", "must be 1-256");
+        }
+        int queue = c.getInt("handler-queue");
+        if (queue < 100) {
+            throw new ConfigException.BadValue(c.origin(), "handler-queue", "must be at least 100");
+        }
+        return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
+                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"));
+    }
+
+    private static Duration positive(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isZero() || d.isNegative()) {
+            throw new ConfigException.BadValue(c.origin(), key, "must be positive");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,277 @@
+package io.relaycast.signaling.gateway;
+
+import com.corundumstudio.socketio.SocketIOClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaycast.signaling.analytics.MediaSample;
+import io.relaycast.signaling.auth.Principal;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.error.ServiceException;
+import io.relaycast.signaling.stream.Stream;
+import io.relaycast.signaling.stream.StreamStatus;
+import io.relaycast.signaling.viewer.ViewerService;
+import io.relaycast.signaling.viewer.ViewerSession;
+import io.relaycast.sfu.api.IceCandidate;
+import io.relaycast.sfu.api.MediaException;
+import io.relaycast.sfu.api.MediaPlane;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * WebRTC negotiation over Socket.IO: the broadcaster's offer → the SFU's answer; a viewer's join → the SFU's
+ * offer → the viewer's answer; trickled candidates both ways. Only the owner publishes or ends; followers-only
+ * streams admit followers only.
+ */
+final class WebRtcHandlers {
+    private static final Logger LOG = LoggerFactory.getLogger(WebRtcHandlers.class);
+    /** Browsers' offers are a few KiB; the SFU's own SDP parser enforces the exact limit. */
+    static final int MAX_SDP_BYTES = 64 * 1024;
+    private static final int MAX_CANDIDATE_LENGTH = 1024;
+
+    private final SignalingServer gateway;
+    private final SignalingServer.Dependencies deps;
+
+    WebRtcHandlers(SignalingServer gateway, SignalingServer.Dependencies deps) {
+        this.gateway = gateway;
+        this.deps = deps;
+    }
+
+    void register() {
+        gateway.on(Events.OFFER, this::offer);
+        gateway.on(Events.JOIN, this::join);
+        gateway.on(Events.ANSWER, this::answer);
+        gateway.on(Events.ICE_CANDIDATE, this::candidate);
+        gateway.on(Events.LEAVE, this::leave);
+        gateway.on(Events.END, this::end);
+        gateway.on(Events.QUALITY_UPDATE, this::quality);
+        gateway.on(Events.QUALITY, this::viewerQuality);
+    }
+
+    private static Principal requireUser(ClientSession s) {
+        if (s.anonymous()) {
+            throw new ServiceException(ErrorCode.UNAUTHENTICATED, "anonymous viewers may only watch; sign in");
+        }
+        return s.principal;
+    }
+
+    private Object offer(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        Principal owner = requireUser(s);
+        String streamId = p.requiredString("streamId", 64);
+        String sdp = p.sdp("offer", MAX_SDP_BYTES);
+        Stream stream = deps.streams().requireOwned(owner, streamId);
+        if (stream.status() == StreamStatus.ENDED || stream.status() == StreamStatus.CANCELLED) {
+            throw new ServiceException(stream.status() == StreamStatus.ENDED ? ErrorCode.STREAM_ENDED : ErrorCode.STREAM_CANCELLED,
+                    "a " + stream.status().wire() + " stream cannot be published");
+        }
+        String answer = deps.media().publish(streamId, s.publisherPeer(), sdp, sink(client, streamId, s, true));
+        s.publishing.add(streamId);
+        client.joinRoom(Events.publisherRoom(streamId));
+        client.joinRoom(Events.room(streamId));
+        // publishing is going live: the database follows the media (re-checks eligibility)
+        deps.streams().startForPublisher(streamId);
+        Map<String, Object> ack = Map.of("streamId", streamId, "answer", Map.of("type", "answer", "sdp", answer));
+        client.sendEvent(Events.OFFER_ACK, ack);
+        return ack;
+    }
+
+    private Object join(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        String streamId = p.requiredString("streamId", 64);
+        Stream stream = deps.streams().requireVisible(s.principal, streamId);
+        if (!stream.isLive()) {
+            throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + stream.status().wire() + ", not live");
+        }
+        if (s.watching.containsKey(streamId)) {
+            closeViewer(s, streamId); // a re-join (reload of the player) replaces the old peer
+        }
+        ViewerSession session = deps.viewers().join(s.principal, s.id.toString(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        String offer;
+        try {
+            offer = deps.media().subscribe(streamId, s.viewerPeer(), sink(client, streamId, s, false));
+        } catch (MediaException | RuntimeException e) {
+            deps.viewers().closeSession(session.id());
+            throw e;
+        }
+        s.watching.put(streamId, session.id());
+        client.joinRoom(Events.room(streamId));
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("streamId", streamId);
+        ack.put("sessionId", session.id());
+        ack.put("iceServers", deps.iceServers().forUser(s.principal == null ? null : s.principal.userId()));
+        ack.put("hls", deps.hlsUrl().apply(streamId));
+        client.sendEvent(Events.JOIN_ACK, ack);
+        client.sendEvent(Events.OFFER_RECEIVED, Map.of("streamId", streamId, "offer", Map.of("type", "offer", "sdp", offer)));
+        notifyPublisher(Events.VIEWER_JOINED, streamId, s);
+        return ack;
+    }
+
+    private Object answer(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        String streamId = p.requiredString("streamId", 64);
+        String sdp = p.sdp("answer", MAX_SDP_BYTES);
+        if (!s.watching.containsKey(streamId)) {
+            throw new ServiceException(ErrorCode.NOT_IN_STREAM, "send stream:join before stream:answer");
+        }
+        deps.media().acceptAnswer(streamId, s.viewerPeer(), sdp);
+        return null;
+    }
+
+    private Object candidate(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        String streamId = p.requiredString("streamId", 64);
+        IceCandidate c = candidate(p);
+        String peer;
+        if (s.publishing.contains(streamId)) {
+            peer = s.publisherPeer();
+        } else if (s.watching.containsKey(streamId)) {
+            peer = s.viewerPeer();
+        } else {
+            throw new ServiceException(ErrorCode.NOT_IN_STREAM, "no offer or join for this stream on this connection");
+        }
+        deps.media().addRemoteCandidate(streamId, peer, c);
+        return null;
+    }
+
+    /** {@code candidate} as RTCIceCandidateInit {candidate, sdpMid, sdpMLineIndex}, or the bare candidate string. */
+    private static IceCandidate candidate(Payload p) {
+        String bare = null;
+        try {
+            bare = p.optionalString("candidate");
+        } catch (ServiceException notAString) {
+            JsonNode o = p.object("candidate");
+            JsonNode c = o.get("candidate");
+            if (c != null && !c.isNull() && !c.isTextual()) {
+                throw new ServiceException(ErrorCode.INVALID_FIELD, "'candidate.candidate' must be a string");
+            }
+            JsonNode mid = o.get("sdpMid");
+            JsonNode index = o.get("sdpMLineIndex");
+            if (mid != null && !mid.isNull() && !mid.isTextual() || index != null && !index.isNull() && !index.canConvertToInt()) {
+                throw new ServiceException(ErrorCode.INVALID_FIELD, "'candidate.sdpMid' must be a string, 'sdpMLineIndex' a number");
+            }
+            String line = c == null || c.isNull() ? "" : c.textValue();
+            if (line.length() > MAX_CANDIDATE_LENGTH) {
+                throw new ServiceException(ErrorCode.INVALID_FIELD, "candidate is too long");
+            }
+            return new IceCandidate(line, mid == null || mid.isNull() ? null : mid.textValue(),
+                    index == null || index.isNull() ? null : index.intValue());
+        }
+        if (bare == null) {
+            throw new ServiceException(ErrorCode.INVALID_FIELD, "'candidate' is required");
+        }
+        if (bare.length() > MAX_CANDIDATE_LENGTH) {
+            throw new ServiceException(ErrorCode.INVALID_FIELD, "candidate is too long");
+        }
+        return new IceCandidate(bare, null, null);
+    }
+
+    private Object leave(ClientSession s, SocketIOClient client, Payload p) {
+        String streamId = p.requiredString("streamId", 64);
+        if (!closeViewer(s, streamId)) {
+            throw new ServiceException(ErrorCode.NOT_IN_STREAM, "this connection is not watching that stream");
+        }
+        return null;
+    }
+
+    private Object end(ClientSession s, SocketIOClient client, Payload p) {
+        Principal owner = requireUser(s);
+        String streamId = p.requiredString("streamId", 64);
+        Stream ended = deps.streams().end(owner, streamId); // listeners close the media and tell the room
+        s.publishing.remove(streamId);
+        return Map.of("streamId", streamId, "status", ended.status().wire());
+    }
+
+    private Object quality(ClientSession s, SocketIOClient client, Payload p) {
+        Principal who = requireUser(s);
+        String streamId = p.requiredString("streamId", 64);
+        Double bitrate = p.optionalNumber("bitrate");
+        Double width = p.optionalNumber("width");
+        Double height = p.optionalNumber("height");
+        MediaSample sample = new MediaSample(bitrate == null ? null : bitrate.longValue(), p.optionalNumber("fps"),
+                width == null ? null : width.intValue(), height == null ? null : height.intValue(),
+                p.optionalNumber("packetLoss"), p.optionalNumber("rtt"));
+        Stream stream = deps.streams().requireVisible(who, streamId);
+        String role = stream.ownerId().equals(who.userId()) ? "publisher" : "viewer";
+        deps.analytics().recordSample(streamId, who.userId(), role, sample);
+        return null;
+    }
+
+    /** {@code stream:quality}: the viewer picks its simulcast layer (auto follows its bandwidth). */
+    private Object viewerQuality(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        String streamId = p.requiredString("streamId", 64);
+        String quality = p.requiredString("quality", 16);
+        if (!QUALITIES.contains(quality)) {
+            throw new ServiceException(ErrorCode.INVALID_FIELD, "'quality' must be auto, high, medium or low");
+        }
+        if (!s.watching.containsKey(streamId)) {
+            throw new ServiceException(ErrorCode.NOT_IN_STREAM, "this connection is not watching that stream");
+        }
+        deps.media().setQuality(streamId, s.viewerPeer(), quality);
+        return Map.of("streamId", streamId, "quality", quality);
+    }
+
+    private static final java.util.Set<String> QUALITIES = java.util.Set.of("auto", "high", "medium", "low");
+
+    private boolean closeViewer(ClientSession s, String streamId) {
+        String sessionId = s.watching.remove(streamId);
+        if (sessionId == null) {
+            return false;
+        }
+        deps.media().close(streamId, s.viewerPeer());
+        deps.viewers().closeSession(sessionId);
+        notifyPublisher(Events.VIEWER_LEFT, streamId, s);
+        return true;
+    }
+
+    /** The connection is gone: free its media peers and viewer sessions. */
+    void cleanUp(ClientSession s) {
+        for (String streamId : s.watching.keySet()) {
+            try {
+                closeViewer(s, streamId);
+            } catch (RuntimeException e) {
+                LOG.warn("clean-up of viewer {} in {} failed", s.id, streamId, e);
+            }
+        }
+        for (String streamId : s.publishing) {
+            deps.media().close(streamId, s.publisherPeer());
+            gateway.endIfNotRepublished(streamId);
+        }
+    }
+
+    void onViewerCountChanged(String streamId) {
+        // per-viewer notices are sent where the join happened; nothing to coalesce here
+    }
+
+    private void notifyPublisher(String event, String streamId, ClientSession viewer) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("streamId", streamId);
+        m.put("viewerId", viewer.viewerId());
+        m.put("displayName", viewer.principal == null ? null : viewer.principal.displayName());
+        m.put("viewerCount", deps.viewers().current(streamId));
+        gateway.socket().getRoomOperations(Events.publisherRoom(streamId)).sendEvent(event, m);
+    }
+
+    private MediaPlane.CandidateSink sink(SocketIOClient client, String streamId, ClientSession s, boolean publisher) {
+        return new MediaPlane.CandidateSink() {
+            @Override
+            public void onLocalCandidate(IceCandidate c) {
+                Map<String, Object> cand = new LinkedHashMap<>();
+                cand.put("candidate", c.candidate() == null ? "" : c.candidate());
+                cand.put("sdpMid", c.sdpMid());
+                cand.put("sdpMLineIndex", c.sdpMLineIndex());
+                client.sendEvent(Events.ICE_CANDIDATE_RECEIVED, Map.of("streamId", streamId, "candidate", cand));
+            }
+
+            @Override
+            public void onPeerClosed(String reason) {
+                s.executor.execute(() -> {
+                    if (publisher) {
+                        s.publishing.remove(streamId);
+                        gateway.endIfNotRepublished(streamId);
+                    } else {
+                        closeViewer(s, streamId);
+                    }
+                    client.sendEvent(Events.ERROR, SignalingServer.errorBody("MEDIA_DISCONNECTED", reason, ""));
+                });
+            }
+        };
+    }
+}

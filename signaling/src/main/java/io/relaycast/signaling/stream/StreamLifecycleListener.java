@@ -1,0 +1,16 @@
+package io.relaycast.signaling.stream;
+
+/**
+ * Told after a stream's status changed in the database: the Socket.IO gateway notifies rooms, the media
+ * plane stops a publication, the recorder finalises. Listeners must not block; long work goes elsewhere.
+ */
+public interface StreamLifecycleListener {
+    default void onStarted(Stream stream) {
+    }
+
+    default void onEnded(Stream stream) {
+    }
+
+    default void onCancelled(Stream stream) {
+    }
+}

@@ -1,0 +1,359 @@
+package io.relaycast.signaling.stream;
+
+import io.relaycast.signaling.auth.Principal;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.error.ServiceException;
+import io.relaycast.signaling.user.UserService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+
+/** Stream lifecycle, stream keys, listings and who may see or go live. */
+public final class StreamService {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
+    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N} _.+#-]{1,32}");
+    private static final int MAX_TAGS = 20;
+
+    /** A created or re-keyed stream: the key is in here and nowhere else, ever again. */
+    public record KeyedStream(Stream stream, String streamKey) {
+    }
+
+    private final StreamRepository streams;
+    private final UserService users;
+    private final StreamsConfig config;
+    private final Clock clock;
+    private final List<StreamLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+
+    public StreamService(StreamRepository streams, UserService users, StreamsConfig config, Clock clock) {
+        this.streams = streams;
+        this.users = users;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public void addListener(StreamLifecycleListener l) {
+        listeners.add(l);
+    }
+
+    public StreamsConfig config() {
+        return config;
+    }
+
+    public Eligibility eligibility(String userId) {
+        int followers = users.followerCount(userId);
+        int required = config.minFollowersToStream();
+        boolean ok = followers >= required;
+        return new Eligibility(ok, followers, required,
+                ok ? null : "streaming needs " + required + " followers; you have " + followers);
+    }
+
+    public KeyedStream create(Principal owner, StreamDraft d) {
+        users.touch(owner);
+        requireEligible(owner);
+        long now = clock.millis();
+        String title = title(d.title());
+        boolean slow = d.chatMode() != null && ChatMode.parse(d.chatMode()) == ChatMode.SLOW;
+        Stream s = new Stream(UUID.randomUUID().toString(), owner.userId(), title,
+                description(d.description()), category(d.category()), tags(d.tags()),
+                d.quality() == null ? Quality.DEFAULT : Quality.parse(d.quality()),
+                d.visibility() == null ? Visibility.PUBLIC : Visibility.parse(d.visibility()),
+                StreamStatus.SCHEDULED, scheduledAt(d.scheduledAt(), now), null, null, null,
+                d.recordingEnabled() != null && d.recordingEnabled(),
+                d.chatEnabled() == null || d.chatEnabled(),
+                d.reactionsEnabled() == null || d.reactionsEnabled(),
+                d.chatMode() == null ? ChatMode.OPEN : ChatMode.parse(d.chatMode()),
+                slowModeSeconds(d.slowModeSeconds(), slow ? config.defaultSlowModeSeconds() : 0, slow),
+                0, 0, now, now);
+        String key = StreamKeys.generate();
+        streams.insert(s, StreamKeys.hash(key));
+        LOG.info("stream {} created by {}", s.id(), owner.userId());
+        return new KeyedStream(s, key);
+    }
+
+    public Stream update(Principal who, String id, StreamDraft d) {
+        Stream s = requireOwned(who, id);
+        if (s.status() == StreamStatus.ENDED || s.status() == StreamStatus.CANCELLED) {
+            throw new ServiceException(ErrorCode.INVALID_TRANSITION, "a " + s.status().wire() + " stream cannot be edited");
+        }
+        ChatMode mode = d.chatMode() == null ? s.chatMode() : ChatMode.parse(d.chatMode());
+        int slowDefault = s.slowModeSeconds() > 0 ? s.slowModeSeconds() : config.defaultSlowModeSeconds();
+        int slowSeconds = mode == ChatMode.SLOW
+                ? slowModeSeconds(d.slowModeSeconds(), slowDefault, true)
+                : slowModeSeconds(d.slowModeSeconds(), s.slowModeSeconds(), false);
+        long now = clock.millis();
+        Stream updated = new Stream(s.id(), s.ownerId(),
+                d.title() == null ? s.title() : title(d.title()),
+                d.description() == null ? s.description() : description(d.description()),
+                d.category() == null ? s.category() : category(d.category()),
+                d.tags() == null ? s.tags() : tags(d.tags()),
+                d.quality() == null ? s.quality() : Quality.parse(d.quality()),
+                d.visibility() == null ? s.visibility() : Visibility.parse(d.visibility()),
+                s.status(),
+                d.scheduledAt() == null ? s.scheduledAt() : scheduledAt(d.scheduledAt(), now),
+                s.startedAt(), s.endedAt(), s.cancelledAt(),
+                d.recordingEnabled() == null ? s.recordingEnabled() : d.recordingEnabled(),
+                d.chatEnabled() == null ? s.chatEnabled() : d.chatEnabled(),
+                d.reactionsEnabled() == null ? s.reactionsEnabled() : d.reactionsEnabled(),
+                mode, slowSeconds, s.peakViewers(), s.viewerCount(), s.createdAt(), now);
+        streams.updateEditable(updated, now);
+        return streams.find(id).orElseThrow();
+    }
+
+    public Stream start(Principal who, String id) {
+        Stream s = requireOwned(who, id);
+        switch (s.status()) {
+            case LIVE -> throw new ServiceException(ErrorCode.STREAM_ALREADY_LIVE, "stream is already live");
+            case CANCELLED -> throw new ServiceException(ErrorCode.STREAM_CANCELLED, "a cancelled stream cannot go live");
+            case ENDED -> throw new ServiceException(ErrorCode.STREAM_ENDED, "an ended stream cannot go live again");
+            default -> {
+            }
+        }
+        requireEligible(who);
+        return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
+    }
+
+    /** Start on behalf of the media plane (WHIP or a Socket.IO publish): the stream key or owner check was done. */
+    public Stream startForPublisher(String id) {
+        Stream s = require(id);
+        if (s.status() == StreamStatus.LIVE) {
+            return s;
+        }
+        if (s.status() != StreamStatus.SCHEDULED) {
+            throw new ServiceException(s.status() == StreamStatus.CANCELLED ? ErrorCode.STREAM_CANCELLED : ErrorCode.STREAM_ENDED,
+                    "a " + s.status().wire() + " stream cannot go live");
+        }
+        Eligibility e = eligibility(s.ownerId());
+        if (!e.eligible()) {
+            throw new ServiceException(ErrorCode.NOT_ELIGIBLE, e.reason());
+        }
+        return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
+    }
+
+    public Stream end(Principal who, String id) {
+        Stream s = requireOwned(who, id);
+        return endInternal(s);
+    }
+
+    /** End on behalf of the media plane (the publisher left or WHIP DELETE). A stream that is not live is left alone. */
+    public Optional<Stream> endForPublisher(String id) {
+        Stream s = require(id);
+        if (s.status() != StreamStatus.LIVE) {
+            return Optional.empty();
+        }
+        return Optional.of(endInternal(s));
+    }
+
+    private Stream endInternal(Stream s) {
+        if (s.status() != StreamStatus.LIVE) {
+            ErrorCode code = switch (s.status()) {
+                case SCHEDULED -> ErrorCode.STREAM_NOT_LIVE;
+                case CANCELLED -> ErrorCode.STREAM_CANCELLED;
+                default -> ErrorCode.STREAM_ENDED;
+            };
+            throw new ServiceException(code, "only a live stream can be ended; this one is " + s.status().wire());
+        }
+        return transition(s, StreamStatus.LIVE, StreamStatus.ENDED, "ended_at");
+    }
+
+    public Stream cancel(Principal who, String id) {
+        Stream s = requireOwned(who, id);
+        if (s.status() != StreamStatus.SCHEDULED) {
+            ErrorCode code = switch (s.status()) {
+                case LIVE -> ErrorCode.STREAM_ALREADY_LIVE;
+                case CANCELLED -> ErrorCode.STREAM_CANCELLED;
+                default -> ErrorCode.STREAM_ENDED;
+            };
+            throw new ServiceException(code, "only a stream that is not live can be cancelled; this one is " + s.status().wire());
+        }
+        return transition(s, StreamStatus.SCHEDULED, StreamStatus.CANCELLED, "cancelled_at");
+    }
+
+    private Stream transition(Stream s, StreamStatus from, StreamStatus to, String timeColumn) {
+        if (!streams.transition(s.id(), from, to, timeColumn, clock.millis())) {
+            // someone else changed it between our read and our write
+            Stream now = require(s.id());
+            throw new ServiceException(ErrorCode.INVALID_TRANSITION,
+                    "stream is " + now.status().wire() + " and cannot become " + to.wire());
+        }
+        Stream after = require(s.id());
+        LOG.info("stream {} is now {}", s.id(), to.wire());
+        for (StreamLifecycleListener l : listeners) {
+            try {
+                switch (to) {
+                    case LIVE -> l.onStarted(after);
+                    case ENDED -> l.onEnded(after);
+                    case CANCELLED -> l.onCancelled(after);
+                    default -> {
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("stream listener {} failed for {}", l.getClass().getSimpleName(), s.id(), e);
+            }
+        }
+        return require(s.id());
+    }
+
+    public KeyedStream rotateKey(Principal who, String id) {
+        Stream s = requireOwned(who, id);
+        if (s.status() == StreamStatus.ENDED || s.status() == StreamStatus.CANCELLED) {
+            throw new ServiceException(ErrorCode.INVALID_TRANSITION, "a " + s.status().wire() + " stream has no key to rotate");
+        }
+        String key = StreamKeys.generate();
+        streams.setKeyHash(id, StreamKeys.hash(key), clock.millis());
+        LOG.info("stream {} key rotated", id);
+        return new KeyedStream(require(id), key);
+    }
+
+    /** For WHIP: does this presented key open this stream? */
+    public boolean verifyStreamKey(String id, String presentedKey) {
+        return streams.keyHash(id).map(h -> StreamKeys.matches(presentedKey, h)).orElse(false);
+    }
+
+    public Stream require(String id) {
+        if (id == null || id.length() > 36) {
+            throw ServiceException.notFound(ErrorCode.STREAM_NOT_FOUND, "stream", String.valueOf(id));
+        }
+        return streams.find(id).orElseThrow(() -> ServiceException.notFound(ErrorCode.STREAM_NOT_FOUND, "stream", id));
+    }
+
+    /** The stream if {@code viewer} may see it ({@code null} viewer = anonymous). */
+    public Stream requireVisible(Principal viewer, String id) {
+        Stream s = require(id);
+        requireVisible(viewer, s);
+        return s;
+    }
+
+    public void requireVisible(Principal viewer, Stream s) {
+        if (s.visibility() == Visibility.PUBLIC) {
+            return;
+        }
+        if (viewer == null) {
+            throw new ServiceException(ErrorCode.FOLLOWERS_ONLY, "this stream is for the broadcaster's followers; sign in");
+        }
+        if (viewer.userId().equals(s.ownerId()) || viewer.isAdmin() || users.isFollowing(viewer.userId(), s.ownerId())) {
+            return;
+        }
+        throw new ServiceException(ErrorCode.FOLLOWERS_ONLY, "this stream is for the broadcaster's followers");
+    }
+
+    public Stream requireOwned(Principal who, String id) {
+        Stream s = require(id);
+        if (!s.ownerId().equals(who.userId()) && !who.isAdmin()) {
+            throw new ServiceException(ErrorCode.NOT_OWNER, "only the stream's owner may do this");
+        }
+        return s;
+    }
+
+    public Page<Stream> live(Principal me, String category, int limit, int offset) {
+        return streams.live(me == null ? "" : me.userId(), category, pageSize(limit), offset(offset));
+    }
+
+    public Page<Stream> scheduled(Principal me, int limit, int offset) {
+        return streams.scheduled(me == null ? "" : me.userId(), pageSize(limit), offset(offset));
+    }
+
+    public Page<Stream> ownedBy(Principal me, String ownerId, int limit, int offset) {
+        return streams.ownedBy(ownerId, me == null ? "" : me.userId(), pageSize(limit), offset(offset));
+    }
+
+    private int pageSize(int limit) {
+        if (limit < 1 || limit > config.maxPageSize()) {
+            throw ServiceException.invalid("limit must be 1-" + config.maxPageSize());
+        }
+        return limit;
+    }
+
+    private static int offset(int offset) {
+        if (offset < 0 || offset > 1_000_000) {
+            throw ServiceException.invalid("offset must be 0-1000000");
+        }
+        return offset;
+    }
+
+    private void requireEligible(Principal who) {
+        Eligibility e = eligibility(who.userId());
+        if (!e.eligible()) {
+            throw new ServiceException(ErrorCode.NOT_ELIGIBLE, e.reason());
+        }
+    }
+
+    private static String title(String t) {
+        if (t == null) {
+            throw ServiceException.invalid("title is required");
+        }
+        String v = t.strip();
+        if (v.isEmpty() || v.length() > 120) {
+            throw ServiceException.invalid("title must be 1-120 characters");
+        }
+        return v;
+    }
+
+    private static String description(String d) {
+        if (d == null) {
+            return "";
+        }
+        if (d.length() > 5000) {
+            throw ServiceException.invalid("description must be at most 5000 characters");
+        }
+        return d.strip();
+    }
+
+    private static String category(String c) {
+        if (c == null || c.isBlank()) {
+            return null;
+        }
+        String v = c.strip();
+        if (v.length() > 64) {
+            throw ServiceException.invalid("category must be at most 64 characters");
+        }
+        return v;
+    }
+
+    private static List<String> tags(List<String> tags) {
+        if (tags == null) {
+            return List.of();
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw ServiceException.invalid("at most " + MAX_TAGS + " tags");
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : tags) {
+            String v = t == null ? "" : t.strip();
+            if (!TAG.matcher(v).matches()) {
+                throw ServiceException.invalid("each tag must be 1-32 letters, digits, spaces or _.+#-");
+            }
+            if (!out.contains(v)) {
+                out.add(v);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Long scheduledAt(Long at, long now) {
+        if (at == null) {
+            return null;
+        }
+        if (at < now - 60_000) {
+            throw ServiceException.invalid("scheduledAt must not be in the past");
+        }
+        return at;
+    }
+
+    private static int slowModeSeconds(Integer given, int fallback, boolean slowMode) {
+        int v = given == null ? fallback : given;
+        if (v < 0 || v > 3600) {
+            throw ServiceException.invalid("slowModeSeconds must be 0-3600");
+        }
+        if (slowMode && v == 0) {
+            throw ServiceException.invalid("slowModeSeconds must be at least 1 in slow mode");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,121 @@
+package io.relaycast.signaling.viewer;
+
+import io.relaycast.signaling.auth.Principal;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.error.ServiceException;
+import io.relaycast.signaling.ratelimit.SlidingWindowRateLimiter;
+import io.relaycast.signaling.stream.Stream;
+import io.relaycast.signaling.stream.StreamLifecycleListener;
+import io.relaycast.signaling.stream.StreamRepository;
+import io.relaycast.signaling.stream.StreamService;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Viewer sessions: join, leave, watch time, and the current/peak/unique counts. */
+public final class ViewerService implements StreamLifecycleListener {
+    /** How a viewer watches; the REST join does not know yet, the media plane records the real transport. */
+    public static final String TRANSPORT_API = "api";
+    public static final String TRANSPORT_WEBRTC = "webrtc";
+    public static final String TRANSPORT_HLS = "hls";
+
+    private final ViewerSessionRepository sessions;
+    private final StreamRepository streamRepository;
+    private final StreamService streams;
+    private final SlidingWindowRateLimiter joinLimiter;
+    private final Clock clock;
+    private final List<ViewerCountListener> listeners = new CopyOnWriteArrayList<>();
+
+    public ViewerService(ViewerSessionRepository sessions, StreamRepository streamRepository, StreamService streams,
+                         ViewerConfig config, Clock clock) {
+        this.sessions = sessions;
+        this.streamRepository = streamRepository;
+        this.streams = streams;
+        this.clock = clock;
+        this.joinLimiter = new SlidingWindowRateLimiter(config.joinsPerWindow(), config.joinWindowMillis(), clock);
+        streams.addListener(this);
+    }
+
+    public void addListener(ViewerCountListener l) {
+        listeners.add(l);
+    }
+
+    /**
+     * Opens a session. {@code viewer} is null for an anonymous viewer, who is then known by {@code anonymousKey}
+     * (a connection id) for the unique count.
+     */
+    public ViewerSession join(Principal viewer, String anonymousKey, String streamId, String transport) {
+        Stream s = streams.requireVisible(viewer, streamId);
+        if (!s.isLive()) {
+            throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + s.status().wire() + ", not live");
+        }
+        String key = viewer != null ? viewer.userId() : "anon:" + anonymousKey;
+        long wait = joinLimiter.tryAcquire(key);
+        if (wait > 0) {
+            throw new ServiceException(ErrorCode.RATE_LIMITED, "too many joins; retry in " + ((wait + 999) / 1000) + " s");
+        }
+        ViewerSession session = new ViewerSession(UUID.randomUUID().toString(), streamId,
+                viewer == null ? null : viewer.userId(), key, transport, clock.millis(), null);
+        sessions.insert(session);
+        streamRepository.raisePeak(streamId);
+        notifyChanged(streamId);
+        return session;
+    }
+
+    /** Closes the caller's session; returns it with {@code leftAt} set. Closing twice is harmless. */
+    public ViewerSession leave(Principal viewer, String streamId, String sessionId) {
+        if (sessionId == null || sessionId.length() > 36) {
+            throw new ServiceException(ErrorCode.SESSION_NOT_FOUND, "sessionId is required");
+        }
+        ViewerSession s = sessions.find(sessionId)
+                .filter(v -> v.streamId().equals(streamId))
+                .orElseThrow(() -> ServiceException.notFound(ErrorCode.SESSION_NOT_FOUND, "viewer session", sessionId));
+        if (s.userId() != null && (viewer == null || !viewer.userId().equals(s.userId()))) {
+            throw new ServiceException(ErrorCode.FORBIDDEN, "that viewer session is someone else's");
+        }
+        boolean closed = sessions.close(sessionId, clock.millis());
+        if (closed) {
+            notifyChanged(streamId);
+        }
+        return sessions.find(sessionId).orElseThrow();
+    }
+
+    /** Closes a session on behalf of the media or socket layer (connection gone). */
+    public void closeSession(String sessionId) {
+        sessions.find(sessionId).ifPresent(s -> {
+            if (sessions.close(sessionId, clock.millis())) {
+                notifyChanged(s.streamId());
+            }
+        });
+    }
+
+    public ViewerStats stats(Principal viewer, String streamId) {
+        return stats(viewer, streamId, false);
+    }
+
+    /** @param trusted true for the server's own pushes, which go to a room whose members were already checked */
+    public ViewerStats stats(Principal viewer, String streamId, boolean trusted) {
+        Stream s = trusted ? streams.require(streamId) : streams.requireVisible(viewer, streamId);
+        return new ViewerStats(sessions.current(streamId), s.peakViewers(), sessions.unique(streamId));
+    }
+
+    /** The live count alone (one query), for per-join notices to the broadcaster. */
+    public int current(String streamId) {
+        return sessions.current(streamId);
+    }
+
+    @Override
+    public void onEnded(Stream stream) {
+        if (sessions.closeAllOpen(stream.id(), clock.millis()) > 0) {
+            notifyChanged(stream.id());
+        }
+    }
+
+    private void notifyChanged(String streamId) {
+        for (ViewerCountListener l : listeners) {
+            l.onViewerCountChanged(streamId);
+        }
+    }
+}

@@ -1,0 +1,339 @@
+package io.relaycast.web;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.relaycast.signaling.analytics.AnalyticsService;
+import io.relaycast.signaling.analytics.MediaSampleRepository;
+import io.relaycast.signaling.auth.DevTokenIssuer;
+import io.relaycast.signaling.auth.TokenVerifier;
+import io.relaycast.signaling.chat.ChatService;
+import io.relaycast.signaling.chat.CommentRepository;
+import io.relaycast.signaling.db.Database;
+import io.relaycast.signaling.featured.FeaturedRepository;
+import io.relaycast.signaling.featured.FeaturedService;
+import io.relaycast.signaling.gateway.SignalingServer;
+import io.relaycast.sfu.Sfu;
+import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.UnavailableMediaPlane;
+import io.relaycast.signaling.ice.IceServerService;
+import io.relaycast.signaling.reaction.ReactionRepository;
+import io.relaycast.signaling.reaction.ReactionService;
+import io.relaycast.signaling.recording.RecordingRepository;
+import io.relaycast.signaling.stream.StreamRepository;
+import io.relaycast.signaling.stream.StreamService;
+import io.relaycast.signaling.user.FollowRepository;
+import io.relaycast.signaling.user.UserRepository;
+import io.relaycast.signaling.user.UserService;
+import io.relaycast.signaling.viewer.ViewerService;
+import io.relaycast.signaling.viewer.ViewerSessionRepository;
+import io.relaycast.web.api.Api;
+import io.relaycast.web.api.ApiRoutes;
+import io.relaycast.web.api.ClientConfigRoutes;
+import io.relaycast.web.api.Urls;
+import io.relaycast.web.api.Views;
+import io.relaycast.web.config.RelaycastConfig;
+import io.relaycast.web.health.FfmpegCheck;
+import io.relaycast.web.health.HealthRoutes;
+import io.relaycast.web.health.MediaPortCheck;
+import io.relaycast.web.health.ReadinessCheck;
+import io.relaycast.web.http.ApiErrors;
+import io.relaycast.web.http.Authenticator;
+import io.relaycast.web.http.Cors;
+import io.relaycast.web.http.Json;
+import io.relaycast.web.media.HlsRoutes;
+import io.relaycast.web.media.MediaTaps;
+import io.relaycast.web.media.VodRoutes;
+import io.relaycast.web.media.WhipWhepRoutes;
+import io.relaycast.web.pages.Pages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** The composition root: builds every component from the config, starts them, and stops them in reverse. */
+public final class RelaycastServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RelaycastServer.class);
+
+    private final RelaycastConfig config;
+    private final Database database;
+    private final Javalin http;
+    private final SignalingServer signaling;
+    private final PrometheusMeterRegistry metrics;
+    private final String publicUrl;
+    private final MediaPlane media;
+    /** The SFU this server started and must stop; null when the media plane came from outside or failed. */
+    private final Sfu ownSfu;
+    /** Recorder (and further taps) on ownSfu's rooms. */
+    private final MediaTaps mediaTaps;
+
+    private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
+                            PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
+                            MediaTaps mediaTaps) {
+        this.config = config;
+        this.database = database;
+        this.http = http;
+        this.signaling = signaling;
+        this.metrics = metrics;
+        this.publicUrl = publicUrl;
+        this.media = media;
+        this.ownSfu = ownSfu;
+        this.mediaTaps = mediaTaps;
+    }
+
+    public static RelaycastServer start(RelaycastConfig config) {
+        return start(config, null);
+    }
+
+    /**
+     * @param media the media plane to wire signaling to; null for this node's own SFU on
+     *              {@code relaycast.media.udp-port} (or, if that port cannot be bound, one that refuses media
+     *              requests with MEDIA_UNAVAILABLE, so the API and chat still work)
+     */
+    public static RelaycastServer start(RelaycastConfig config, MediaPlane media) {
+        Clock clock = Clock.systemUTC();
+        if (config.devMode()) {
+            LOG.warn("DEV MODE: dev tokens at POST /api/v1/auth/dev-token; not for production (set RELAYCAST_MODE=production)");
+        }
+        LOG.info("database: {}", config.database().describe());
+        LOG.info("data folder: {}", config.dataDir());
+        Database db = Database.open(config.database());
+        Sfu ownSfu = null;
+        MediaPortCheck mediaCheck;
+        if (media == null) {
+            try {
+                ownSfu = Sfu.start(config.media(), config.mediaIce());
+                media = ownSfu;
+                Sfu started = ownSfu;
+                mediaCheck = MediaPortCheck.running(ownSfu.udpPort(), started::isOpen);
+            } catch (IOException | RuntimeException e) {
+                String reason = "cannot start the SFU on UDP port " + config.media().udpPort() + ": " + e.getMessage();
+                LOG.error("MEDIA UNAVAILABLE: {}. REST and chat keep working; broadcasts and WebRTC viewers are "
+                        + "refused with MEDIA_UNAVAILABLE and /health/ready answers 503 until the port is free "
+                        + "(RTC_UDP_PORT / relaycast.media.udp-port).", reason);
+                media = new UnavailableMediaPlane(reason);
+                mediaCheck = MediaPortCheck.unavailable(reason);
+            }
+        } else {
+            mediaCheck = MediaPortCheck.external();
+        }
+        try {
+            return wire(config, db, clock, media, ownSfu, mediaCheck);
+        } catch (RuntimeException e) {
+            if (ownSfu != null) {
+                ownSfu.close();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    private static RelaycastServer wire(RelaycastConfig config, Database db, Clock clock, MediaPlane media,
+                                        Sfu ownSfu, MediaPortCheck mediaCheck) {
+        var jdbi = db.jdbi();
+        UserService users = new UserService(new UserRepository(jdbi), new FollowRepository(jdbi), clock);
+        StreamRepository streamRepository = new StreamRepository(jdbi);
+        StreamService streams = new StreamService(streamRepository, users, config.streams(), clock);
+        ViewerSessionRepository sessionRepository = new ViewerSessionRepository(jdbi);
+        ViewerService viewers = new ViewerService(sessionRepository, streamRepository, streams, config.viewers(), clock);
+        CommentRepository comments = new CommentRepository(jdbi);
+        ChatService chat = new ChatService(comments, streams, users, config.chat(), clock);
+        ReactionRepository reactionRepository = new ReactionRepository(jdbi);
+        ReactionService reactions = new ReactionService(reactionRepository, streams, config.reactions(), clock);
+        FeaturedService featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
+        AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
+                new MediaSampleRepository(jdbi), clock);
+        IceServerService iceServers = new IceServerService(config.ice(), clock);
+        Authenticator auth = new Authenticator(new TokenVerifier(config.auth()), users, config.auth().allowAnonymousViewers());
+        DevTokenIssuer devTokens = config.devMode() ? new DevTokenIssuer(config.auth(), clock) : null;
+
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+
+        var mapper = Json.mapper();
+        Javalin app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.maxRequestSize = config.http().maxBodyBytes();
+            cfg.jsonMapper(new JavalinJackson(mapper, false));
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.useVirtualThreads = false;
+        });
+        ApiErrors.install(app);
+        new Cors(config.http().corsAllowedOrigins()).install(app);
+        auth.install(app, Api.PREFIX + "/*");
+        app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
+        app.after(ctx -> {
+            Long start = ctx.attribute("relaycast.start");
+            if (start != null) {
+                String route = ctx.endpointHandlerPath();
+                Timer.builder("http.server.requests")
+                        .tag("method", ctx.method().name())
+                        .tag("route", route == null || route.isEmpty() ? "unmatched" : route)
+                        .tag("status", Integer.toString(ctx.statusCode()))
+                        .register(metrics)
+                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
+
+        HealthRoutes health = new HealthRoutes(metrics);
+        health.add(new DatabaseCheck(db));
+        health.add(mediaCheck);
+        health.add(new FfmpegCheck());
+        RecordingRepository recordings = new RecordingRepository(jdbi);
+        MediaTaps mediaTaps = MediaTaps.start(ownSfu, config.recording(), recordings, config.hls(),
+                config.dataDir().resolve("thumbnails"), streams);
+        health.add(mediaTaps.recorderCheck());
+        health.register(app);
+
+        app.start(config.http().host(), config.http().port());
+        int port = app.port();
+        String publicUrl = config.http().publicUrl().isEmpty() ? "http://localhost:" + port : config.http().publicUrl();
+        Urls urls = new Urls(publicUrl);
+        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, new Views(urls), urls, users, streams, viewers, chat,
+                reactions, featured, analytics, recordings, iceServers, devTokens);
+        ApiRoutes.register(app, api);
+        SignalingServer signaling;
+        try {
+            signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
+                    iceServers, urls, port, media);
+        } catch (RuntimeException e) {
+            app.stop();
+            mediaTaps.close();
+            throw e;
+        }
+        ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
+                config.devMode(), config.auth().allowAnonymousViewers());
+        new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);
+        // the SFU's per-publisher and per-viewer statistics, for the stream's owner or an admin (debugging)
+        app.get(Api.PREFIX + "/streams/{id}/media-stats", ctx -> {
+            String id = ctx.pathParam("id");
+            streams.requireOwned(auth.user(ctx), id);
+            Map<String, Object> stats = media.mediaStats(id);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("streamId", id);
+            body.put("media", stats);
+            ctx.json(body);
+        });
+        new VodRoutes(recordings, config.recording().directory()).register(app);
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
+        Pages.register(app);
+        LOG.info("HTTP listening on {}:{}", config.http().host(), port);
+        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps);
+    }
+
+    private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
+                                                  ViewerService viewers, ChatService chat, ReactionService reactions,
+                                                  FeaturedService featured, AnalyticsService analytics,
+                                                  IceServerService iceServers, Urls urls, int httpPort,
+                                                  MediaPlane media) {
+        // this server's own pages are cross-origin to the socket port: allow them, and the configured origins
+        Set<String> origins = new LinkedHashSet<>(config.signaling().corsAllowedOrigins());
+        origins.addAll(config.http().corsAllowedOrigins());
+        origins.add("http://localhost:" + httpPort);
+        origins.add("http://127.0.0.1:" + httpPort);
+        origins.add(URI.create(urls.base()).resolve("/").toString().replaceAll("/$", ""));
+        SignalingServer signaling = new SignalingServer(config.signaling(), origins, new SignalingServer.Dependencies(
+                new TokenVerifier(config.auth()), users, streams, viewers, chat, reactions, featured, analytics, iceServers,
+                media, urls::hls, config.auth().allowAnonymousViewers(), config.redisUrl()));
+        try {
+            signaling.start();
+        } catch (RuntimeException e) {
+            signaling.close();
+            throw e;
+        }
+        return signaling;
+    }
+
+    /** The database answers. Essential: without it nothing can be served. */
+    private record DatabaseCheck(Database db) implements ReadinessCheck {
+        @Override
+        public String name() {
+            return "database";
+        }
+
+        @Override
+        public boolean essential() {
+            return true;
+        }
+
+        @Override
+        public Result check() {
+            boolean ok = db.isReachable();
+            return new Result(ok, ok ? (db.config().embedded() ? "embedded H2" : "PostgreSQL") : "database does not answer");
+        }
+    }
+
+    public int signalingPort() {
+        return signaling.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The media plane signaling talks to (this node's SFU, an external one, or the unavailable stand-in). */
+    public MediaPlane media() {
+        return media;
+    }
+
+    /** The SFU's UDP port, or -1 when this server runs no SFU of its own. */
+    public int mediaUdpPort() {
+        return ownSfu == null ? -1 : ownSfu.udpPort();
+    }
+
+    public String publicUrl() {
+        return publicUrl;
+    }
+
+    public RelaycastConfig config() {
+        return config;
+    }
+
+    /** The recorder (tests, debug), or null without an SFU of this node's own. */
+    public io.relaycast.recorder.Recorder recorder() {
+        return mediaTaps.recorder();
+    }
+
+    /** The HLS bridge (tests, debug), or null without an SFU of this node's own. */
+    public io.relaycast.hls.HlsBridge hls() {
+        return mediaTaps.hls();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        try {
+            signaling.close();
+            http.stop();
+            mediaTaps.close();
+        } finally {
+            try {
+                if (ownSfu != null) {
+                    ownSfu.close();
+                }
+            } finally {
+                metrics.close();
+                database.close();
+            }
+        }
+    }
+}

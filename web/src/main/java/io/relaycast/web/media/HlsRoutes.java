@@ -1,0 +1,85 @@
+package io.relaycast.web.media;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.relaycast.hls.HlsBridge;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * The HLS bridge's live files and the directory's live thumbnails. Names are matched against what ffmpeg writes
+ * (never joined from raw URL text): {@code /hls/{streamId}/master.m3u8}, {@code /hls/{streamId}/r{N}/index.m3u8},
+ * {@code /hls/{streamId}/r{N}/{token}-{seq}.ts}, {@code /thumbnails/{streamId}.jpg}. CORS comes from the API's
+ * allow-list filter, which runs on every path.
+ */
+public final class HlsRoutes {
+    private static final Pattern STREAM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern RENDITION = Pattern.compile("r\\d{1,2}");
+    private static final Pattern SEGMENT = Pattern.compile("[0-9a-f]{6}-\\d{5,9}\\.ts");
+    private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+    /** Playlists change every segment: players must revalidate each time. */
+    private static final String PLAYLIST_CACHE = "no-cache";
+    /** A segment never changes under its name (names carry a per-session token): cache it as long as it lives. */
+    private static final String SEGMENT_CACHE = "public, max-age=86400, immutable";
+
+    private final HlsBridge hls;
+    private final Path thumbnails;
+
+    public HlsRoutes(HlsBridge hls, Path thumbnails) {
+        this.hls = hls;
+        this.thumbnails = thumbnails;
+    }
+
+    public void register(Javalin app) {
+        app.get("/hls/{streamId}/master.m3u8", ctx -> live(ctx, "master.m3u8", PLAYLIST_TYPE, PLAYLIST_CACHE));
+        app.get("/hls/{streamId}/{rendition}/{file}", this::renditionFile);
+        app.get("/thumbnails/{file}", this::thumbnail);
+    }
+
+    private void renditionFile(Context ctx) throws IOException {
+        String rendition = ctx.pathParam("rendition");
+        String file = ctx.pathParam("file");
+        if (!RENDITION.matcher(rendition).matches()) {
+            notFound(ctx);
+        } else if (file.equals("index.m3u8")) {
+            live(ctx, rendition + "/index.m3u8", PLAYLIST_TYPE, PLAYLIST_CACHE);
+        } else if (SEGMENT.matcher(file).matches()) {
+            live(ctx, rendition + "/" + file, "video/mp2t", SEGMENT_CACHE);
+        } else {
+            notFound(ctx);
+        }
+    }
+
+    private void live(Context ctx, String relative, String type, String cache) throws IOException {
+        String streamId = ctx.pathParam("streamId");
+        Path dir = hls == null || !STREAM.matcher(streamId).matches() ? null : hls.directory(streamId);
+        Path file = dir == null ? null : dir.resolve(relative);
+        if (file == null || !Files.isRegularFile(file)) {
+            notFound(ctx); // not live, not yet written, or slid out of the window
+            return;
+        }
+        FileResponses.serve(ctx, file, type, cache);
+    }
+
+    private void thumbnail(Context ctx) throws IOException {
+        String name = ctx.pathParam("file");
+        if (!name.endsWith(".jpg") || !STREAM.matcher(name.substring(0, name.length() - 4)).matches()) {
+            notFound(ctx);
+            return;
+        }
+        Path file = thumbnails.resolve(name);
+        if (!Files.isRegularFile(file)) {
+            notFound(ctx);
+            return;
+        }
+        // refreshed every 30 s: a short cache keeps the directory's reloads cheap without going stale
+        FileResponses.serve(ctx, file, "image/jpeg", "public, max-age=10");
+    }
+
+    private static void notFound(Context ctx) {
+        ctx.status(404).contentType("text/plain").result("not found");
+    }
+}

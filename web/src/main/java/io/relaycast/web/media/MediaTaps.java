@@ -1,0 +1,138 @@
+package io.relaycast.web.media;
+
+import io.relaycast.hls.HlsBridge;
+import io.relaycast.hls.HlsConfig;
+import io.relaycast.recorder.Recorder;
+import io.relaycast.recorder.RecordingConfig;
+import io.relaycast.recorder.RecordingStore;
+import io.relaycast.sfu.Sfu;
+import io.relaycast.sfu.tap.RoomTaps;
+import io.relaycast.signaling.recording.Recording;
+import io.relaycast.signaling.recording.RecordingRepository;
+import io.relaycast.signaling.stream.Stream;
+import io.relaycast.signaling.stream.StreamLifecycleListener;
+import io.relaycast.signaling.stream.StreamService;
+import io.relaycast.web.health.ReadinessCheck;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What taps the SFU's rooms on this node: the recorder (VOD) and the HLS bridge (with the live thumbnails), driven
+ * by the streams' lifecycle. Taps need this
+ * node's own SFU; with an external media plane there is nothing to tap and recording is off.
+ */
+public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
+    private final RoomTaps taps;
+    private final Recorder recorder;
+    private final HlsBridge hls;
+
+    private MediaTaps(RoomTaps taps, Recorder recorder, HlsBridge hls) {
+        this.taps = taps;
+        this.recorder = recorder;
+        this.hls = hls;
+    }
+
+    /** @param thumbnails folder of the live thumbnails */
+    public static MediaTaps start(Sfu sfu, RecordingConfig recording, RecordingRepository recordings, HlsConfig hls,
+                                  Path thumbnails, StreamService streams) {
+        if (sfu == null) {
+            return new MediaTaps(null, null, null);
+        }
+        RoomTaps taps = new RoomTaps(sfu::room);
+        MediaTaps m = new MediaTaps(taps, new Recorder(recording, taps, new Store(recordings)),
+                new HlsBridge(hls, taps, thumbnails));
+        streams.addListener(m);
+        return m;
+    }
+
+    /** The recorder, or null without an SFU of our own. */
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    /** The HLS bridge, or null without an SFU of our own. */
+    public HlsBridge hls() {
+        return hls;
+    }
+
+    @Override
+    public void onStarted(Stream stream) {
+        if (hls != null) {
+            hls.start(stream.id());
+        }
+        if (recorder != null && stream.recordingEnabled()) {
+            recorder.start(stream.id());
+        }
+    }
+
+    @Override
+    public void onEnded(Stream stream) {
+        if (hls != null) {
+            hls.stop(stream.id());
+        }
+        if (recorder != null) {
+            recorder.stop(stream.id());
+        }
+    }
+
+    /** Readiness detail for the recorder: not essential, a node without ffmpeg still serves live streams. */
+    public ReadinessCheck recorderCheck() {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "recorder";
+            }
+
+            @Override
+            public boolean essential() {
+                return false;
+            }
+
+            @Override
+            public Result check() {
+                if (recorder == null) {
+                    return new Result(true, "no local SFU: nothing to record");
+                }
+                Map<String, Object> h = recorder.health();
+                Object last = h.get("lastError");
+                String detail = !(Boolean) h.get("enabled") ? "recording disabled (relaycast.recording.enabled)"
+                        : h.get("recording") + " recording(s)" + (last == null ? "" : "; last failure: " + last);
+                return new Result((Boolean) h.get("ok"), detail);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (hls != null) {
+            hls.close();
+        }
+        if (recorder != null) {
+            recorder.close();
+        }
+        if (taps != null) {
+            taps.close();
+        }
+    }
+
+    /** The recordings table as the recorder's store. */
+    private record Store(RecordingRepository repo) implements RecordingStore {
+        @Override
+        public void started(String recordingId, String streamId, long startedAt) {
+            repo.insert(new Recording(recordingId, streamId, "recording", null, null, null, null, null, startedAt,
+                    null, null));
+        }
+
+        @Override
+        public void ready(String recordingId, String filePath, String format, long durationMs, long sizeBytes,
+                          String thumbnailPath, long endedAt) {
+            repo.finish(recordingId, "ready", filePath, format, durationMs, sizeBytes, thumbnailPath, endedAt, null);
+        }
+
+        @Override
+        public void failed(String recordingId, String error, long endedAt) {
+            repo.finish(recordingId, "failed", null, null, null, null, null, endedAt, error);
+        }
+    }
+}

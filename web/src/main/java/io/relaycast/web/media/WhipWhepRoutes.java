@@ -1,0 +1,203 @@
+package io.relaycast.web.media;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.relaycast.signaling.auth.Principal;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.error.ServiceException;
+import io.relaycast.signaling.ice.IceServerService;
+import io.relaycast.signaling.stream.Stream;
+import io.relaycast.signaling.stream.StreamLifecycleListener;
+import io.relaycast.signaling.stream.StreamService;
+import io.relaycast.signaling.stream.StreamStatus;
+import io.relaycast.signaling.viewer.ViewerService;
+import io.relaycast.signaling.viewer.ViewerSession;
+import io.relaycast.sfu.api.IceCandidate;
+import io.relaycast.sfu.api.MediaException;
+import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.sdp.SdpException;
+import io.relaycast.sfu.sdp.SdpLimits;
+import io.relaycast.sfu.sdp.TrickleCandidate;
+import io.relaycast.sfu.sdp.TrickleIceFragment;
+import io.relaycast.web.http.Authenticator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * WHIP (RFC 9725) for encoders and WHEP for players. WHIP authenticates with the stream key as bearer (never
+ * logged); WHEP with the viewer's JWT when the stream needs one (followers-only), anonymous otherwise. Our
+ * candidates are in the SDP answer (no server-to-client trickle in WHIP); the client's trickle in {@code PATCH}.
+ */
+public final class WhipWhepRoutes implements StreamLifecycleListener {
+    private static final Logger LOG = LoggerFactory.getLogger(WhipWhepRoutes.class);
+
+    private final StreamService streams;
+    private final ViewerService viewers;
+    private final IceServerService iceServers;
+    private final MediaPlane media;
+    private final Authenticator auth;
+    private final MediaSessions sessions = new MediaSessions();
+
+    public WhipWhepRoutes(StreamService streams, ViewerService viewers, IceServerService iceServers, MediaPlane media,
+                          Authenticator auth) {
+        this.streams = streams;
+        this.viewers = viewers;
+        this.iceServers = iceServers;
+        this.media = media;
+        this.auth = auth;
+        streams.addListener(this);
+    }
+
+    public void register(Javalin app) {
+        app.post("/whip/{streamId}", this::publish);
+        app.patch("/whip/{streamId}/{resource}", ctx -> trickle(ctx, true));
+        app.delete("/whip/{streamId}/{resource}", ctx -> delete(ctx, true));
+        app.post("/whep/{streamId}", this::play);
+        app.patch("/whep/{streamId}/{resource}", ctx -> trickle(ctx, false));
+        app.delete("/whep/{streamId}/{resource}", ctx -> delete(ctx, false));
+    }
+
+    private void publish(Context ctx) {
+        String streamId = ctx.pathParam("streamId");
+        String key = bearer(ctx);
+        Stream stream = streams.require(streamId);
+        if (key == null || !streams.verifyStreamKey(streamId, key)) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"relaycast-whip\"");
+            throw new ServiceException(ErrorCode.UNAUTHENTICATED, "send the stream key as Authorization: Bearer <key>");
+        }
+        if (stream.status() == StreamStatus.ENDED || stream.status() == StreamStatus.CANCELLED) {
+            throw new ServiceException(stream.status() == StreamStatus.ENDED ? ErrorCode.STREAM_ENDED : ErrorCode.STREAM_CANCELLED,
+                    "a " + stream.status().wire() + " stream cannot be published");
+        }
+        String offer = SdpHttp.body(ctx, SdpHttp.SDP);
+        String resource = UUID.randomUUID().toString();
+        String peer = "whip:" + resource;
+        String answer;
+        try {
+            answer = media.publish(streamId, peer, offer, noTrickle(peer));
+        } catch (MediaException e) {
+            throw SdpHttp.toHttp(e);
+        }
+        String etag = "\"" + UUID.randomUUID() + "\"";
+        sessions.add(new MediaSession(resource, streamId, peer, true, null, etag));
+        streams.startForPublisher(streamId);
+        LOG.info("WHIP publication {} on stream {}", resource, streamId);
+        created(ctx, "/whip/" + streamId + "/" + resource, etag, answer, null);
+    }
+
+    private void play(Context ctx) {
+        String streamId = ctx.pathParam("streamId");
+        Principal viewer = ctx.header("Authorization") == null ? null : auth.verify(bearerOrThrow(ctx));
+        Stream stream = streams.requireVisible(viewer, streamId);
+        if (!stream.isLive()) {
+            throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + stream.status().wire() + ", not live");
+        }
+        String offer = SdpHttp.body(ctx, SdpHttp.SDP);
+        String resource = UUID.randomUUID().toString();
+        String peer = "whep:" + resource;
+        ViewerSession session = viewers.join(viewer, "whep:" + ctx.ip(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        String answer;
+        try {
+            answer = media.answerViewer(streamId, peer, offer, noTrickle(peer));
+        } catch (MediaException e) {
+            viewers.closeSession(session.id());
+            throw SdpHttp.toHttp(e);
+        } catch (RuntimeException e) {
+            viewers.closeSession(session.id());
+            throw e;
+        }
+        String etag = "\"" + UUID.randomUUID() + "\"";
+        sessions.add(new MediaSession(resource, streamId, peer, false, session.id(), etag));
+        created(ctx, "/whep/" + streamId + "/" + resource, etag, answer, viewer == null ? null : viewer.userId());
+    }
+
+    private void created(Context ctx, String location, String etag, String answer, String userId) {
+        SdpHttp.iceServerLinks(ctx, iceServers.forUser(userId));
+        ctx.status(201).header("Location", location).header("ETag", etag).contentType(SdpHttp.SDP).result(answer);
+    }
+
+    /** RFC 9725 §4.3.1: trickle candidates in an SDP fragment; an ICE restart (new credentials) is not offered yet. */
+    private void trickle(Context ctx, boolean whip) {
+        MediaSession s = find(ctx);
+        String body = SdpHttp.body(ctx, TrickleIceFragment.MEDIA_TYPE);
+        TrickleIceFragment fragment;
+        try {
+            fragment = TrickleIceFragment.parse(body, SdpLimits.DEFAULTS);
+        } catch (SdpException e) {
+            throw SdpHttp.toHttp(e);
+        }
+        try {
+            for (TrickleCandidate c : fragment.candidates()) {
+                media.addRemoteCandidate(s.streamId(), s.peerId(),
+                        new IceCandidate(c.candidate(), c.sdpMid(), c.sdpMLineIndex() < 0 ? null : c.sdpMLineIndex()));
+            }
+            if (fragment.endOfCandidates()) {
+                media.addRemoteCandidate(s.streamId(), s.peerId(), new IceCandidate("", null, null));
+            }
+        } catch (MediaException e) {
+            throw SdpHttp.toHttp(e);
+        }
+        ctx.status(204);
+    }
+
+    private void delete(Context ctx, boolean whip) {
+        MediaSession s = find(ctx);
+        sessions.remove(s.resourceId());
+        media.close(s.streamId(), s.peerId());
+        if (s.publisher()) {
+            streams.endForPublisher(s.streamId()); // DELETE ends the publication (RFC 9725 §4.4), and so the stream
+        } else if (s.viewerSessionId() != null) {
+            viewers.closeSession(s.viewerSessionId());
+        }
+        ctx.status(200);
+    }
+
+    private MediaSession find(Context ctx) {
+        return sessions.find(ctx.pathParam("streamId"), ctx.pathParam("resource"))
+                .orElseThrow(() -> new ServiceException(ErrorCode.NOT_FOUND, "no such WHIP/WHEP session"));
+    }
+
+    private static String bearer(Context ctx) {
+        String h = ctx.header("Authorization");
+        if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return h.substring(7).trim();
+    }
+
+    private static String bearerOrThrow(Context ctx) {
+        String b = bearer(ctx);
+        if (b == null) {
+            throw new ServiceException(ErrorCode.INVALID_TOKEN, "Authorization must be 'Bearer <jwt>'");
+        }
+        return b;
+    }
+
+    private MediaPlane.CandidateSink noTrickle(String peer) {
+        return new MediaPlane.CandidateSink() {
+            @Override
+            public void onLocalCandidate(IceCandidate candidate) {
+                // WHIP/WHEP carry our candidates in the answer; there is no channel to trickle more
+            }
+
+            @Override
+            public void onPeerClosed(String reason) {
+                sessions.findByPeer(peer).ifPresent(s -> {
+                    sessions.remove(s.resourceId());
+                    if (s.publisher()) {
+                        streams.endForPublisher(s.streamId());
+                    } else if (s.viewerSessionId() != null) {
+                        viewers.closeSession(s.viewerSessionId());
+                    }
+                });
+            }
+        };
+    }
+
+    @Override
+    public void onEnded(Stream stream) {
+        sessions.removeStream(stream.id());
+    }
+}

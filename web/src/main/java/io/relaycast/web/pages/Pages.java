@@ -1,0 +1,80 @@
+package io.relaycast.web.pages;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.error.ServiceException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The browser pages (plain HTML + ES modules, no build step, no Node at run time): the directory at {@code /},
+ * the studio, the watch page and the VOD page; their assets under {@code /assets}, and hls.js from its WebJar.
+ */
+public final class Pages {
+    /** The hls.js WebJar version (the root pom's hlsjs.version). */
+    static final String HLS_JS = "META-INF/resources/webjars/hls.js/1.4.12/dist/hls.min.js";
+    private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8",
+            "css", "text/css; charset=utf-8", "html", "text/html; charset=utf-8");
+    /**
+     * Pages talk to our API (same origin), Socket.IO (another port, so any ws/http origin of this host) and
+     * load media from blob: (MSE) and same-origin HLS/VOD URLs.
+     */
+    private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data: blob:; "
+            + "media-src 'self' blob: https:; connect-src 'self' ws: wss: http: https:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'";
+
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
+
+    public static void register(Javalin app) {
+        new Pages().routes(app);
+    }
+
+    private void routes(Javalin app) {
+        app.get("/", ctx -> page(ctx, "index.html"));
+        app.get("/studio", ctx -> page(ctx, "studio.html"));
+        app.get("/watch/{streamId}", ctx -> page(ctx, "watch.html"));
+        app.get("/vod/{recordingId}", ctx -> page(ctx, "vod.html"));
+        app.get("/assets/vendor/hls.min.js", ctx -> asset(ctx, HLS_JS, "js"));
+        app.get("/assets/{kind}/{file}", ctx -> {
+            String kind = ctx.pathParam("kind");
+            String file = ctx.pathParam("file");
+            // a closed set of folders and plain file names: no path traversal into the classpath
+            if (!(kind.equals("js") || kind.equals("css")) || !file.matches("[a-z0-9-]+\\.(js|css)")) {
+                throw new ServiceException(ErrorCode.NOT_FOUND, "no such asset");
+            }
+            asset(ctx, "pages/" + kind + "/" + file, file.substring(file.lastIndexOf('.') + 1));
+        });
+    }
+
+    private void page(Context ctx, String name) {
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
+        ctx.contentType(TYPES.get("html")).result(load("pages/" + name));
+    }
+
+    private void asset(Context ctx, String path, String ext) {
+        byte[] body = load(path);
+        ctx.header("Cache-Control", "public, max-age=300");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType(TYPES.get(ext)).result(body);
+    }
+
+    private byte[] load(String path) {
+        return cache.computeIfAbsent(path, p -> {
+            try (InputStream in = Pages.class.getClassLoader().getResourceAsStream(p)) {
+                if (in == null) {
+                    throw new ServiceException(ErrorCode.NOT_FOUND, "no such page or asset");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}

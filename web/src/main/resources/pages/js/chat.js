@@ -1,0 +1,97 @@
+// The chat panel shared by the studio and the watch page: history over REST, live over the socket,
+// pin/delete for the owner and moderators, and the reactions bar.
+import { api, auth, el } from "./api.js";
+
+const REACTIONS = { like: "👍", love: "❤️", fire: "🔥", clap: "👏", wow: "😮" };
+export { REACTIONS };
+
+export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
+  const list = root.querySelector("ol");
+  const form = root.querySelector("form");
+  const input = form.querySelector("input");
+  const notice = root.querySelector(".notice");
+  const items = new Map();
+
+  const say = (text) => { notice.textContent = text; notice.hidden = !text; };
+
+  function render(m) {
+    const id = m.id;
+    const who = m.displayName ?? "someone";
+    const text = m.message ?? m.content;
+    const li = el("li", { "data-id": id, class: m.pinned ? "pinned" : "" });
+    if (canModerate()) {
+      li.append(el("span", { class: "tools" },
+        el("button", { type: "button", "aria-label": `Pin message from ${who}`, onclick: () => moderate("chat:pin", id) }, "Pin"),
+        el("button", { type: "button", "aria-label": `Delete message from ${who}`, onclick: () => moderate("chat:delete", id) }, "Delete")));
+    }
+    li.append(el("span", { class: "who" }, who), el("span", { class: "text" }, text));
+    return li;
+  }
+
+  function add(m) {
+    if (items.has(m.id)) return;
+    const li = render(m);
+    items.set(m.id, li);
+    const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    list.append(li);
+    if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  async function moderate(event, id) {
+    const r = await socket.request(event, { streamId, id });
+    if (r && r.error) say(r.error.message);
+  }
+
+  socket.on("chat:message", (m) => { if (m.streamId === streamId) add(m); });
+  socket.on("stream:chat-deleted", (m) => { items.get(m.id)?.remove(); items.delete(m.id); });
+  socket.on("stream:chat-pinned", (m) => {
+    for (const li of items.values()) li.classList.remove("pinned");
+    items.get(m.id)?.classList.add("pinned");
+  });
+  socket.on("stream:reaction", (r) => { if (r.streamId === streamId) onReaction?.(r); });
+
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const message = input.value.trim();
+    if (!message) return;
+    if (!auth.token) { say("Sign in to chat."); return; }
+    try {
+      const r = await socket.request("chat:message", { streamId, message });
+      if (r && r.error) { say(r.error.message); return; }
+      input.value = "";
+      say("");
+      add(r);
+    } catch (err) {
+      say("Not sent: " + err.message);
+    }
+  });
+
+  const bar = root.querySelector(".reaction-bar");
+  if (bar) {
+    for (const [type, emoji] of Object.entries(REACTIONS)) {
+      bar.append(el("button", { type: "button", "aria-label": `React with ${type}`, "data-reaction": type, onclick: async () => {
+        if (!auth.token) { say("Sign in to react."); return; }
+        const r = await socket.request("stream:reaction", { streamId, type, x: 10 + Math.random() * 80, y: 60 + Math.random() * 30 });
+        if (r && r.error) say(r.error.message);
+      } }, emoji));
+    }
+  }
+
+  return {
+    async loadHistory() {
+      const page = await api(`/streams/${encodeURIComponent(streamId)}/comments?limit=50`);
+      page.items.forEach(add);
+      list.scrollTop = list.scrollHeight;
+    },
+    rerender() { for (const [id, li] of items) li.replaceWith(items.set(id, render({ id, displayName: li.querySelector(".who").textContent, message: li.querySelector(".text").textContent, pinned: li.classList.contains("pinned") })).get(id)); },
+    say,
+  };
+}
+
+export function floatReaction(layer, r) {
+  const e = el("span", { class: "floating", "aria-hidden": "true" }, REACTIONS[r.type] ?? "✨");
+  e.style.left = (r.x ?? 50) + "%";
+  e.style.top = (r.y ?? 80) + "%";
+  layer.append(e);
+  setTimeout(() => e.remove(), 2600);
+}

@@ -1,0 +1,228 @@
+// The broadcaster's studio: sign in, pick or create a stream, choose devices and quality, go live over the
+// contract's Socket.IO events, watch viewers and chat, and report media health every 5 s.
+import { api, auth, clientConfig, signInDev, el, formatDuration } from "./api.js";
+import { connect } from "./socketio.js";
+import { mountChat } from "./chat.js";
+
+// Quality presets: capture constraints and the encoder's ceiling for each.
+export const PRESETS = {
+  "144p": { width: 256, height: 144, fps: 15, kbps: 150 },
+  "240p": { width: 426, height: 240, fps: 24, kbps: 300 },
+  "360p": { width: 640, height: 360, fps: 30, kbps: 700 },
+  "480p": { width: 854, height: 480, fps: 30, kbps: 1200 },
+  "720p": { width: 1280, height: 720, fps: 30, kbps: 2500 },
+  "1080p": { width: 1920, height: 1080, fps: 30, kbps: 4500 },
+  "1440p": { width: 2560, height: 1440, fps: 30, kbps: 8000 },
+  "2160p": { width: 3840, height: 2160, fps: 30, kbps: 14000 },
+};
+
+const $ = (id) => document.getElementById(id);
+const state = (window.studio = { live: false, streamId: null, pc: null, media: null, startedAt: null, viewerCount: 0, errors: [] });
+
+function showError(text) { const n = $("media-error"); n.textContent = text; n.hidden = !text; if (text) state.errors.push(text); }
+function note(text) { const n = $("stream-note"); n.textContent = text; n.hidden = !text; }
+
+async function ensureSignedIn() {
+  const cfg = await clientConfig();
+  if (auth.token) return;
+  $("signin").hidden = false;
+  if (!cfg.devMode) {
+    $("signin-form").hidden = true;
+    const n = $("signin-note");
+    n.hidden = false;
+    n.textContent = "Sign in through the platform that embeds Relaycast; it opens this page with your token.";
+  }
+  await new Promise((resolve) => $("signin-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try { await signInDev($("signin-name").value.trim()); resolve(); } catch (err) { $("signin-note").hidden = false; $("signin-note").textContent = err.message; }
+  }));
+  $("signin").hidden = true;
+}
+
+async function loadStreams(selectId) {
+  const mine = await api("/streams?owner=me&limit=50");
+  const pick = $("stream-pick");
+  const usable = mine.items.filter((s) => s.status === "scheduled" || s.status === "live");
+  pick.replaceChildren(...(usable.length ? usable.map((s) => el("option", { value: s.id }, `${s.title} (${s.status})`))
+    : [el("option", { value: "" }, "Create a stream first")]));
+  if (selectId) pick.value = selectId;
+  state.streamId = pick.value || null;
+  $("go-live").disabled = !state.streamId;
+  return usable;
+}
+
+async function devices() {
+  const list = await navigator.mediaDevices.enumerateDevices();
+  const fill = (select, kind) => {
+    const current = select.value;
+    select.replaceChildren(...list.filter((d) => d.kind === kind).map((d, i) => el("option", { value: d.deviceId }, d.label || `${kind} ${i + 1}`)));
+    if (current) select.value = current;
+  };
+  fill($("camera"), "videoinput");
+  fill($("microphone"), "audioinput");
+}
+
+async function startPreview() {
+  const q = PRESETS[$("quality").value];
+  state.media?.getTracks().forEach((t) => t.stop());
+  try {
+    state.media = await navigator.mediaDevices.getUserMedia({
+      audio: $("microphone").value ? { deviceId: { exact: $("microphone").value } } : true,
+      video: { ...($("camera").value ? { deviceId: { exact: $("camera").value } } : {}), width: { ideal: q.width }, height: { ideal: q.height }, frameRate: { ideal: q.fps } },
+    });
+    $("preview").srcObject = state.media;
+    showError("");
+    await devices();
+  } catch (e) {
+    state.media = null;
+    showError(e.name === "NotAllowedError" ? "Camera and microphone are blocked. Allow them in the browser's site settings, then reload."
+      : e.name === "NotFoundError" ? "No camera or microphone was found. Plug one in and reload."
+      : "Could not open the camera: " + e.message);
+  }
+  if (state.pc && state.media) { // switching devices or quality while live: swap tracks without renegotiating
+    for (const sender of state.pc.getSenders()) {
+      const track = state.media.getTracks().find((t) => t.kind === sender.track?.kind);
+      if (track) await sender.replaceTrack(track);
+    }
+    applyBitrate();
+  }
+}
+
+function applyBitrate() {
+  const q = PRESETS[$("quality").value];
+  const sender = state.pc?.getSenders().find((s) => s.track?.kind === "video");
+  if (!sender) return;
+  const p = sender.getParameters();
+  if (!p.encodings || !p.encodings.length) p.encodings = [{}];
+  p.encodings[0].maxBitrate = q.kbps * 1000;
+  p.encodings[0].maxFramerate = q.fps;
+  sender.setParameters(p).catch(() => {});
+}
+
+let socket;
+async function goLive() {
+  if (!state.media) { showError("Start the camera first."); return; }
+  $("go-live").disabled = true;
+  const pc = (state.pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" }));
+  for (const t of state.media.getTracks()) pc.addTransceiver(t, { direction: "sendonly" });
+  const pending = [];
+  let remoteSet = false;
+  state.onCandidate = async (m) => { if (!remoteSet) pending.push(m.candidate); else await pc.addIceCandidate(m.candidate); };
+  pc.onicecandidate = (e) => { if (e.candidate) socket.emit("stream:ice-candidate", { streamId: state.streamId, candidate: e.candidate.toJSON() }); };
+  pc.onconnectionstatechange = () => {
+    if (pc.connectionState === "failed") showError("The media connection failed. Check your network; reconnecting…");
+    if (pc.connectionState === "connected") showError("");
+  };
+  await pc.setLocalDescription(await pc.createOffer());
+  const ack = await socket.request("stream:offer", { streamId: state.streamId, offer: { type: "offer", sdp: pc.localDescription.sdp } });
+  if (ack.error) { showError("Could not go live: " + ack.error.message); pc.close(); state.pc = null; $("go-live").disabled = false; return; }
+  await pc.setRemoteDescription(ack.answer);
+  remoteSet = true;
+  for (const c of pending.splice(0)) await pc.addIceCandidate(c);
+  applyBitrate();
+  state.live = true;
+  state.startedAt ??= Date.now();
+  $("live-badge").textContent = "LIVE";
+  $("live-badge").classList.add("live");
+  $("end").disabled = false;
+  loadStreams(state.streamId).catch(() => {}); // the picker shows the stream as live now
+}
+
+async function end() {
+  $("end").disabled = true;
+  const r = await socket.request("stream:end", { streamId: state.streamId });
+  if (r.error) showError(r.error.message);
+  stopPublishing();
+  $("live-badge").textContent = "ENDED";
+  $("live-badge").classList.remove("live");
+  state.startedAt = null;
+  await loadStreams();
+}
+
+function stopPublishing() {
+  state.live = false;
+  state.pc?.close();
+  state.pc = null;
+}
+
+async function sampleHealth() {
+  if (!state.pc || !state.live) return;
+  const stats = await state.pc.getStats();
+  let out, remote, pair;
+  stats.forEach((r) => {
+    if (r.type === "outbound-rtp" && r.kind === "video") out = r;
+    if (r.type === "remote-inbound-rtp" && r.kind === "video") remote = r;
+    if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") pair = r;
+  });
+  if (!out) return;
+  const prev = state.lastOut;
+  state.lastOut = out;
+  const bitrate = prev ? Math.round(((out.bytesSent - prev.bytesSent) * 8) / ((out.timestamp - prev.timestamp) / 1000)) : 0;
+  const sample = {
+    streamId: state.streamId, bitrate, fps: out.framesPerSecond ?? 0, width: out.frameWidth ?? 0, height: out.frameHeight ?? 0,
+    packetLoss: remote?.fractionLost != null ? +(remote.fractionLost * 100).toFixed(2) : 0,
+    rtt: pair?.currentRoundTripTime != null ? Math.round(pair.currentRoundTripTime * 1000) : 0,
+  };
+  state.lastSample = sample;
+  $("h-bitrate").textContent = (bitrate / 1000).toFixed(0) + " kbps";
+  $("h-fps").textContent = String(Math.round(sample.fps));
+  $("h-res").textContent = `${sample.width}×${sample.height}`;
+  $("h-loss").textContent = sample.packetLoss + " %";
+  $("h-rtt").textContent = sample.rtt + " ms";
+  socket.emit("stream:quality-update", sample);
+}
+
+async function main() {
+  await ensureSignedIn();
+  $("whoami").textContent = auth.user?.name ?? "";
+  const q = $("quality");
+  for (const name of Object.keys(PRESETS)) q.append(el("option", { value: name }, name));
+  q.value = "720p";
+  const cfg = await clientConfig();
+  socket = connect(cfg.signaling.url, { auth: { token: auth.token } });
+  window.studioSocket = socket;
+  socket.on("stream:ice-candidate:received", (m) => state.onCandidate?.(m));
+  socket.on("stream:viewer:joined", (e) => { state.viewerCount = e.viewerCount; $("viewers").textContent = e.viewerCount + " watching"; });
+  socket.on("stream:viewer:left", (e) => { state.viewerCount = e.viewerCount; $("viewers").textContent = e.viewerCount + " watching"; });
+  socket.on("stream:viewer-count", (e) => { if (e.streamId === state.streamId) { state.viewerCount = e.current; $("viewers").textContent = e.current + " watching"; } });
+  socket.on("stream:error", (e) => state.errors.push(e.code));
+  socket.on("disconnect", () => { if (state.live) showError("Connection to the server lost; reconnecting…"); });
+  socket.on("connect", async () => {
+    if (state.streamId) socket.request("join-livestream", { streamId: state.streamId }).catch(() => {});
+    if (state.live) { stopPublishing(); await goLive(); } // the server dropped our peer with the socket: publish again
+  });
+
+  await loadStreams();
+  let chat;
+  const mount = async () => {
+    if (!state.streamId) return;
+    $("chat").querySelector("ol").replaceChildren();
+    chat = mountChat($("chat"), { streamId: state.streamId, socket, canModerate: () => true });
+    await socket.request("join-livestream", { streamId: state.streamId }).catch(() => {});
+    await chat.loadHistory().catch(() => {});
+  };
+  await mount();
+  $("stream-pick").addEventListener("change", async () => { state.streamId = $("stream-pick").value; $("go-live").disabled = !state.streamId; await mount(); });
+  $("create-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const s = await api("/streams", { method: "POST", body: { title: $("new-title").value.trim(), category: $("new-category").value.trim() || undefined,
+        visibility: $("new-visibility").value, quality: $("quality").value, recordingEnabled: $("new-record").checked } });
+      $("new-title").value = "";
+      note("Created. Your stream key for OBS/WHIP (shown once): " + s.streamKey);
+      await loadStreams(s.id);
+      await mount();
+    } catch (err) { note(err.message); }
+  });
+  for (const id of ["camera", "microphone", "quality"]) $(id).addEventListener("change", startPreview);
+  $("go-live").addEventListener("click", goLive);
+  $("end").addEventListener("click", end);
+  // shown only now: a click on a form before its handler exists would submit it natively and reload the page
+  $("studio").hidden = false;
+  state.ready = true;
+  await startPreview();
+  setInterval(() => { if (state.startedAt) $("duration").textContent = formatDuration(Date.now() - state.startedAt); }, 1000);
+  setInterval(sampleHealth, 5000);
+}
+
+main().catch((e) => showError(e.message));

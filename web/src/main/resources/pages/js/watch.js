@@ -1,0 +1,223 @@
+// The watch page: WebRTC through the SFU first; HLS when WebRTC cannot connect within a few seconds (or with
+// ?hls=1); live badge, viewers, latency, chat, reactions, the featured item and the ended state.
+import { api, auth, clientConfig, signInDev, el, formatCount } from "./api.js";
+import { connect } from "./socketio.js";
+import { mountChat, floatReaction } from "./chat.js";
+
+const WEBRTC_TIMEOUT_MS = 5000;
+const $ = (id) => document.getElementById(id);
+const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
+const forceHls = new URLSearchParams(location.search).get("hls") === "1";
+const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null });
+
+function overlay(text, html) {
+  $("overlay").hidden = !text && !html;
+  if (html) $("overlay-text").replaceChildren(html); else $("overlay-text").textContent = text ?? "";
+}
+function setViewers(n) { state.viewerCount = n; $("viewers").textContent = formatCount(n) + " watching"; }
+
+async function showEnded() {
+  state.ended = true;
+  state.pc?.close();
+  state.hls?.destroy();
+  $("live-badge").textContent = "ENDED";
+  $("live-badge").classList.remove("live");
+  const box = el("div", {}, el("p", {}, "This stream has ended."));
+  overlay(null, box);
+  // a recording is finalised a few seconds after the end: offer it as soon as it is ready
+  const note = el("p", { class: "meta" });
+  for (let i = 0; i < 60; i++) {
+    let recs;
+    try { recs = await api(`/streams/${encodeURIComponent(streamId)}/recordings`); } catch { return; }
+    if (!recs.items.length) return; // this stream was not recorded
+    const ready = recs.items.find((r) => r.status === "ready");
+    if (ready) {
+      note.remove();
+      box.append(el("a", { class: "button primary", href: ready.urls.page, id: "recording-link" }, "Watch the recording"));
+      return;
+    }
+    if (recs.items.every((r) => r.status === "failed")) { note.textContent = "The recording failed."; box.append(note); return; }
+    note.textContent = "Preparing the recording…";
+    if (!note.isConnected) box.append(note);
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+// One WebRTC attempt at a time; the socket's handlers always talk to the current one.
+let attempt = null;
+
+function wireWebRtcSocket(socket) {
+  socket.on("stream:ice-candidate:received", async (m) => {
+    const a = attempt;
+    if (!a) return;
+    if (!a.remoteSet) a.pending.push(m.candidate); else await a.pc.addIceCandidate(m.candidate);
+  });
+  socket.on("stream:offer:received", async (m) => {
+    const a = attempt;
+    if (!a) return;
+    await a.pc.setRemoteDescription(m.offer);
+    a.remoteSet = true;
+    for (const c of a.pending.splice(0)) await a.pc.addIceCandidate(c);
+    await a.pc.setLocalDescription(await a.pc.createAnswer());
+    await socket.request("stream:answer", { streamId, answer: { type: "answer", sdp: a.pc.localDescription.sdp } });
+  });
+}
+
+async function watchWebRtc(socket) {
+  attempt?.pc.close();
+  const pc = (state.pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" }));
+  attempt = { pc, pending: [], remoteSet: false };
+  pc.ontrack = (e) => { $("video").srcObject = e.streams[0] || new MediaStream([e.track]); };
+  pc.onicecandidate = (e) => { if (e.candidate) socket.emit("stream:ice-candidate", { streamId, candidate: e.candidate.toJSON() }); };
+  const ack = await socket.request("stream:join", { streamId });
+  if (ack.error) throw new Error(ack.error.message);
+  if (ack.iceServers?.length) pc.setConfiguration({ iceServers: ack.iceServers, bundlePolicy: "max-bundle" });
+  state.hlsUrl = ack.hls;
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error("WebRTC did not connect in time")), WEBRTC_TIMEOUT_MS);
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc.connectionState === "connected") { clearTimeout(t); resolve(); }
+      if (pc.connectionState === "failed") { clearTimeout(t); reject(new Error("WebRTC failed")); }
+    });
+  });
+  state.transport = "webrtc";
+  $("transport").textContent = "WebRTC";
+  // a network change (Wi-Fi to mobile) breaks the path: join again with a new connection, no page load;
+  // if that does not work either, HLS
+  let lost = null;
+  pc.addEventListener("connectionstatechange", () => {
+    if (state.ended || attempt?.pc !== pc) return;
+    if (pc.connectionState === "connected") { clearTimeout(lost); lost = null; return; }
+    if (pc.connectionState === "failed" || (pc.connectionState === "disconnected" && !lost)) {
+      clearTimeout(lost);
+      lost = setTimeout(() => recover(socket), pc.connectionState === "failed" ? 0 : 4000);
+    }
+  });
+}
+
+async function recover(socket) {
+  if (state.ended) return;
+  state.recoveries = (state.recoveries ?? 0) + 1;
+  overlay("Reconnecting…");
+  try {
+    await watchWebRtc(socket);
+    overlay(null);
+  } catch (e) {
+    state.errors.push("webrtc: " + e.message);
+    watchHls(state.hlsUrl ?? `/hls/${encodeURIComponent(streamId)}/master.m3u8`);
+    overlay(null);
+  }
+}
+
+function watchHls(absoluteUrl) {
+  // same origin: the API's absolute URLs carry the configured public host, which may not be this page's
+  const url = new URL(absoluteUrl, location.href).pathname;
+  state.pc?.close();
+  state.transport = "hls";
+  $("transport").textContent = "HLS";
+  const video = $("video");
+  video.srcObject = null;
+  if (window.Hls && Hls.isSupported()) {
+    const hls = (state.hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2 }));
+    hls.loadSource(url);
+    hls.attachMedia(video);
+    hls.on(Hls.Events.MANIFEST_PARSED, () => {
+      const levels = $("levels");
+      levels.replaceChildren(el("option", { value: "-1" }, "Auto"), ...hls.levels.map((l, i) => el("option", { value: String(i) }, `${l.height}p`)));
+      levels.hidden = false;
+      levels.onchange = () => { hls.currentLevel = Number(levels.value); };
+      video.play().catch(() => {});
+    });
+    hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) overlay("The video could not be loaded (" + d.details + ")."); });
+  } else {
+    video.src = url; // Safari plays HLS natively
+  }
+}
+
+async function latencyLoop() {
+  if (state.transport === "webrtc" && state.pc) {
+    let delay = null, rtt = null;
+    (await state.pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video" && r.jitterBufferEmittedCount) delay = r.jitterBufferDelay / r.jitterBufferEmittedCount;
+      if (r.type === "candidate-pair" && r.nominated && r.currentRoundTripTime != null) rtt = r.currentRoundTripTime;
+    });
+    if (delay != null) state.latencyMs = Math.round((delay + (rtt ?? 0) / 2) * 1000);
+  } else if (state.transport === "hls" && state.hls?.latency != null) {
+    state.latencyMs = Math.round(state.hls.latency * 1000);
+  }
+  if (state.latencyMs != null) $("latency").textContent = `${(state.latencyMs / 1000).toFixed(1)} s delay`;
+}
+
+function showFeatured(f) {
+  if (!f) return;
+  $("featured").hidden = false;
+  $("featured-title").textContent = f.title;
+  $("featured-price").textContent = f.price != null ? `${f.price} ${f.currency ?? ""}`.trim() : "";
+  const img = $("featured-img");
+  if (f.imageUrl) { img.src = f.imageUrl; img.hidden = false; } else img.hidden = true;
+  const a = $("featured-link");
+  if (f.url) { a.href = f.url; a.hidden = false; } else a.hidden = true;
+}
+
+async function main() {
+  const cfg = await clientConfig();
+  $("whoami").textContent = auth.user?.name ?? "";
+  let stream;
+  try {
+    stream = await api(`/streams/${encodeURIComponent(streamId)}`);
+  } catch (e) {
+    $("title").textContent = "Stream unavailable";
+    overlay(e.code === "FOLLOWERS_ONLY" ? "This stream is for the broadcaster's followers." : e.message);
+    return;
+  }
+  document.title = "Relaycast — " + stream.title;
+  $("title").textContent = stream.title;
+  $("meta").textContent = [stream.category, ...(stream.tags ?? [])].filter(Boolean).join(" · ");
+  setViewers(stream.viewerCount);
+  $("unmute").addEventListener("click", () => { $("video").muted = false; $("unmute").hidden = true; });
+  api(`/streams/${encodeURIComponent(streamId)}/featured`).then(showFeatured).catch(() => {});
+
+  const socket = connect(cfg.signaling.url, { auth: auth.token ? { token: auth.token } : {} });
+  window.watchSocket = socket;
+  wireWebRtcSocket(socket);
+  const chat = mountChat($("chat"), { streamId, socket, canModerate: () => false,
+    onReaction: (r) => floatReaction($("reactions"), r) });
+  socket.on("stream:viewer-count", (c) => { if (c.streamId === streamId) setViewers(c.current); });
+  socket.on("stream:featured", showFeatured);
+  socket.on("stream:ended", () => showEnded());
+  socket.on("stream:error", (e) => state.errors.push(e.code));
+  await new Promise((r) => (socket.connected ? r() : socket.on("connect", r)));
+  await socket.request("join-livestream", { streamId }).catch(() => {});
+  chat.loadHistory().catch(() => {});
+  if (!auth.token && cfg.devMode) {
+    $("signin-form").hidden = false;
+    $("signin-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      await signInDev($("signin-name").value.trim() || "Viewer");
+      location.reload();
+    });
+  }
+
+  if (stream.status === "ended" || stream.status === "cancelled") { await showEnded(); return; }
+  if (stream.status !== "live") { $("live-badge").textContent = "SOON"; overlay("This stream has not started yet."); }
+  const startWatching = async () => {
+    $("live-badge").textContent = "LIVE";
+    $("live-badge").classList.add("live");
+    overlay("Connecting…");
+    const hlsUrl = stream.urls.hls;
+    if (forceHls) { watchHls(hlsUrl); overlay(null); return; }
+    try {
+      await watchWebRtc(socket);
+      overlay(null);
+    } catch (e) {
+      state.errors.push("webrtc: " + e.message);
+      watchHls(state.hlsUrl ?? hlsUrl);
+      overlay(null);
+    }
+  };
+  if (stream.status === "live") await startWatching();
+  socket.on("stream:start", () => { if (!state.transport) startWatching(); });
+  setInterval(latencyLoop, 1000);
+}
+
+main().catch((e) => { state.errors.push(e.message); overlay(e.message); });

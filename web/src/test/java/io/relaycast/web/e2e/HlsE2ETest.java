@@ -1,0 +1,239 @@
+package io.relaycast.web.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaycast.web.TestServer;
+import io.relaycast.web.browser.Browser;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
+import static org.testng.Assert.assertNotNull;
+import static org.testng.Assert.assertTrue;
+
+/**
+ * The HLS bridge end to end: Chromium publishes 640x360 over WHIP; the ladder is checked file by file (master,
+ * every rendition with ffprobe, target durations, headers, CORS), hls.js in Chromium plays it for 10 s, the live
+ * thumbnail appears and is refreshed, and ending the stream removes the live files and stops ffmpeg.
+ */
+public class HlsE2ETest {
+    private static final Duration CONNECT = Duration.ofSeconds(20);
+    private static final Pattern STREAM_INF = Pattern.compile("#EXT-X-STREAM-INF:.*RESOLUTION=(\\d+)x(\\d+).*");
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private E2eSite site;
+    private TestServer server;
+    private Browser browser;
+    private String streamId;
+    private String publisher;
+    private String master;
+
+    @BeforeClass
+    public void start() throws Exception {
+        site = E2eSite.start();
+        Map<String, Object> o = new HashMap<>(site.corsOverrides());
+        o.put("relaycast.hls.enabled", true);
+        o.put("relaycast.hls.thumbnail-interval", "5s"); // the refresh, proven in seconds rather than 30
+        server = TestServer.start(o);
+        browser = Browser.start();
+        String owner = server.api.devUser("hls-owner")[0];
+        JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "hls")).expect(201);
+        streamId = stream.get("id").asText();
+        publisher = browser.openWindow(site.page("whip.html", "whip", server.baseUrl() + "/whip/" + streamId,
+                "key", stream.get("streamKey").asText()));
+        browser.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
+        master = server.baseUrl() + "/hls/" + streamId + "/master.m3u8";
+    }
+
+    @AfterClass(alwaysRun = true)
+    public void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (site != null) {
+                site.close();
+            }
+        } finally {
+            List<ProcessHandle> left = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().orElse("").endsWith("ffmpeg")).toList();
+            left.forEach(ProcessHandle::destroyForcibly);
+            assertTrue(left.isEmpty(), "ffmpeg processes left behind: " + left);
+        }
+    }
+
+    private HttpResponse<byte[]> get(String url, String origin) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private static List<String> uris(String playlist) {
+        return playlist.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    private String waitForRenditions() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<byte[]> m = get(master, null);
+            if (m.statusCode() == 200) {
+                List<String> variants = uris(text(m));
+                boolean all = !variants.isEmpty();
+                for (String v : variants) {
+                    HttpResponse<byte[]> p = get(resolve(master, v), null);
+                    all &= p.statusCode() == 200 && uris(text(p)).size() >= 3;
+                }
+                if (all) {
+                    return text(m);
+                }
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("no complete HLS ladder within 40 s of publishing; bridge: " + server.server.hls().debugState());
+    }
+
+    private static String resolve(String base, String relative) {
+        return URI.create(base).resolve(relative).toString();
+    }
+
+    private static String ffprobe(String url, String entries) throws Exception {
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", entries, "-of", "csv=p=0", url)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(p.waitFor(), 0, "ffprobe " + url + ": " + out);
+        return out;
+    }
+
+    @Test
+    public void theLadderValidates() throws Exception {
+        String text = waitForRenditions();
+        HttpResponse<byte[]> m = get(master, site.origin());
+        assertEquals(m.headers().firstValue("Content-Type").orElse(""), "application/vnd.apple.mpegurl");
+        assertEquals(m.headers().firstValue("Cache-Control").orElse(""), "no-cache");
+        assertEquals(m.headers().firstValue("Access-Control-Allow-Origin").orElse(""), site.origin(), "CORS allow-list");
+        assertTrue(get(master, "http://evil.example").headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        List<Integer> heights = new ArrayList<>();
+        for (String line : text.lines().toList()) {
+            Matcher x = STREAM_INF.matcher(line);
+            if (x.matches()) {
+                heights.add(Integer.parseInt(x.group(2)));
+            }
+        }
+        System.out.println("HLS master: renditions " + heights);
+        assertEquals(heights, List.of(360, 240, 144), "the ladder at or below the 640x360 source");
+
+        for (String variant : uris(text)) {
+            String url = resolve(master, variant);
+            HttpResponse<byte[]> p = get(url, null);
+            assertEquals(p.headers().firstValue("Content-Type").orElse(""), "application/vnd.apple.mpegurl");
+            assertEquals(p.headers().firstValue("Cache-Control").orElse(""), "no-cache");
+            String playlist = text(p);
+            Matcher t = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
+            assertTrue(t.find(), playlist);
+            int target = Integer.parseInt(t.group(1));
+            assertTrue(target >= 1 && target <= 2, "target duration " + target);
+            Matcher inf = Pattern.compile("#EXTINF:([0-9.]+),").matcher(playlist);
+            int count = 0;
+            while (inf.find()) {
+                count++;
+                // RFC 8216 4.3.3.1: every EXTINF, rounded to the nearest integer, is at most the target duration
+                assertTrue(Math.round(Double.parseDouble(inf.group(1))) <= target, "segment " + inf.group(1)
+                        + " s over target " + target + " in " + variant);
+            }
+            assertTrue(count >= 3 && count <= 6, count + " segments listed (window of 6)");
+            for (String segment : uris(playlist)) {
+                assertFalse(segment.contains(".tmp"), "a temporary segment listed: " + segment);
+            }
+            String seg = resolve(url, uris(playlist).get(uris(playlist).size() - 1));
+            HttpResponse<byte[]> s = get(seg, null);
+            assertEquals(s.statusCode(), 200, "the newest listed segment is there: " + seg);
+            assertEquals(s.headers().firstValue("Content-Type").orElse(""), "video/mp2t");
+            assertTrue(s.headers().firstValue("Cache-Control").orElse("").contains("max-age=86400"));
+            assertEquals(s.body()[0], (byte) 0x47, "an MPEG-TS sync byte: a complete segment starts with one");
+            assertEquals(s.body().length % 188, 0, "whole TS packets only");
+            String streams = ffprobe(url, "stream=codec_name,height");
+            System.out.println("HLS " + variant + ": target " + target + " s, " + count + " segments, " + streams.replace('\n', ' '));
+            assertTrue(streams.contains("h264") && streams.contains("aac"), streams);
+        }
+    }
+
+    @Test(dependsOnMethods = "theLadderValidates")
+    public void hlsJsInChromiumPlaysForTenSeconds() throws Exception {
+        String viewer = browser.openWindow(site.page("hls.html", "src", master, "hlsjs",
+                server.baseUrl() + "/assets/vendor/hls.min.js"));
+        browser.waitFor("window.state && state.status === 'playing' && currentTime() > 0", Duration.ofSeconds(30));
+        double t0 = ((Number) browser.eval("currentTime()")).doubleValue();
+        Thread.sleep(10_000);
+        double t1 = ((Number) browser.eval("currentTime()")).doubleValue();
+        System.out.printf("hls.js: currentTime %.2f -> %.2f over 10 s, levels %s, errors %s%n", t1 > 0 ? t0 : 0, t1,
+                browser.eval("state.levels"), browser.eval("state.errors"));
+        assertTrue(t1 - t0 >= 8.0, "hls.js played " + (t1 - t0) + " s in 10 s");
+        browser.closeWindow(viewer);
+        browser.switchTo(publisher);
+    }
+
+    @Test(dependsOnMethods = "theLadderValidates")
+    public void theLiveThumbnailAppearsAndIsRefreshed() throws Exception {
+        Path file = server.dataDir.resolve("thumbnails").resolve(streamId + ".jpg");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!Files.isRegularFile(file) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        HttpResponse<byte[]> r = get(server.baseUrl() + "/thumbnails/" + streamId + ".jpg", null);
+        assertEquals(r.statusCode(), 200);
+        assertEquals(r.headers().firstValue("Content-Type").orElse(""), "image/jpeg");
+        assertNotNull(ImageIO.read(new ByteArrayInputStream(r.body())), "a JPEG ImageIO decodes");
+        assertEquals(get(server.baseUrl() + "/thumbnails/..%2Fx.jpg", null).statusCode() / 100, 4);
+        FileTime first = Files.getLastModifiedTime(file);
+        deadline = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+        while (Files.getLastModifiedTime(file).equals(first) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(Files.getLastModifiedTime(file).compareTo(first) > 0, "refreshed after the 5 s interval");
+    }
+
+    @Test(dependsOnMethods = {"hlsJsInChromiumPlaysForTenSeconds", "theLiveThumbnailAppearsAndIsRefreshed"})
+    public void endingTheStreamRemovesTheLiveFiles() throws Exception {
+        Path dir = server.server.hls().directory(streamId);
+        assertNotNull(dir);
+        ProcessHandle ffmpeg = server.server.hls().session(streamId).currentProcess();
+        assertNotNull(ffmpeg);
+        browser.switchTo(publisher);
+        assertEquals(((Number) browser.eval("unpublish()")).intValue(), 200);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((Files.exists(dir) || ffmpeg.isAlive()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(ffmpeg.isAlive(), "the ladder's ffmpeg stopped");
+        assertFalse(Files.exists(dir), "live files removed");
+        assertEquals(get(master, null).statusCode(), 404);
+    }
+}
