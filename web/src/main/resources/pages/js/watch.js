@@ -4,7 +4,7 @@ import { api, auth, clientConfig, signInDev, el, formatCount } from "./api.js";
 import { connect } from "./socketio.js";
 import { mountChat, floatReaction } from "./chat.js";
 
-const WEBRTC_TIMEOUT_MS = 5000;
+const WEBRTC_TIMEOUT_MS = 10000;
 const $ = (id) => document.getElementById(id);
 const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const forceHls = new URLSearchParams(location.search).get("hls") === "1";

@@ -2,6 +2,7 @@ package io.relaycast.web.browser;
 
 import org.openqa.selenium.JavascriptException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.ScriptTimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WindowType;
@@ -243,6 +244,10 @@ public final class Browser implements AutoCloseable {
             } catch (JavascriptException e) {
                 // e.g. a variable the page has not created yet: keep waiting, but report it
                 lastError = e.getMessage();
+            } catch (ScriptTimeoutException e) {
+                // the page navigated (a reload, a sign-in) while the check ran: its callback died with the
+                // old document, so the driver only gives up at the script timeout. Ask the new page.
+                lastError = "the page did not answer (navigating?): " + e.getMessage().lines().findFirst().orElse("");
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("waited " + timeout.toMillis() + " ms for `" + jsCondition + "` on "

@@ -130,7 +130,10 @@ public class PagesBrowserTest {
         // chat both ways: the viewer signs in on the watch page (dev mode), then each side hears the other
         viewer.waitFor("!document.getElementById('signin-form').hidden", WAIT);
         type(viewer, "#signin-name", "Vic Viewer");
+        viewer.eval("window.beforeSignIn = true");
         click(viewer, "#signin-form button[type=submit]");
+        // signing in reloads the page: wait for the new document before asking it anything else
+        viewer.waitFor("!window.beforeSignIn && document.readyState === 'complete'", WAIT);
         viewer.waitFor("window.watch && window.watch.transport === 'webrtc' && document.getElementById('whoami').textContent === 'Vic Viewer'", WAIT);
         type(viewer, "#chat-input", "hello from the couch");
         click(viewer, "#chat form:not(#signin-form) button[type=submit]");
