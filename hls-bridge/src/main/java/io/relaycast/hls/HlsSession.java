@@ -1,15 +1,13 @@
 package io.relaycast.hls;
 
 import io.relaycast.recorder.Ffmpeg;
+import io.relaycast.recorder.TapFeed;
 import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.tap.RoomTaps;
-import io.relaycast.sfu.tap.RtpTap;
-import io.relaycast.sfu.tap.TapPorts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class HlsSession {
     private static final Logger LOG = LoggerFactory.getLogger(HlsSession.class);
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** Used when ffprobe cannot tell (no keyframe in time): the fake/low-end camera case. */
     private static final int DEFAULT_SOURCE_HEIGHT = 360;
     private static final int FPS = 30;
@@ -41,7 +38,7 @@ public final class HlsSession {
     private final RoomTaps taps;
     private final ExecutorService work;
     private final Path dir;
-    private RtpTap tap;
+    private TapFeed feed;
     private Ffmpeg.Running current;
     private boolean stopping;
     private int restarts;
@@ -63,15 +60,8 @@ public final class HlsSession {
     void start() throws IOException {
         deleteTree(dir);
         Files.createDirectories(dir);
-        int audioPort = TapPorts.evenPair(LOOPBACK);
-        int videoPort;
-        do {
-            videoPort = TapPorts.evenPair(LOOPBACK);
-        } while (videoPort == audioPort);
-        tap = new RtpTap("hls-" + streamId.substring(0, Math.min(8, streamId.length())), LOOPBACK, audioPort, videoPort,
-                config.queuePackets());
-        tap.onPublisherChange(t -> work.submit(() -> publisherChanged(t)));
-        taps.attach(streamId, tap);
+        feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
+                config.queuePackets(), taps, work, this::publisherChanged);
     }
 
     private void publisherChanged(PublishedTracks tracks) {
@@ -90,11 +80,11 @@ public final class HlsSession {
 
     /** Probe (outside the lock: it takes seconds), then start the ladder. */
     private void launch() {
-        String sdp = tap.sdp();
+        String sdp = feed.tap().sdp();
         if (sdp == null) {
             return;
         }
-        if (tap.tracks().video() == null) {
+        if (feed.tap().tracks().video() == null) {
             LOG.info("stream {}: audio only, no HLS ladder", streamId);
             return;
         }
@@ -112,36 +102,19 @@ public final class HlsSession {
                 for (int i = 0; i < ladder.size(); i++) {
                     Files.createDirectories(dir.resolve("r" + i));
                 }
-                Ffmpeg.Running r = Ffmpeg.start(command(sdpFile), dir, "hls");
+                Ffmpeg.Running r = feed.launch(command(sdpFile), dir, "hls", this::ladderExited);
                 current = r;
-                Thread monitor = new Thread(() -> awaitExit(r), "hls-monitor");
-                monitor.setDaemon(true);
-                monitor.start();
                 LOG.info("stream {}: HLS ladder {} from a {}p source (ffmpeg pid {})", streamId,
                         ladder.stream().map(HlsConfig.Rendition::name).toList(), sourceHeight, r.process.pid());
             }
-            askForKeyframes();
         } catch (IOException e) {
             LOG.error("stream {}: HLS unavailable: cannot start ffmpeg ({}): {}", streamId, config.ffmpeg(), e.getMessage());
         }
     }
 
-    private void askForKeyframes() {
-        work.submit(() -> {
-            for (long wait : new long[] {300, 700, 1500}) {
-                try {
-                    Thread.sleep(wait);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                taps.requestKeyframe(streamId);
-            }
-        });
-    }
-
     /** ffprobe reads the tap until it knows the video size (it needs a keyframe: we ask for some meanwhile). */
     private int probeHeight(Path sdpFile) {
-        askForKeyframes();
+        feed.nudgeKeyframes();
         try {
             Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffprobe(), "-v", "error", "-protocol_whitelist", "file,udp,rtp",
                     "-select_streams", "v:0", "-show_entries", "stream=height", "-of", "csv=p=0", sdpFile.toString()), 10);
@@ -173,7 +146,7 @@ public final class HlsSession {
         List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
                 "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(), "-filter_complex", filter.toString()));
         StringBuilder varMap = new StringBuilder();
-        boolean audio = tap.tracks().audio() != null;
+        boolean audio = feed.tap().tracks().audio() != null;
         for (int i = 0; i < n; i++) {
             cmd.addAll(List.of("-map", "[v" + i + "]"));
             if (audio) {
@@ -204,13 +177,8 @@ public final class HlsSession {
         return cmd;
     }
 
-    private void awaitExit(Ffmpeg.Running r) {
-        int code;
-        try {
-            code = r.process.waitFor();
-        } catch (InterruptedException e) {
-            return;
-        }
+    /** The ladder's ffmpeg ended: if we did not stop it, it crashed; start it again (up to five times). */
+    private void ladderExited(Ffmpeg.Running r, int code) {
         synchronized (this) {
             if (stopping || r != current) {
                 return;
@@ -248,9 +216,8 @@ public final class HlsSession {
     /** Stream ended: stop ffmpeg and the tap, remove the live files. */
     synchronized void stop() {
         stopping = true;
-        if (tap != null) {
-            taps.detach(tap);
-            tap.close();
+        if (feed != null) {
+            feed.close();
         }
         if (current != null) {
             current.stop(3000);
@@ -273,7 +240,7 @@ public final class HlsSession {
         m.put("renditions", ladder.stream().map(HlsConfig.Rendition::name).toList());
         m.put("restarts", restarts);
         m.put("ffmpegPid", current == null ? null : current.process.pid());
-        m.put("tap", tap == null ? null : tap.debugState());
+        m.put("tap", feed == null ? null : feed.tap().debugState());
         return m;
     }
 

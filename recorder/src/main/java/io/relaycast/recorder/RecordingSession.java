@@ -2,14 +2,11 @@ package io.relaycast.recorder;
 
 import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.tap.RoomTaps;
-import io.relaycast.sfu.tap.RtpTap;
-import io.relaycast.sfu.tap.TapPorts;
 import io.relaycast.sfu.tap.TapSdp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +26,6 @@ import java.util.function.BiConsumer;
  */
 public final class RecordingSession {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingSession.class);
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     private final String id;
     private final String streamId;
@@ -42,7 +38,7 @@ public final class RecordingSession {
     private final Path dir;
     private final List<Path> parts = new ArrayList<>();
     private final List<Long> partStartedAt = new ArrayList<>();
-    private RtpTap tap;
+    private TapFeed feed;
     private Ffmpeg.Running current;
     private boolean stopping;
     private int restarts;
@@ -74,15 +70,8 @@ public final class RecordingSession {
 
     void start() throws IOException {
         Files.createDirectories(dir);
-        int audioPort = TapPorts.evenPair(LOOPBACK);
-        int videoPort;
-        do {
-            videoPort = TapPorts.evenPair(LOOPBACK);
-        } while (videoPort == audioPort);
-        tap = new RtpTap("rec-" + id.substring(0, 8), LOOPBACK, audioPort, videoPort, config.queuePackets());
-        // called on the thread that installs a publisher: the ffmpeg work goes to the recorder's threads
-        tap.onPublisherChange(t -> work.submit(() -> publisherChanged(t)));
-        taps.attach(streamId, tap);
+        feed = TapFeed.open("rec-" + id.substring(0, 8), streamId, config.queuePackets(), taps, work,
+                this::publisherChanged);
     }
 
     /** The first publisher, or a new one (reconnect: new SSRCs and maybe codecs): a new part. */
@@ -99,11 +88,11 @@ public final class RecordingSession {
     }
 
     private synchronized void startPart() {
-        String sdp = tap.sdp();
+        String sdp = feed.tap().sdp();
         if (sdp == null) {
             return;
         }
-        videoCodec = TapSdp.videoCodec(tap.tracks());
+        videoCodec = TapSdp.videoCodec(feed.tap().tracks());
         int n = parts.size();
         Path sdpFile = dir.resolve("part-" + n + ".sdp");
         Path out = dir.resolve("part-" + n + ".mkv");
@@ -114,7 +103,7 @@ public final class RecordingSession {
                     "-map", "0", "-c", "copy", "-f", "matroska",
                     "-cluster_time_limit", Long.toString(config.flushInterval().toMillis()),
                     "-flush_packets", "1", "-y", out.toString());
-            Ffmpeg.Running r = Ffmpeg.start(cmd, dir, "rec-" + n);
+            Ffmpeg.Running r = feed.launch(cmd, dir, "rec-" + n, this::partExited);
             if (!started) {
                 started = true;
                 onFirstPart.run();
@@ -122,52 +111,31 @@ public final class RecordingSession {
             current = r;
             parts.add(out);
             partStartedAt.add(System.currentTimeMillis());
-            Thread monitor = new Thread(() -> awaitExit(r), "recorder-monitor-" + n);
-            monitor.setDaemon(true);
-            monitor.start();
-            // ffmpeg binds its ports a few hundred ms after start: ask again once it surely listens
-            work.submit(() -> {
-                for (long wait : new long[] {300, 700, 1500}) {
-                    try {
-                        Thread.sleep(wait);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    taps.requestKeyframe(streamId);
-                }
-            });
             LOG.info("stream {}: recording {} part {} (ffmpeg pid {})", streamId, id, n, r.process.pid());
         } catch (IOException e) {
             failLive("cannot start ffmpeg (" + config.ffmpeg() + "): " + e.getMessage());
         }
     }
 
-    private void awaitExit(Ffmpeg.Running r) {
-        int code;
-        try {
-            code = r.process.waitFor();
-        } catch (InterruptedException e) {
+    /** An ffmpeg ended: if we did not stop it, it crashed, and the recording goes on in a new part. */
+    private synchronized void partExited(Ffmpeg.Running r, int code) {
+        if (stopping || r != current) {
+            return; // we stopped it
+        }
+        current = null;
+        String tail = r.tail();
+        if (tail.contains("No space left on device")) {
+            failLive("disk full while recording: " + lastLine(tail));
             return;
         }
-        synchronized (this) {
-            if (stopping || r != current) {
-                return; // we stopped it
-            }
-            current = null;
-            String tail = r.tail();
-            if (tail.contains("No space left on device")) {
-                failLive("disk full while recording: " + lastLine(tail));
-                return;
-            }
-            restarts++;
-            if (restarts > config.maxRestarts()) {
-                failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + lastLine(tail));
-                return;
-            }
-            LOG.warn("stream {}: recording {}: ffmpeg exited ({}) mid-stream; restarting into part {}: {}", streamId,
-                    id, code, parts.size(), lastLine(tail));
-            startPart();
+        restarts++;
+        if (restarts > config.maxRestarts()) {
+            failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + lastLine(tail));
+            return;
         }
+        LOG.warn("stream {}: recording {}: ffmpeg exited ({}) mid-stream; restarting into part {}: {}", streamId,
+                id, code, parts.size(), lastLine(tail));
+        startPart();
     }
 
     private void failLive(String error) {
@@ -182,9 +150,8 @@ public final class RecordingSession {
     }
 
     private void release() {
-        if (tap != null) {
-            taps.detach(tap);
-            tap.close();
+        if (feed != null) {
+            feed.close();
         }
         if (current != null) {
             current.stop(5000);
@@ -307,7 +274,7 @@ public final class RecordingSession {
         m.put("parts", parts.size());
         m.put("restarts", restarts);
         m.put("ffmpegPid", current == null ? null : current.process.pid());
-        m.put("tap", tap == null ? null : tap.debugState());
+        m.put("tap", feed == null ? null : feed.tap().debugState());
         return m;
     }
 }

@@ -1,0 +1,104 @@
+package io.relaycast.recorder;
+
+import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.tap.RoomTaps;
+import io.relaycast.sfu.tap.RtpTap;
+import io.relaycast.sfu.tap.TapPorts;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import java.util.function.ObjIntConsumer;
+
+/**
+ * What the recorder and the HLS bridge share: a tap on one stream's room that sends plain RTP to a pair of loopback
+ * ports, and the ffmpeg processes that read it, one at a time, each watched by a thread that reports its exit.
+ *
+ * <p>Publisher changes and keyframe nudges run on the owner's executor, never on the thread that installs a
+ * publisher in the room (that thread belongs to signaling and must not wait for ffmpeg).
+ */
+public final class TapFeed implements AutoCloseable {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /**
+     * When to ask the publisher for keyframes after ffmpeg starts: it binds its ports a few hundred ms after the
+     * process starts, and a decoder can begin only at a keyframe, so ask until it surely listens.
+     */
+    private static final long[] KEYFRAME_NUDGES_MS = {300, 700, 1500};
+
+    private final String streamId;
+    private final RoomTaps taps;
+    private final ExecutorService work;
+    private final RtpTap tap;
+
+    private TapFeed(String streamId, RoomTaps taps, ExecutorService work, RtpTap tap) {
+        this.streamId = streamId;
+        this.taps = taps;
+        this.work = work;
+        this.tap = tap;
+    }
+
+    /**
+     * Binds the tap on two distinct even loopback ports (RTP on the even port, RFC 3550 §11), and attaches it to
+     * the stream's room. {@code onPublisherChange} runs on {@code work} for the first publisher and every new one.
+     */
+    public static TapFeed open(String name, String streamId, int queuePackets, RoomTaps taps, ExecutorService work,
+                               Consumer<PublishedTracks> onPublisherChange) throws IOException {
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort;
+        do {
+            videoPort = TapPorts.evenPair(LOOPBACK);
+        } while (videoPort == audioPort);
+        RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
+        tap.onPublisherChange(t -> work.submit(() -> onPublisherChange.accept(t)));
+        taps.attach(streamId, tap);
+        return new TapFeed(streamId, taps, work, tap);
+    }
+
+    public RtpTap tap() {
+        return tap;
+    }
+
+    /** Asks the publisher for a keyframe a few times over the next 1.5 s, off the caller's thread. */
+    public void nudgeKeyframes() {
+        work.submit(() -> {
+            for (long wait : KEYFRAME_NUDGES_MS) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                taps.requestKeyframe(streamId);
+            }
+        });
+    }
+
+    /**
+     * Starts ffmpeg and a daemon thread that calls {@code onExit(process, exitCode)} when it ends, whoever ended it
+     * (the owner tells its own stops from crashes). Keyframes are asked for, so the new reader can start decoding.
+     */
+    public Ffmpeg.Running launch(List<String> command, Path workDir, String name,
+                                 ObjIntConsumer<Ffmpeg.Running> onExit) throws IOException {
+        Ffmpeg.Running r = Ffmpeg.start(command, workDir, name);
+        Thread monitor = new Thread(() -> {
+            try {
+                onExit.accept(r, r.process.waitFor());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name + "-monitor");
+        monitor.setDaemon(true);
+        monitor.start();
+        nudgeKeyframes();
+        return r;
+    }
+
+    /** Detaches from the room and closes the tap's sockets; ffmpeg processes are their owner's to stop. */
+    @Override
+    public void close() {
+        taps.detach(tap);
+        tap.close();
+    }
+}
