@@ -7,6 +7,7 @@ import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
+import io.relaycast.sfu.dtls.DtlsRole;
 import io.relaycast.sfu.ice.CandidateStatus;
 import io.relaycast.sfu.ice.IceConfig;
 import io.relaycast.sfu.ice.IceHarvesters;
@@ -155,11 +156,6 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         Room room = null;
         try {
             PublisherAnswer answer = publisherAnswers.answer(sdpOffer, local(transport));
-            if (!answer.isDtlsServer()) {
-                // the offer said a=setup:passive (ffmpeg's WHIP muxer): we would have to be the DTLS client
-                throw new MediaException("DTLS_CLIENT_UNSUPPORTED", "the offer asks the server to be the DTLS client"
-                        + " (a=setup:passive); Relaycast is always the DTLS server: offer a=setup:actpass or active");
-            }
             List<DtlsFingerprint> fingerprints = fingerprints(answer.remote());
             Publisher publisher;
             Publisher replaced;
@@ -173,7 +169,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                     publisher.setRembBitrate(publisherMaxKbps * 1000L);
                     events.bind(publisher, room);
                     transport.setMediaHandler(publisher);
-                    connect(transport, answer.remote(), fingerprints);
+                    connect(transport, answer.remote(), fingerprints, dtlsRole(answer.isDtlsServer()));
                     replaced = room.setPublisher(publisher);
                 }
                 break;
@@ -243,17 +239,13 @@ public final class Sfu implements MediaPlane, AutoCloseable {
             PublishedTracks tracks = publisher.tracks();
             ViewerSsrcs ssrcs = viewerSsrcs(tracks);
             ViewerAnswer answer = viewerAnswers.answer(sdpOffer, tracks, local(transport), ssrcs);
-            if (!answer.isDtlsServer()) {
-                throw new MediaException("DTLS_CLIENT_UNSUPPORTED", "the offer asks the server to be the DTLS client"
-                        + " (a=setup:passive); Relaycast is always the DTLS server: offer a=setup:actpass or active");
-            }
             List<DtlsFingerprint> fingerprints = fingerprints(answer.remote());
             Subscriber subscriber = new Subscriber(peerId, transport, candidates, room, ssrcs, null, tracks);
             subscriber.negotiated(answer.track(MediaKind.AUDIO).orElse(null), answer.track(MediaKind.VIDEO).orElse(null),
                     tracks);
             events.bind(subscriber, room);
             transport.setMediaHandler(subscriber);
-            connect(transport, answer.remote(), fingerprints);
+            connect(transport, answer.remote(), fingerprints, dtlsRole(answer.isDtlsServer()));
             addSubscriber(room, subscriber, streamId);
             trickleOwnCandidates(transport, answer.answer(), candidates);
             return answer.answerSdp();
@@ -290,7 +282,8 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                 .map(t -> ViewerTrack.fromAnswer(t, offered.video())).orElse(null);
         Publisher current = room.publisher();
         subscriber.negotiated(audio, video, current != null ? current.tracks() : offered);
-        connect(webRtc(subscriber), answer.remote(), fingerprints(answer.remote()));
+        // the viewer answered a=setup:active to our actpass (SubscriberAnswerReader insists): we are the server
+        connect(webRtc(subscriber), answer.remote(), fingerprints(answer.remote()), DtlsRole.SERVER);
     }
 
     @Override
@@ -437,13 +430,19 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         return List.copyOf(DtlsFingerprint.strongest(out));
     }
 
-    private static void connect(WebRtcTransport transport, RemoteTransport remote, List<DtlsFingerprint> fingerprints)
-            throws MediaException {
+    /** Our side of the negotiated a=setup (RFC 5763 section 5): passive runs the DTLS server. */
+    private static DtlsRole dtlsRole(boolean weArePassive) {
+        return weArePassive ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    }
+
+    private static void connect(WebRtcTransport transport, RemoteTransport remote, List<DtlsFingerprint> fingerprints,
+                                DtlsRole localRole) throws MediaException {
         List<String> lines = new ArrayList<>();
         for (io.relaycast.sfu.sdp.IceCandidate c : remote.candidates()) {
             lines.add(c.toCandidateString());
         }
-        if (!transport.connect(remote.iceUfrag(), remote.icePwd(), lines, remote.endOfCandidates(), fingerprints)) {
+        if (!transport.connect(remote.iceUfrag(), remote.icePwd(), lines, remote.endOfCandidates(), fingerprints,
+                localRole)) {
             throw new MediaException("INVALID_ICE_CREDENTIALS",
                     "a=ice-ufrag / a=ice-pwd are not valid ice-chars of 4+ / 22+ characters (RFC 8839 section 5.4)");
         }

@@ -112,11 +112,20 @@ public class SfuTest {
     }
 
     @Test
+    public void aPassiveOfferMakesUsTheDtlsClient() throws Exception {
+        // ffmpeg's WHIP muxer offers a=setup:passive: we answer active and will send the ClientHello (RFC 5763 §5)
+        String answer = sfu.publish("s4", "ffmpeg", sdp("ffmpeg-whip-offer.sdp"), new Sink());
+        assertTrue(answer.contains("a=setup:active"), answer);
+        assertFalse(answer.contains("a=setup:passive"), answer);
+        assertTrue(sfu.isPublished("s4"));
+        sfu.close("s4", "ffmpeg");
+    }
+
+    @Test
     public void refusalsCarryStableCodes() throws Exception {
         int sessionsBefore = (Integer) sfu.debugState().get("iceSessions");
         expectCode("NOT_PUBLISHED", () -> sfu.subscribe("nobody-here", "v", new Sink()));
         expectCode("NOT_PUBLISHED", () -> sfu.answerViewer("nobody-here", "v", sdp("firefox-offer.sdp"), new Sink()));
-        expectCode("DTLS_CLIENT_UNSUPPORTED", () -> sfu.publish("s2", "ffmpeg", sdp("ffmpeg-whip-offer.sdp"), new Sink()));
         expectCode("NO_MEDIA", () -> sfu.publish("s2", "p", "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n", new Sink()));
         expectCode("SDP_MALFORMED", () -> sfu.publish("s2", "p", "hello", new Sink()));
         assertFalse(sfu.isPublished("s2"));

@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Tunables of a {@link DtlsServerSession}.
+ * Tunables of a {@link DtlsSession}.
  *
  * @param mtu largest datagram we send (bctls fragments handshake messages to fit, RFC 6347 §4.1.1.1). 1200
  *        leaves room for IPv6, UDP and TURN headers on any real path, the figure browsers use too.
  * @param receiveQueueCapacity datagrams buffered between the ICE thread and the DTLS stack; beyond that,
  *        datagrams are dropped as the network would drop them.
- * @param handshakeTimeout how long a handshake may take, counted from {@link DtlsServerSession#start}, before it
+ * @param handshakeTimeout how long a handshake may take, counted from {@link DtlsSession#start}, before it
  *        fails with {@link DtlsHandshakeException.Reason#TIMEOUT}.
  */
 public record DtlsConfig(int mtu, int receiveQueueCapacity, Duration handshakeTimeout) {

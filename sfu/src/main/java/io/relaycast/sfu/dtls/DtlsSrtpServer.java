@@ -14,6 +14,9 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.bouncycastle.tls.DTLSTransport;
+import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
@@ -43,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Keys come from the "EXTRACTOR-dtls_srtp" exporter (RFC 5764 §4.2) once the handshake completes.</li>
  * </ul>
  */
-final class DtlsSrtpServer extends DefaultTlsServer {
+final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpServer.class);
 
     /** Our preference, strongest and cheapest first (RFC 7714 §14.2, then RFC 5764 §4.1.2). */
@@ -57,11 +60,6 @@ final class DtlsSrtpServer extends DefaultTlsServer {
 
     private static final SignatureAndHashAlgorithm ECDSA_SHA256 =
             SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
-
-    /** Callbacks into the owning session. */
-    interface Events {
-        void alertReceived(short level, short description);
-    }
 
     private final DtlsCertificate certificate;
     private final Collection<DtlsFingerprint> remoteFingerprints;
@@ -82,21 +80,32 @@ final class DtlsSrtpServer extends DefaultTlsServer {
         this.events = events;
     }
 
-    /** The exported keys, or {@code null} until the handshake completed. */
-    SrtpKeyingMaterial keyingMaterial() {
+    @Override
+    public DTLSTransport handshake(DatagramTransport transport) throws IOException {
+        DTLSServerProtocol protocol = new DTLSServerProtocol();
+        // RFC 6347 §4.2.1 makes the cookie exchange a defence against spoofed sources; ICE connectivity
+        // checks (RFC 8445 §7.2.5) already proved the peer's address, so skip its round trip.
+        protocol.setVerifyRequests(false);
+        return protocol.accept(this, transport);
+    }
+
+    @Override
+    public SrtpKeyingMaterial keyingMaterial() {
         return keyingMaterial;
     }
 
-    SrtpProfile selectedProfile() {
+    @Override
+    public SrtpProfile selectedProfile() {
         return selectedProfile;
     }
 
-    /** Set when we aborted the handshake for a reason of our own (fingerprint, certificate, profile). */
-    DtlsHandshakeException.Reason failureReason() {
+    @Override
+    public DtlsHandshakeException.Reason failureReason() {
         return failureReason;
     }
 
-    String failureDetail() {
+    @Override
+    public String failureDetail() {
         return failureDetail;
     }
 

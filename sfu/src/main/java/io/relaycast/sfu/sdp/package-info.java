@@ -16,8 +16,9 @@
  *       profile-level-id) with its RTX, in the offerer's order and with the offerer's numbers, so forwarding never
  *       rewrites payload types and every viewer can be offered exactly what the publisher may send.</li>
  *   <li>DTLS: toward publishers we answer {@code passive} (DTLS server) to actpass/active, and {@code active} to an
- *       offer that is itself passive (ffmpeg's WHIP muxer); {@link io.relaycast.sfu.sdp.PublisherAnswer#localSetup()}
- *       says which. Toward viewers we offer actpass and require {@code active}: always the DTLS server there.</li>
+ *       offer that is itself passive (ffmpeg's WHIP muxer: we are the DTLS client then);
+ *       {@link io.relaycast.sfu.sdp.PublisherAnswer#localSetup()} says which. Toward viewers we offer actpass and
+ *       require {@code active}: always the DTLS server there.</li>
  *   <li>ICE and DTLS attributes are written in every bundled section, candidates only in the tagged one.</li>
  *   <li>A broadcast is one audio and one video track: a second sending section of a kind is refused
  *       ({@code TOO_MANY_TRACKS}); a section without a common codec is answered with port 0 as long as another

@@ -5,7 +5,8 @@ import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
 import io.relaycast.sfu.dtls.DtlsHandshakeException;
-import io.relaycast.sfu.dtls.DtlsServerSession;
+import io.relaycast.sfu.dtls.DtlsRole;
+import io.relaycast.sfu.dtls.DtlsSession;
 import io.relaycast.sfu.ice.CandidateStatus;
 import io.relaycast.sfu.ice.DatagramHandler;
 import io.relaycast.sfu.ice.IceRole;
@@ -14,7 +15,6 @@ import io.relaycast.sfu.ice.IceSessions;
 import io.relaycast.sfu.ice.SelectedPair;
 import io.relaycast.sfu.ice.SendStatus;
 import io.relaycast.sfu.srtp.SrtpKeyingMaterial;
-import io.relaycast.sfu.srtp.SrtpRole;
 import io.relaycast.sfu.srtp.SrtpSession;
 
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One peer connection's transport: {@link IceSession} (the path) + {@link DtlsServerSession} (the keys) +
+ * One peer connection's transport: {@link IceSession} (the path) + {@link DtlsSession} (the keys) +
  * {@link SrtpSession} (the packets), joined by small handler interfaces.
  *
  * <p>Receive path, on the shared port's read thread: the ICE session pushes every non-STUN datagram from a validated
@@ -40,8 +40,9 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Send path: {@link #sendRtp} / {@link #sendRtcp} protect in place in the caller's buffer (which must leave
  * {@link #rtpOverhead()} octets free after the packet) and send on the selected pair.
  *
- * <p>We are always the DTLS server (a=setup:passive toward publishers, active demanded of viewers; RFC 5763 section
- * 5): the handshake thread starts on the first DTLS record from the peer, which the browser sends once ICE works.
+ * <p>DTLS role from the negotiated a=setup (RFC 5763 section 5): as server (toward browsers and every viewer) the
+ * handshake starts on the first DTLS record from the peer, which it sends once ICE works; as client (a publisher
+ * that offered passive) it starts when ICE selects a pair, with our ClientHello.
  */
 public final class WebRtcTransport implements PacketTransport, DatagramHandler, AutoCloseable {
 
@@ -79,7 +80,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     private final Listener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    private volatile DtlsServerSession dtls;
+    private volatile DtlsSession dtls;
     private volatile SrtpSession srtp;
     private volatile MediaHandler media = MediaHandler.DROP;
     private volatile String endReason;
@@ -133,7 +134,13 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
 
         @Override
         public void onConnected(IceSession session, SelectedPair pair) {
-            // nothing to do: the browser, DTLS client, speaks first (RFC 5763 section 5)
+            // as DTLS server we wait for the peer's ClientHello; as client we speak first, now that there is a
+            // path (RFC 5763 section 5)
+            WebRtcTransport t = transport;
+            DtlsSession d = t == null ? null : t.dtls;
+            if (d != null && d.role() == DtlsRole.CLIENT) {
+                d.start(t.handshakeExecutor);
+            }
         }
 
         @Override
@@ -171,12 +178,14 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     }
 
     /**
-     * The peer's ICE credentials and SDP candidates, and its DTLS fingerprints; then ICE starts.
+     * The peer's ICE credentials and SDP candidates, its DTLS fingerprints and our DTLS role from the negotiated
+     * a=setup; then ICE starts.
      *
      * @return false when the credentials are not valid RFC 8839 values
      */
     public synchronized boolean connect(String remoteUfrag, String remotePassword, Collection<String> remoteCandidates,
-                                        boolean endOfCandidates, Collection<DtlsFingerprint> remoteFingerprints) {
+                                        boolean endOfCandidates, Collection<DtlsFingerprint> remoteFingerprints,
+                                        DtlsRole localRole) {
         if (dtls != null) {
             throw new IllegalStateException("the remote description is already set");
         }
@@ -189,8 +198,9 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         if (endOfCandidates) {
             ice.endOfRemoteCandidates();
         }
-        // created now, started on the first DTLS record: offer() queues until then (RFC 6347 section 4.2.4)
-        dtls = new DtlsServerSession(certificate, remoteFingerprints, this::sendDtls, dtlsConfig, new DtlsEvents());
+        // created now; a server starts on the first DTLS record (offer() queues until then, RFC 6347 section
+        // 4.2.4), a client once ICE has a path
+        dtls = new DtlsSession(localRole, certificate, remoteFingerprints, this::sendDtls, dtlsConfig, new DtlsEvents());
         if (ended.get()) {
             dtls.close();
         }
@@ -265,14 +275,14 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
                 media.onRtcp(buf, off, plain);
             }
             case DTLS -> {
-                DtlsServerSession d = dtls;
+                DtlsSession d = dtls;
                 if (d == null) {
                     droppedBeforeKeys.increment(); // before the remote description: the client retransmits
                     return;
                 }
                 dtlsIn.increment();
                 d.offer(buf, off, len);
-                if (d.state() == DtlsServerSession.State.NEW) {
+                if (d.state() == DtlsSession.State.NEW) {
                     d.start(handshakeExecutor);
                 }
             }
@@ -394,14 +404,14 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     }
 
     /** DTLS session events: keys → SRTP session; failure or peer close → the transport ends. */
-    private final class DtlsEvents implements DtlsServerSession.Listener {
+    private final class DtlsEvents implements DtlsSession.Listener {
         @Override
         public void onHandshakeComplete(SrtpKeyingMaterial keys) {
             if (ended.get()) {
                 return;
             }
-            // RFC 5764 section 4.2: we are the DTLS server, so our side of the exported keys is the server's
-            srtp = new SrtpSession(keys, SrtpRole.SERVER);
+            // RFC 5764 section 4.2: our half of the exported keys is the one of our DTLS role
+            srtp = new SrtpSession(keys, dtls.role().srtpRole());
             if (ended.get()) {
                 srtp.close();
                 return;
@@ -415,9 +425,9 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         }
 
         @Override
-        public void onClosed(DtlsServerSession.CloseCause cause) {
-            if (cause != DtlsServerSession.CloseCause.LOCAL) {
-                fail(cause == DtlsServerSession.CloseCause.PEER_CLOSE_NOTIFY ? "the peer closed DTLS" : "DTLS error");
+        public void onClosed(DtlsSession.CloseCause cause) {
+            if (cause != DtlsSession.CloseCause.LOCAL) {
+                fail(cause == DtlsSession.CloseCause.PEER_CLOSE_NOTIFY ? "the peer closed DTLS" : "DTLS error");
             }
         }
     }
@@ -439,7 +449,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
             endReason = "closed";
         }
         media = MediaHandler.DROP;
-        DtlsServerSession d = dtls;
+        DtlsSession d = dtls;
         if (d != null) {
             d.close();
         }
@@ -457,7 +467,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         m.put("ready", isReady());
         m.put("endReason", endReason);
         m.put("ice", ice.debugState());
-        DtlsServerSession d = dtls;
+        DtlsSession d = dtls;
         m.put("dtls", d == null ? null : d.debugState());
         SrtpSession s = srtp;
         m.put("srtp", s == null ? null : s.debugState());

@@ -13,7 +13,7 @@ import org.bouncycastle.tls.DatagramTransport;
  */
 final class InMemoryClientTransport implements DatagramTransport {
     final BlockingQueue<byte[]> inbox = new LinkedBlockingQueue<>();
-    private volatile DtlsServerSession server;
+    private volatile DtlsSession server;
     private volatile Runnable beforeEachSend = () -> { };
     private volatile boolean closed;
 
@@ -22,7 +22,7 @@ final class InMemoryClientTransport implements DatagramTransport {
         return (buf, off, len) -> inbox.add(Arrays.copyOfRange(buf, off, off + len));
     }
 
-    void connectTo(DtlsServerSession session) {
+    void connectTo(DtlsSession session) {
         this.server = session;
     }
 

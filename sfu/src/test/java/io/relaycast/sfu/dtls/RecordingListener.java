@@ -5,11 +5,11 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records every {@link DtlsServerSession.Listener} event for assertions. */
-final class RecordingListener implements DtlsServerSession.Listener {
+/** Records every {@link DtlsSession.Listener} event for assertions. */
+final class RecordingListener implements DtlsSession.Listener {
     final List<SrtpKeyingMaterial> completed = new CopyOnWriteArrayList<>();
     final List<DtlsHandshakeException> failed = new CopyOnWriteArrayList<>();
-    final List<DtlsServerSession.CloseCause> closed = new CopyOnWriteArrayList<>();
+    final List<DtlsSession.CloseCause> closed = new CopyOnWriteArrayList<>();
     final ByteArrayOutputStream applicationData = new ByteArrayOutputStream();
 
     @Override
@@ -30,7 +30,7 @@ final class RecordingListener implements DtlsServerSession.Listener {
     }
 
     @Override
-    public void onClosed(DtlsServerSession.CloseCause cause) {
+    public void onClosed(DtlsSession.CloseCause cause) {
         closed.add(cause);
     }
 

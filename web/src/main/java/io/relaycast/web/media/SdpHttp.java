@@ -61,7 +61,7 @@ final class SdpHttp {
         if (code.startsWith("SDP_") || code.startsWith("TOO_MANY") || code.startsWith("NO_") || code.startsWith("MISSING_")
                 || code.equals("BUNDLE_REQUIRED") || code.equals("RTCP_MUX_REQUIRED") || code.equals("INVALID_DTLS_SETUP")
                 || code.equals("MEDIA_REJECTED") || code.equals("ANSWER_MISMATCH")
-                || code.equals("DTLS_CLIENT_UNSUPPORTED") || code.equals("INVALID_CANDIDATE")
+                || code.equals("INVALID_CANDIDATE")
                 || code.equals("INVALID_ICE_CREDENTIALS") || code.equals("INVALID_STATE")) {
             // the request is what is wrong: retrying it unchanged cannot help
             status = ErrorCode.VALIDATION_FAILED;

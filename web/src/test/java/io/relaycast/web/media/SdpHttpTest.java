@@ -15,7 +15,6 @@ public class SdpHttpTest {
         return new Object[][] {
                 {"SDP_MALFORMED", 400},
                 {"NO_COMMON_CODEC", 400},
-                {"DTLS_CLIENT_UNSUPPORTED", 400}, // ffmpeg's a=setup:passive: retrying the same offer cannot help
                 {"INVALID_CANDIDATE", 400},
                 {"INVALID_ICE_CREDENTIALS", 400},
                 {"UNKNOWN_PEER", 404},

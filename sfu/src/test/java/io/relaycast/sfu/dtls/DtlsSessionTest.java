@@ -34,8 +34,8 @@ import org.testng.annotations.AfterMethod;
 import org.testng.annotations.BeforeMethod;
 import org.testng.annotations.Test;
 
-/** Full in-memory handshakes between {@link DtlsServerSession} and a BouncyCastle DTLS client. */
-public class DtlsServerSessionTest {
+/** Full in-memory handshakes between {@link DtlsSession} and a BouncyCastle DTLS client. */
+public class DtlsSessionTest {
     private static final int GCM = SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM;
     private static final int CM_80 = SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80;
     private static final int CM_32 = SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32;
@@ -69,7 +69,7 @@ public class DtlsServerSessionTest {
         assertEquals(keys, client.keys, "both sides export the same EXTRACTOR-dtls_srtp material");
         assertEquals(keys.profile(), SrtpProfile.SRTP_AEAD_AES_128_GCM);
         assertEquals(client.selectedProfile, keys.profile());
-        assertEquals(pair.session.state(), DtlsServerSession.State.CONNECTED);
+        assertEquals(pair.session.state(), DtlsSession.State.CONNECTED);
         assertEquals(pair.listener.completed, List.of(keys));
         assertTrue(pair.listener.failed.isEmpty());
 
@@ -137,7 +137,7 @@ public class DtlsServerSessionTest {
         assertTrue(pair.listener.completed.isEmpty());
         assertEquals(pair.listener.failed.size(), 1);
         assertEquals(pair.listener.failed.get(0).reason(), DtlsHandshakeException.Reason.FINGERPRINT_MISMATCH);
-        assertEquals(pair.session.state(), DtlsServerSession.State.FAILED);
+        assertEquals(pair.session.state(), DtlsSession.State.FAILED);
         assertTrue(client.alertsReceived.contains(AlertDescription.bad_certificate), client.alertsReceived.toString());
     }
 
@@ -189,7 +189,7 @@ public class DtlsServerSessionTest {
         assertTrue(handshakeThreadDone.await(2, TimeUnit.SECONDS), "handshake thread ended");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "ended within a second");
         assertFailure(serverKeys, DtlsHandshakeException.Reason.CLOSED);
-        assertEquals(pair.session.state(), DtlsServerSession.State.CLOSED);
+        assertEquals(pair.session.state(), DtlsSession.State.CLOSED);
         assertFalse(pair.session.offer(new byte[] {22, 1, 2}, 0, 3), "closed sessions drop datagrams");
     }
 
@@ -226,7 +226,7 @@ public class DtlsServerSessionTest {
         forged[11] = 0;
         forged[12] = 40;
         assertTrue(pair.session.offer(forged, 0, forged.length));
-        assertEquals(pair.session.state(), DtlsServerSession.State.CONNECTED);
+        assertEquals(pair.session.state(), DtlsSession.State.CONNECTED);
         clientDtls.send(hello, 0, hello.length);
         assertEquals(pair.listener.applicationDataText(), "hello sfuhello sfu");
 
@@ -237,8 +237,8 @@ public class DtlsServerSessionTest {
         assertEquals(new String(buf, 0, n, StandardCharsets.UTF_8), "hello browser");
 
         clientDtls.close(); // sends close_notify
-        assertEquals(pair.session.state(), DtlsServerSession.State.CLOSED);
-        assertEquals(pair.listener.closed, List.of(DtlsServerSession.CloseCause.PEER_CLOSE_NOTIFY));
+        assertEquals(pair.session.state(), DtlsSession.State.CLOSED);
+        assertEquals(pair.listener.closed, List.of(DtlsSession.CloseCause.PEER_CLOSE_NOTIFY));
         assertFalse(pair.session.send(reply, 0, reply.length), "no sending after close_notify");
     }
 
@@ -259,15 +259,15 @@ public class DtlsServerSessionTest {
             assertTrue(closedAfterCloseNotify.getMessage().contains("closed"), closedAfterCloseNotify.toString());
         }
         assertTrue(client.alertsReceived.contains(AlertDescription.close_notify), client.alertsReceived.toString());
-        assertEquals(pair.listener.closed, List.of(DtlsServerSession.CloseCause.LOCAL));
-        assertEquals(pair.session.state(), DtlsServerSession.State.CLOSED);
+        assertEquals(pair.listener.closed, List.of(DtlsSession.CloseCause.LOCAL));
+        assertEquals(pair.session.state(), DtlsSession.State.CLOSED);
     }
 
     @Test
     public void sessionRequiresARemoteFingerprint() {
         InMemoryClientTransport transport = new InMemoryClientTransport();
         try {
-            new DtlsServerSession(SERVER_CERT, List.of(), transport.serverSender(), DtlsConfig.defaults(), null);
+            new DtlsSession(DtlsRole.SERVER, SERVER_CERT, List.of(), transport.serverSender(), DtlsConfig.defaults(), null);
             fail("a session without remote fingerprint cannot authenticate its peer");
         } catch (IllegalArgumentException expected) {
             assertTrue(expected.getMessage().contains("fingerprint"));
@@ -329,14 +329,14 @@ public class DtlsServerSessionTest {
     private final class Pair {
         final InMemoryClientTransport clientTransport = new InMemoryClientTransport();
         final RecordingListener listener = new RecordingListener();
-        final DtlsServerSession session;
+        final DtlsSession session;
 
         Pair(DtlsFingerprint expectedClientFingerprint) {
             this(expectedClientFingerprint, DtlsConfig.defaults());
         }
 
         Pair(DtlsFingerprint expectedClientFingerprint, DtlsConfig config) {
-            session = new DtlsServerSession(SERVER_CERT, List.of(expectedClientFingerprint),
+            session = new DtlsSession(DtlsRole.SERVER, SERVER_CERT, List.of(expectedClientFingerprint),
                     clientTransport.serverSender(), config, listener);
             clientTransport.connectTo(session);
         }

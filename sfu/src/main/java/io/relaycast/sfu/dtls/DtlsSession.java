@@ -15,7 +15,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
-import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
@@ -24,18 +23,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One DTLS-SRTP association in which the SFU is the DTLS server (a=setup:passive, RFC 5763 §5).
+ * One DTLS-SRTP association (RFC 5763, RFC 5764). Usually the SFU is the DTLS server ({@code a=setup:passive}: the
+ * browser speaks first); for a peer that insists on being the server ({@code a=setup:passive} in its offer, as
+ * ffmpeg's WHIP muxer writes) we are the client and {@link #start} sends the ClientHello.
  *
- * <p>Life cycle: construct with our certificate, the fingerprints from the remote SDP and a
+ * <p>Life cycle: construct with our role, our certificate, the fingerprints from the remote SDP and a
  * {@link DatagramSender}; feed every received DTLS datagram (first byte 20..63, RFC 7983 §7) to
- * {@link #offer}; call {@link #start} once. The handshake runs on a thread of the given executor and completes
+ * {@link #offer}; call {@link #start} once (a server on the first record, a client when ICE is connected). The handshake runs on a thread of the given executor and completes
  * the returned future with the SRTP keys, or fails it with a {@link DtlsHandshakeException}. After the
  * handshake no thread is held: records that still arrive (the client's retransmitted final flight, application
  * data, close_notify) are processed on the thread that offers them. A close_notify from the peer closes the
  * session (RFC 5246 §7.2.1); {@link #close()} sends ours and ends a handshake in progress at once.
  */
-public final class DtlsServerSession implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DtlsServerSession.class);
+public final class DtlsSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DtlsSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** bctls treats a wait of 0 as "forever"; 1 ms is the shortest bounded wait (never reached in push mode). */
     private static final int DRAIN_WAIT_MILLIS = 1;
@@ -74,7 +75,8 @@ public final class DtlsServerSession implements AutoCloseable {
     private final DtlsConfig config;
     private final Listener listener;
     private final QueuedDatagramTransport transport;
-    private final DtlsSrtpServer tlsServer;
+    private final DtlsRole role;
+    private final DtlsSrtpPeer peer;
     private final CompletableFuture<SrtpKeyingMaterial> handshake = new CompletableFuture<>();
     private final Object stateLock = new Object();
     private final Object receiveLock = new Object();
@@ -82,8 +84,9 @@ public final class DtlsServerSession implements AutoCloseable {
     private volatile DTLSTransport dtls;
     private byte[] applicationBuffer;
 
-    public DtlsServerSession(DtlsCertificate certificate, Collection<DtlsFingerprint> remoteFingerprints,
-                             DatagramSender sender, DtlsConfig config, Listener listener) {
+    public DtlsSession(DtlsRole role, DtlsCertificate certificate, Collection<DtlsFingerprint> remoteFingerprints,
+                       DatagramSender sender, DtlsConfig config, Listener listener) {
+        this.role = Objects.requireNonNull(role, "role");
         Objects.requireNonNull(certificate, "certificate");
         Objects.requireNonNull(sender, "sender");
         this.config = Objects.requireNonNull(config, "config");
@@ -93,8 +96,12 @@ public final class DtlsServerSession implements AutoCloseable {
             throw new IllegalArgumentException("the remote SDP must carry at least one fingerprint");
         }
         this.transport = new QueuedDatagramTransport(config.mtu(), config.receiveQueueCapacity(), sender);
-        this.tlsServer = new DtlsSrtpServer(new BcTlsCrypto(RANDOM), certificate, List.copyOf(remoteFingerprints),
-                (int) config.handshakeTimeout().toMillis(), this::onAlertReceived);
+        int timeout = (int) config.handshakeTimeout().toMillis();
+        this.peer = role == DtlsRole.SERVER
+                ? new DtlsSrtpServer(new BcTlsCrypto(RANDOM), certificate, List.copyOf(remoteFingerprints), timeout,
+                        this::onAlertReceived)
+                : new DtlsSrtpClient(new BcTlsCrypto(RANDOM), certificate, List.copyOf(remoteFingerprints), timeout,
+                        this::onAlertReceived);
     }
 
     /**
@@ -159,15 +166,20 @@ public final class DtlsServerSession implements AutoCloseable {
         }
     }
 
+    public DtlsRole role() {
+        return role;
+    }
+
     /** The negotiated profile, or {@code null} before ServerHello. */
     public SrtpProfile selectedProfile() {
-        return tlsServer.selectedProfile();
+        return peer.selectedProfile();
     }
 
     /** JSON-friendly debug state (architecture: every component reports it). */
     public Map<String, Object> debugState() {
         Map<String, Object> debug = new LinkedHashMap<>();
         debug.put("state", state().name());
+        debug.put("role", role.name());
         debug.put("srtpProfile", String.valueOf(selectedProfile()));
         debug.put("mtu", config.mtu());
         debug.put("droppedDatagrams", transport.droppedDatagrams());
@@ -208,16 +220,12 @@ public final class DtlsServerSession implements AutoCloseable {
     private void runHandshake() {
         DTLSTransport established;
         try {
-            DTLSServerProtocol protocol = new DTLSServerProtocol();
-            // RFC 6347 §4.2.1 makes the cookie exchange a defence against spoofed sources; ICE connectivity
-            // checks (RFC 8445 §7.2.5) already proved the peer's address, so skip its round trip.
-            protocol.setVerifyRequests(false);
-            established = protocol.accept(tlsServer, transport);
+            established = peer.handshake(transport);
         } catch (IOException | RuntimeException e) {
             handshakeFailed(classify(e));
             return;
         }
-        SrtpKeyingMaterial keys = tlsServer.keyingMaterial();
+        SrtpKeyingMaterial keys = peer.keyingMaterial();
         synchronized (stateLock) {
             if (state != State.HANDSHAKING || keys == null) {
                 closeQuietly(established);
@@ -332,9 +340,9 @@ public final class DtlsServerSession implements AutoCloseable {
     }
 
     private DtlsHandshakeException classify(Exception e) {
-        DtlsHandshakeException.Reason ours = tlsServer.failureReason();
+        DtlsHandshakeException.Reason ours = peer.failureReason();
         if (ours != null) {
-            return new DtlsHandshakeException(ours, tlsServer.failureDetail(), e);
+            return new DtlsHandshakeException(ours, peer.failureDetail(), e);
         }
         if (state() == State.CLOSED) {
             return new DtlsHandshakeException(DtlsHandshakeException.Reason.CLOSED, "session closed", e);
