@@ -92,6 +92,11 @@ public class TurnEpochRetirementTest {
         }
     }
 
+    /** Moves a node's clock to exactly the start of a Unix second. */
+    private static void setTo(TestClock clock, long unixSecond) {
+        clock.advance(unixSecond * 1000 - clock.millis());
+    }
+
     private static long expiry(IceServer s) {
         return Long.parseLong(s.username().substring(0, s.username().indexOf(':')));
     }
@@ -104,7 +109,7 @@ public class TurnEpochRetirementTest {
         assertTrue(allocate(credential).ok(), "signing published the epoch first: " + coturn.log());
         // the node's clock reaches the retirement of the credential's epoch; coturn's clock has not moved
         long epoch = EPOCHS.epochOf(expiry(credential));
-        clock.advance((EPOCHS.retireAt(epoch) - now()) * 1000);
+        setTo(clock, EPOCHS.retireAt(epoch));
         node.keeper().maintain();
         assertTrue(expiry(credential) > now(), "still unexpired for coturn");
         assertEquals(allocate(credential).code(), 401, "its epoch's secret is gone");
@@ -119,7 +124,7 @@ public class TurnEpochRetirementTest {
         Node node = node(TurnTests.randomSecret(), "", clock);
         IceServer credential = node.credential("viewer-2");
         long epoch = EPOCHS.epochOf(expiry(credential));
-        clock.advance((EPOCHS.retireAt(epoch) - 1 - now()) * 1000);
+        setTo(clock, EPOCHS.retireAt(epoch) - 1);
         node.keeper().maintain();
         assertTrue(allocate(credential).ok(), "one second before retireAt it is still there");
         clock.advance(1000);
@@ -144,7 +149,7 @@ public class TurnEpochRetirementTest {
 
         // the overlap ends: every node runs NEW alone; nobody knows OLD, yet its secrets retire on schedule
         Node afterwards = node(newMaster, "", clock);
-        clock.advance((EPOCHS.retireAt(EPOCHS.epochOf(expiry(fromNew)) + 1) - now()) * 1000);
+        setTo(clock, EPOCHS.retireAt(EPOCHS.epochOf(expiry(fromNew)) + 1));
         afterwards.keeper().maintain();
         Set<String> stored = store.secrets();
         long now = now();
