@@ -23,6 +23,10 @@ import io.relaycast.sfu.Sfu;
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.UnavailableMediaPlane;
 import io.relaycast.signaling.ice.IceServerService;
+import io.relaycast.signaling.ice.IceServersConfig;
+import io.relaycast.signaling.ice.RedisTurnSecrets;
+import io.relaycast.signaling.ice.TurnEpochs;
+import io.relaycast.signaling.ice.TurnSecretKeeper;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
 import io.relaycast.signaling.recording.RecordingRepository;
@@ -79,10 +83,12 @@ public final class RelaycastServer implements AutoCloseable {
     private final Sfu ownSfu;
     /** Recorder (and further taps) on ownSfu's rooms. */
     private final MediaTaps mediaTaps;
+    /** Keeps coturn's epoch secrets in Redis; null in static-secret mode. */
+    private final TurnSecretKeeper turnSecrets;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
-                            MediaTaps mediaTaps) {
+                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets) {
         this.config = config;
         this.database = database;
         this.http = http;
@@ -92,6 +98,7 @@ public final class RelaycastServer implements AutoCloseable {
         this.media = media;
         this.ownSfu = ownSfu;
         this.mediaTaps = mediaTaps;
+        this.turnSecrets = turnSecrets;
     }
 
     public static RelaycastServer start(RelaycastConfig config) {
@@ -130,9 +137,14 @@ public final class RelaycastServer implements AutoCloseable {
         } else {
             mediaCheck = MediaPortCheck.external();
         }
+        TurnSecretKeeper turnSecrets = null;
         try {
-            return wire(config, db, clock, media, ownSfu, mediaCheck);
+            turnSecrets = turnSecretKeeper(config.ice(), clock);
+            return wire(config, db, clock, media, ownSfu, mediaCheck, turnSecrets);
         } catch (RuntimeException e) {
+            if (turnSecrets != null) {
+                turnSecrets.close();
+            }
             if (ownSfu != null) {
                 ownSfu.close();
             }
@@ -141,8 +153,19 @@ public final class RelaycastServer implements AutoCloseable {
         }
     }
 
+    /** Epoch-bound TURN secrets in coturn's Redis (turn-secret-store = redis), or null for a static secret. */
+    private static TurnSecretKeeper turnSecretKeeper(IceServersConfig ice, Clock clock) {
+        if (!ice.turnStore().epochBound() || ice.turnUrls().isEmpty()) {
+            return null;
+        }
+        TurnEpochs epochs = new TurnEpochs(ice.turnStore().epoch().toSeconds(), ice.credentialTtl().toSeconds());
+        LOG.info("TURN secrets: epoch-bound, {} epochs, in Redis for realm {}", ice.turnStore().epoch(), ice.turnStore().realm());
+        RedisTurnSecrets store = RedisTurnSecrets.connect(ice.turnStore().redisUrl(), ice.turnStore().realm());
+        return new TurnSecretKeeper(store, epochs, ice.turnSecret(), ice.turnPreviousSecret(), clock).start();
+    }
+
     private static RelaycastServer wire(RelaycastConfig config, Database db, Clock clock, MediaPlane media,
-                                        Sfu ownSfu, MediaPortCheck mediaCheck) {
+                                        Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets) {
         var jdbi = db.jdbi();
         UserService users = new UserService(new UserRepository(jdbi), new FollowRepository(jdbi), clock);
         StreamRepository streamRepository = new StreamRepository(jdbi);
@@ -156,7 +179,7 @@ public final class RelaycastServer implements AutoCloseable {
         FeaturedService featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
         AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
                 new MediaSampleRepository(jdbi), clock);
-        IceServerService iceServers = new IceServerService(config.ice(), clock);
+        IceServerService iceServers = new IceServerService(config.ice(), clock, turnSecrets);
         Authenticator auth = new Authenticator(new TokenVerifier(config.auth()), users, config.auth().allowAnonymousViewers());
         DevTokenIssuer devTokens = config.devMode() ? new DevTokenIssuer(config.auth(), clock) : null;
 
@@ -234,7 +257,7 @@ public final class RelaycastServer implements AutoCloseable {
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
         Pages.register(app);
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps);
+        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets);
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -331,6 +354,9 @@ public final class RelaycastServer implements AutoCloseable {
                     ownSfu.close();
                 }
             } finally {
+                if (turnSecrets != null) {
+                    turnSecrets.close();
+                }
                 metrics.close();
                 database.close();
             }

@@ -9,14 +9,27 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
-/** Hands out STUN URLs and short-lived TURN credentials (username = expiry:userId, HMAC-SHA1 over it). */
+/**
+ * Hands out STUN URLs and short-lived TURN credentials (username = expiry:userId, HMAC-SHA1 over it). The secret
+ * is {@code turn-secret} itself in static mode, or the secret of the expiry's epoch when a {@link TurnSecretKeeper}
+ * keeps epoch-bound secrets in coturn's store.
+ */
 public final class IceServerService {
     private final IceServersConfig config;
     private final Clock clock;
+    private final TurnSecretKeeper epochSecrets;
 
     public IceServerService(IceServersConfig config, Clock clock) {
+        this(config, clock, null);
+    }
+
+    public IceServerService(IceServersConfig config, Clock clock, TurnSecretKeeper epochSecrets) {
+        if (config.turnStore().epochBound() && !config.turnUrls().isEmpty() && epochSecrets == null) {
+            throw new IllegalArgumentException("turn-secret-store = redis needs a TurnSecretKeeper");
+        }
         this.config = config;
         this.clock = clock;
+        this.epochSecrets = config.turnStore().epochBound() ? epochSecrets : null;
     }
 
     public List<IceServer> forUser(String userId) {
@@ -27,7 +40,8 @@ public final class IceServerService {
         if (!config.turnUrls().isEmpty()) {
             long expiry = clock.instant().plus(config.credentialTtl()).getEpochSecond();
             String username = expiry + ":" + (userId == null ? "anonymous" : userId);
-            out.add(new IceServer(config.turnUrls(), username, credential(config.turnSecret(), username)));
+            String secret = epochSecrets == null ? config.turnSecret() : epochSecrets.signingSecret(expiry);
+            out.add(new IceServer(config.turnUrls(), username, credential(secret, username)));
         }
         return out;
     }

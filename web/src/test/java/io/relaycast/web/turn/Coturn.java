@@ -127,6 +127,16 @@ public final class Coturn implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Epoch-bound secrets: coturn reads its REST API secrets from the test Redis ({@link TurnTests#redisUrl()})
+         * under {@code turn/realm/<realm>/secret}. A realm of the test's own keeps parallel runs apart.
+         */
+        public Builder redisSecrets(String realm) {
+            extra.add("--redis-userdb=" + TurnTests.coturnRedisConnection());
+            extra.add("--realm=" + realm);
+            return this;
+        }
+
         /** Another configuration file instead of the shipped one. */
         public Builder config(Path file) {
             this.config = file;

@@ -23,8 +23,10 @@ import static org.testng.Assert.assertTrue;
 /**
  * The credentials our API hands out against a real coturn (shipped config, random secret, loopback): they allocate
  * a relay over every transport we advertise (UDP, TCP, TLS), and coturn refuses expired or badly signed ones with
- * 401. Far-future expiries: coturn 4.6.1 accepts any expiry up to 2038-01-19 (its 32-bit time), so the bound that
- * holds is ours: the API never signs beyond relaycast.ice.credential-ttl, which is at most 2 days.
+ * 401. This is the static-secret mode (turn-secret-store = static, coturn with --static-auth-secret). Far-future
+ * expiries: coturn 4.6.1 accepts any expiry up to 2038-01-19 (its 32-bit time), so in this mode the bound is ours
+ * only: the API never signs beyond relaycast.ice.credential-ttl (at most 2 days). The redis mode makes coturn refuse
+ * them: TurnEpochCredentialsTest.
  */
 public class TurnCredentialsTest {
     private static final int TTL_SECONDS = 600;
@@ -150,9 +152,12 @@ public class TurnCredentialsTest {
         assertTrue(allocate(username, credential).ok(), "control: the untampered credential");
     }
 
-    /** What coturn does, pinned: if a new coturn starts refusing these, update docs/decisions.md. */
+    /**
+     * What coturn does with a static secret, pinned: if a new coturn starts refusing these, update docs/decisions.md
+     * 28 and 66. This is why the redis mode exists (TurnEpochCredentialsTest refuses them).
+     */
     @Test
-    public void coturnAcceptsFarFutureExpiriesUntil2038SoOurTtlIsTheBound() throws IOException {
+    public void withAStaticSecretCoturnAcceptsFarFutureExpiriesUntil2038() throws IOException {
         Credential tenYears = Credential.of(secret, now() + 10L * 365 * 86_400, userId);
         assertTrue(allocate(tenYears.username(), tenYears.password()).ok(), "coturn 4.6.1 checks only expiry >= now");
         // past 2^31 - 1 (2038-01-19T03:14:07Z) its 32-bit time wraps and the credential looks expired

@@ -24,7 +24,8 @@ import static org.testng.Assert.assertTrue;
  * Secret rotation with an overlap, the way docs/decisions.md and config/turnserver.conf describe it: coturn is
  * started with two static-auth-secret values (the new one and the previous one) and accepts credentials signed
  * with either; our API signs with relaycast.ice.turn-secret (the new one) only; once coturn is restarted with the
- * new secret alone, credentials signed with the previous one are refused.
+ * new secret alone, credentials signed with the previous one are refused. This is the static-secret mode; the
+ * rotation with epoch-bound secrets in Redis (no coturn restart) is TurnEpochRetirementTest.rotatingTheMasterSecretOverlaps.
  */
 public class TurnSecretRotationTest {
     private String newSecret;

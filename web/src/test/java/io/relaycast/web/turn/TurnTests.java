@@ -1,10 +1,13 @@
 package io.relaycast.web.turn;
 
+import io.relaycast.signaling.ice.EpochSecret;
 import io.relaycast.signaling.ice.IceServerService;
+import io.relaycast.signaling.ice.TurnEpochs;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -22,6 +25,24 @@ final class TurnTests {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    /** The Redis the tests share (the one REDIS_URL names on CI), redis://host:port. */
+    static String redisUrl() {
+        return System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+    }
+
+    /** The same Redis as coturn's redis-userdb connection string wants it. */
+    static String coturnRedisConnection() {
+        URI u = URI.create(redisUrl());
+        return "ip=" + u.getHost() + " port=" + (u.getPort() < 0 ? 6379 : u.getPort()) + " dbname=0 connect_timeout=5";
+    }
+
+    /** A realm of one test class's own: its Redis keys are turn/realm/<realm>/... and nobody else's. */
+    static String randomRealm() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return "relaycast-test-" + java.util.HexFormat.of().formatHex(b);
+    }
+
     static long now() {
         return System.currentTimeMillis() / 1000;
     }
@@ -31,6 +52,11 @@ final class TurnTests {
         static Credential of(String secret, long expiry, String userId) {
             String username = expiry + ":" + userId;
             return new Credential(username, IceServerService.credential(secret, username));
+        }
+
+        /** Signed the epoch-bound way: with the secret of the expiry's epoch, derived from {@code master}. */
+        static Credential ofEpoch(String master, TurnEpochs epochs, long expiry, String userId) {
+            return of(EpochSecret.derive(master, epochs.epochSeconds(), epochs.epochOf(expiry)), expiry, userId);
         }
     }
 
