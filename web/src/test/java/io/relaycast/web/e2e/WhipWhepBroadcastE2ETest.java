@@ -92,6 +92,39 @@ public class WhipWhepBroadcastE2ETest {
         }
     }
 
+    /**
+     * An encoder that offers a=setup:passive (as ffmpeg's WHIP muxer does) makes the SFU the DTLS client: the
+     * answer says active, our ClientHello starts the handshake, and a WHEP viewer decodes what it sends.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    public void anEncoderThatWantsToBeTheDtlsServerPublishesToo() throws Exception {
+        JsonNode stream = server.api.post("/api/v1/streams", ownerToken, Map.of("title", "passive encoder"))
+                .expect(201);
+        String id = stream.get("id").asText();
+        String encoder = browser.openWindow(site.page("whip.html", "whip", server.baseUrl() + "/whip/" + id,
+                "key", stream.get("streamKey").asText(), "setup", "passive"));
+        browser.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
+        assertEquals(browser.eval("pc.remoteDescription.sdp.includes('a=setup:active')"), Boolean.TRUE,
+                "the SFU answered active");
+        assertEquals(browser.eval("pc.sctp === null && [...pc.getSenders()].every(s => s.transport.state === 'connected')"),
+                Boolean.TRUE, "the browser's DTLS transport is up");
+        Map<String, Object> room = (Map<String, Object>) ((Map<String, Object>) sfu.debugState().get("rooms")).get(id);
+        Map<String, Object> pub = (Map<String, Object>) room.get("publisher");
+        Map<String, Object> dtls = (Map<String, Object>) ((Map<String, Object>) pub.get("transport")).get("dtls");
+        assertEquals(dtls.get("role"), "CLIENT", "the SFU ran the DTLS client: " + dtls);
+        assertEquals(dtls.get("state"), "CONNECTED");
+
+        String viewer = browser.openWindow(site.page("whep.html", "whep", server.baseUrl() + "/whep/" + id));
+        browser.waitFor("state.firstFrameMs !== undefined", CONNECT);
+        System.out.println("passive encoder, WHEP viewer: " + MediaChecks.assertAllDecoding(browser, List.of(viewer), 2000).values());
+        browser.closeWindow(viewer);
+        browser.switchTo(encoder);
+        assertEquals(((Number) browser.eval("unpublish()")).intValue(), 200);
+        browser.closeWindow(encoder);
+        assertFalse(sfu.isPublished(id));
+    }
+
     @Test
     public void publishesWithWhip() {
         publisher = browser.openWindow(site.page("whip.html", "whip", server.baseUrl() + "/whip/" + streamId,
