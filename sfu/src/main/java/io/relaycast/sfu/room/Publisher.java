@@ -1,6 +1,7 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.PublisherStats;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.NtpTime;
@@ -82,8 +83,12 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         long packets;
         long octets;
         long octetsAtLastRate;
-        /** Bit/s over the last report interval; -1 before the first. */
+        /** Payload bit/s over the last report interval, for the layer selectors; -1 before the first. */
         volatile long bitrate = -1;
+        /** Whole-packet rates for the stats, read without a lock. */
+        final RateMeter rate = new RateMeter();
+        /** The fraction lost (RFC 3550 section 6.4.1, in 1/256) of our last report interval. */
+        volatile int fractionLost;
         /** The latest sender report of this source (RFC 3550 section 6.4.1); 0 / -1 before the first. */
         volatile long lastSenderReportNtp;
         volatile long lastSenderReportRtp = -1;
@@ -231,14 +236,15 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                 return;
             }
         }
+        long nowMillis = System.currentTimeMillis();
         source.stats.onPacket(header.sequenceNumber(), header.timestamp(), nowNanos / 1000);
         source.packets++;
         source.octets += header.payloadLength();
+        source.rate.onPacket(len, nowMillis);
         if (nowNanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
             lastReportNanos = nowNanos;
             sendReceiverReport(nowNanos);
         }
-        long nowMillis = System.currentTimeMillis();
         boolean repair = source.rtx;
         if (repair) {
             source = unwrapRetransmission(source, buf, off, len);
@@ -548,6 +554,7 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                     s.octetsAtLastRate = s.octets;
                 }
                 if (s.stats.report(s.ssrc, nowNanos, blocks[count])) {
+                    s.fractionLost = blocks[count].fractionLost();
                     count++;
                 }
             }
@@ -640,10 +647,51 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         }
     }
 
+    /** The stats of all sources together; see {@link PublisherStats}. Reads without locking the packet path. */
+    public PublisherStats stats() {
+        long now = System.currentTimeMillis();
+        long bps = 0;
+        double pps = 0;
+        long lost = 0;
+        int worstFraction = 0;
+        double worstJitter = 0;
+        int n = sourceCount;
+        for (int i = 0; i < n; i++) {
+            Source s = sources[i];
+            bps += s.rate.bitsPerSecond(now);
+            pps += s.rate.packetsPerSecond(now);
+            if (!s.rtx) {
+                // an RTX stream's own "loss" is the gaps between the repairs we asked for: not loss
+                lost += Math.max(0, s.stats.cumulativeLost());
+                worstFraction = Math.max(worstFraction, s.fractionLost);
+                worstJitter = Math.max(worstJitter, jitterMillis(s));
+            }
+        }
+        return new PublisherStats(peerId(), bps, round2(pps), lost, round2(worstFraction * 100.0 / 256),
+                round2(worstJitter), null, nacksSent.sum(), retransmissionsReceived.sum(), keyframeRequests.sum());
+    }
+
+    /** Interarrival jitter in milliseconds: RFC 3550 keeps it in timestamp units of the source's clock. */
+    private static double jitterMillis(Source s) {
+        return s.stats.jitter() * 1000.0 / s.stats.clockRate();
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+
     public Map<String, Object> debugState() {
+        long now = System.currentTimeMillis();
+        PublisherStats totals = stats();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peerId", peerId());
         m.put("tracks", describeTracks());
+        m.put("bitrateBps", totals.bitrateBps());
+        m.put("packetsPerSecond", totals.packetsPerSecond());
+        m.put("packetsLost", totals.packetsLost());
+        m.put("lossPercent", totals.lossPercent());
+        m.put("jitterMs", totals.jitterMs());
+        m.put("rttMs", totals.rttMs());
         List<Map<String, Object>> list = new ArrayList<>();
         int n = sourceCount;
         for (int i = 0; i < n; i++) {
@@ -655,10 +703,13 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             d.put("layer", s.layer);
             d.put("forwarded", s.forwarded);
             d.put("packets", s.packets);
-            d.put("bitrate", s.bitrate);
             d.put("octets", s.octets);
+            d.put("bitrateBps", s.rate.bitsPerSecond(now));
+            d.put("packetsPerSecond", round2(s.rate.packetsPerSecond(now)));
+            d.put("layerPayloadBitrateBps", s.bitrate);
             d.put("lost", s.stats.cumulativeLost());
-            d.put("jitter", s.stats.jitter());
+            d.put("lossPercent", round2(s.fractionLost * 100.0 / 256));
+            d.put("jitterMs", round2(jitterMillis(s)));
             if (s.loss != null) {
                 d.put("nackedPackets", s.loss.requested());
                 d.put("recoveredPackets", s.loss.recovered());
