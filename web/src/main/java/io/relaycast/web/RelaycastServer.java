@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaycast.signaling.analytics.AnalyticsService;
 import io.relaycast.signaling.analytics.MediaSampleRepository;
+import io.relaycast.signaling.analytics.SfuStatsSampler;
 import io.relaycast.signaling.auth.DevTokenIssuer;
 import io.relaycast.signaling.auth.TokenVerifier;
 import io.relaycast.signaling.chat.ChatService;
@@ -79,10 +80,12 @@ public final class RelaycastServer implements AutoCloseable {
     private final Sfu ownSfu;
     /** Recorder (and further taps) on ownSfu's rooms. */
     private final MediaTaps mediaTaps;
+    /** Stores the media plane's stats of each live stream as analytics samples. */
+    private final SfuStatsSampler sfuStats;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
-                            MediaTaps mediaTaps) {
+                            MediaTaps mediaTaps, SfuStatsSampler sfuStats) {
         this.config = config;
         this.database = database;
         this.http = http;
@@ -92,6 +95,7 @@ public final class RelaycastServer implements AutoCloseable {
         this.media = media;
         this.ownSfu = ownSfu;
         this.mediaTaps = mediaTaps;
+        this.sfuStats = sfuStats;
     }
 
     public static RelaycastServer start(RelaycastConfig config) {
@@ -233,8 +237,10 @@ public final class RelaycastServer implements AutoCloseable {
         new VodRoutes(recordings, config.recording().directory()).register(app);
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
         Pages.register(app);
+        // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
+        SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps);
+        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, sfuStats);
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -315,6 +321,11 @@ public final class RelaycastServer implements AutoCloseable {
         return mediaTaps.hls();
     }
 
+    /** The SFU stats sampler (tests: one tick on demand). */
+    public SfuStatsSampler sfuStats() {
+        return sfuStats;
+    }
+
     public Database database() {
         return database;
     }
@@ -322,6 +333,7 @@ public final class RelaycastServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sfuStats.close();
             signaling.close();
             http.stop();
             mediaTaps.close();
