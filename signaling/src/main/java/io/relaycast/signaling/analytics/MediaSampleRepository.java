@@ -51,9 +51,7 @@ public final class MediaSampleRepository {
                 .bind("s", streamId).bind("role", role)
                 .map((rs, ctx) -> {
                     Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    long minute = rs.getLong("m");
-                    row.put("minute", minute);
-                    row.put("at", java.time.Instant.ofEpochMilli(minute * 60_000).toString());
+                    row.put("minute", rs.getLong("m"));
                     row.put("source", rs.getString("source"));
                     row.put("bitrate", nullable(rs, "bitrate"));
                     row.put("fps", nullable(rs, "fps"));
