@@ -9,8 +9,9 @@ package io.relaycast.sfu.api;
  *                               before retransmission repairs them)
  * @param lossPercent            the worst media source's fraction lost in the last report interval, in percent
  * @param jitterMs               the worst media source's interarrival jitter (RFC 3550 section 6.4.1), in ms
- * @param rttMs                  round-trip time to the publisher in ms; null: not measurable, since the SFU sends
- *                               a sendonly publisher no sender report to answer (see docs/decisions.md 57)
+ * @param rttMs                  round-trip time to the publisher in ms, from its DLRR answer to our receiver
+ *                               reference time (RFC 3611 sections 4.4 and 4.5); null before one (a sendonly
+ *                               publisher gets no SR of ours, so its RRs carry no LSR to use)
  * @param nacksSent              generic NACKs sent to the publisher (RFC 4585 section 6.2.1)
  * @param retransmissionsReceived RTX packets from the publisher that repaired a loss
  * @param keyframeRequestsSent   PLI or FIR packets sent to the publisher

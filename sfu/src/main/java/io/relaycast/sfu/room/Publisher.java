@@ -2,6 +2,7 @@ package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.PublisherStats;
+import io.relaycast.sfu.rtcp.ExtendedReport;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.NtpTime;
@@ -43,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Toward the publisher it sends RTCP receiver reports once a second (RFC 3550 section 6.4.2; the reduced minimum
  * of section 6.2, 360 / session bandwidth in kbit/s, allows that from about 360 kbit/s of media up) and keyframe
  * requests: PLI (RFC 4585 section 6.3.1) when negotiated, else FIR (RFC 5104 section 4.3.1) when that is, else PLI.
+ * Each receiver report carries an XR receiver reference time (RFC 3611 section 4.4); the publisher's DLRR answer
+ * (section 4.5) is our only round trip to it, since a receiver without media sends no SR for it to echo.
  *
  * <p>Simulcast: every layer (by rid, or by position in the SIM group) is handed to the room, marked with its layer
  * and whether it starts a keyframe; each viewer's {@link LayerSelector} takes one. Layer bitrates are measured
@@ -134,6 +137,11 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
     private final MediaPacket packet = new MediaPacket();
     private final RtcpCompoundIterator rtcpIn = new RtcpCompoundIterator();
     private final SenderReport senderReport = new SenderReport();
+    private final ExtendedReport extendedReport = new ExtendedReport();
+    /** Our receiver reference times (RFC 3611 section 4.4), guarded by rtcpLock. */
+    private final SentReportTimes referenceTimes = new SentReportTimes();
+    /** Round trip from the publisher's DLRR answers (RFC 3611 section 4.5); -1 before the first. */
+    private volatile long rttMicros = -1;
 
     private final Object rtcpLock = new Object();
     private final byte[] rtcpOut = new byte[1500];
@@ -409,7 +417,19 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                     room.senderReport(source.track.kind(), source.ssrc, ntp, rtp);
                 }
             }
-            // RR/SDES/BYE/feedback from a sendonly publisher carry nothing we act on yet
+            if (rtcpIn.packetType() == RtcpPacketType.EXTENDED_REPORT
+                    && extendedReport.reset(buf, rtcpIn.packetOffset(), rtcpIn.packetLength())
+                    && extendedReport.findDlrr(localSsrc)) {
+                long arrival = System.nanoTime();
+                synchronized (rtcpLock) {
+                    long rtt = referenceTimes.roundTripMicros(extendedReport.lastReceiverReport(),
+                            extendedReport.delaySinceLastReceiverReport(), arrival);
+                    if (rtt >= 0) {
+                        rttMicros = rtt;
+                    }
+                }
+            }
+            // RR/SDES/BYE/other feedback from a sendonly publisher carry nothing we act on yet
         }
     }
 
@@ -566,6 +586,14 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             if (sdes > 0) {
                 len += sdes;
             }
+            // RFC 3611 section 4.4: our NTP time, which the publisher echoes in a DLRR block: the only round trip
+            // a receiver that sends no media (so no SR, no LSR to echo) can measure
+            long ntp = NtpTime.fromUnixMillis(System.currentTimeMillis());
+            int rrtr = ExtendedReport.writeReceiverReferenceTime(rtcpOut, len, localSsrc, ntp);
+            if (rrtr > 0) {
+                len += rrtr;
+                referenceTimes.sent(ntp, nowNanos);
+            }
             long remb = rembBitrate;
             if (useRemb && remb > 0) {
                 // REMB (draft-alvestrand-rmcat-remb-03 section 2): without transport-cc this is what lets the
@@ -668,7 +696,7 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             }
         }
         return new PublisherStats(peerId(), bps, round2(pps), lost, round2(worstFraction * 100.0 / 256),
-                round2(worstJitter), null, nacksSent.sum(), retransmissionsReceived.sum(), keyframeRequests.sum());
+                round2(worstJitter), rttMicros < 0 ? null : round2(rttMicros / 1000.0), nacksSent.sum(), retransmissionsReceived.sum(), keyframeRequests.sum());
     }
 
     /** Interarrival jitter in milliseconds: RFC 3550 keeps it in timestamp units of the source's clock. */

@@ -6,7 +6,8 @@ import io.relaycast.sfu.rtcp.RoundTripTime;
 
 /**
  * When our last few sender reports toward one viewer went out, to turn the viewer's report block into a round-trip
- * time (RFC 3550 section 6.4.1: RTT = A - LSR - DLSR). The NTP time in those SRs is the publisher's, relayed
+ * time (RFC 3550 section 6.4.1: RTT = A - LSR - DLSR); the publisher's side uses it for the receiver reference
+ * times it sends (RFC 3611 section 4.4), whose DLRR answers work the same way. The NTP time in those SRs is the publisher's, relayed
  * unchanged so the viewer can line audio up with video, so A cannot be read off our own wall clock: the SR whose
  * compact NTP time equals LSR is looked up here, and A is LSR plus the time since that SR left, on our monotonic
  * clock. Both a clock offset to the publisher and our own clock steps drop out.
@@ -37,13 +38,20 @@ final class SentReportTimes {
      *     {@link #KEPT} reports) or the result is negative
      */
     long roundTripMicros(ReportBlock block, long arrivalNanos) {
-        long lsr = block.lastSenderReport();
+        return roundTripMicros(block.lastSenderReport(), block.delaySinceLastSenderReport(), arrivalNanos);
+    }
+
+    /**
+     * The same for any echo of our NTP time: LSR/DLSR of a report block, or LRR/DLRR of an RFC 3611 DLRR block
+     * answering our receiver reference time (section 4.5), both compact NTP and 1/65536 s.
+     */
+    long roundTripMicros(long lsr, long dlsr, long arrivalNanos) {
         for (int i = 0; i < count; i++) {
             int at = Math.floorMod(next - 1 - i, KEPT); // newest first: LSR repeats only across 18-hour wraps
             if (compactNtp[at] == lsr && lsr != 0) {
                 // the time since that SR left, in the 1/65536 s units of LSR and DLSR
                 long sinceSent = Math.max(0, arrivalNanos - sentNanos[at]) * 65_536L / 1_000_000_000L;
-                return RoundTripTime.micros(block, (lsr + sinceSent) & 0xFFFF_FFFFL);
+                return RoundTripTime.micros((lsr + sinceSent) & 0xFFFF_FFFFL, lsr, dlsr);
             }
         }
         return RoundTripTime.UNKNOWN;

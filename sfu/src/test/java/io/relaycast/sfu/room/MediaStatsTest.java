@@ -17,6 +17,7 @@ import io.relaycast.sfu.rtcp.NtpTime;
 import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.SenderReport;
+import io.relaycast.sfu.rtp.BigEndian;
 import io.relaycast.sfu.sdp.ExtMap;
 import io.relaycast.sfu.sdp.ForwardedCodec;
 import io.relaycast.sfu.sdp.HeaderExtensions;
@@ -109,7 +110,7 @@ public class MediaStatsTest {
         assertEquals(s.lossPercent(), Math.round(19 * 100.0 / 256 * 100) / 100.0, s.toString());
         // media time says 33 ms apart, they arrived together: interarrival jitter (A.8) climbs toward 33 ms
         assertTrue(s.jitterMs() > 20 && s.jitterMs() < 1100, s.toString());
-        assertNull(s.rttMs(), "a sendonly publisher gets no sender report of ours to answer");
+        assertNull(s.rttMs(), "no DLRR answered our receiver reference time (RFC 3611) here");
         assertTrue(s.nacksSent() >= 1, "the gaps were NACKed (RFC 4585 section 6.2.1): " + s);
         assertEquals(s.keyframeRequestsSent(), 1);
 
@@ -174,6 +175,52 @@ public class MediaStatsTest {
         Map<String, Object> video = (Map<String, Object>) viewer.debugState().get("video");
         assertEquals(video.get("rttMs"), s.rttMs());
         assertTrue(((Number) video.get("packetsPerSecond")).doubleValue() > 0, video.toString());
+    }
+
+    @Test
+    public void thePublishersRoundTripFromTheDlrrAnsweringOurReceiverReferenceTime() throws Exception {
+        video(1, 1, 0); // the first packet sends a receiver report at once
+        assertEquals(publisherTransport.rtcp.size(), 1);
+        byte[] compound = publisherTransport.rtcp.get(0);
+        long ourSsrc = BigEndian.u32(compound, 4); // the RR's sender SSRC
+        // find the XR with the RRTR block (RFC 3611 section 4.4) in the compound packet
+        long ntp = 0;
+        boolean found = false;
+        for (int at = 0; at < compound.length; at += (BigEndian.u16(compound, at + 2) + 1) * 4) {
+            if ((compound[at + 1] & 0xFF) == 207 && compound[at + 8] == 4) {
+                assertEquals(BigEndian.u32(compound, at + 4), ourSsrc);
+                ntp = BigEndian.u64(compound, at + 12);
+                found = true;
+            }
+        }
+        assertTrue(found, "an RRTR went out with the receiver report");
+        long sent = System.nanoTime();
+        assertNull(publisher.stats().rttMs());
+
+        Thread.sleep(40);
+        // the publisher's XR (RFC 3611 section 4.5): a DLRR block about us, held 10 ms
+        byte[] xr = new byte[24];
+        xr[0] = (byte) 0x80;
+        xr[1] = (byte) 207;
+        BigEndian.put16(xr, 2, 5);
+        BigEndian.put32(xr, 4, CHROME_VIDEO_SSRC);
+        xr[8] = 5;
+        BigEndian.put16(xr, 10, 3);
+        BigEndian.put32(xr, 12, ourSsrc);
+        BigEndian.put32(xr, 16, NtpTime.toCompact(ntp));
+        BigEndian.put32(xr, 20, NtpTime.millisToCompact(10));
+        long arrival = System.nanoTime();
+        publisher.onRtcp(xr, 0, xr.length);
+        double upper = (System.nanoTime() - sent) / 1e6 - 10;
+        double lower = (arrival - sent) / 1e6 - 10 - 0.1;
+        Double rtt = publisher.stats().rttMs();
+        assertNotNull(rtt);
+        assertTrue(rtt >= lower && rtt <= upper + 0.1, rtt + " ms, not in " + lower + ".." + upper);
+
+        // a DLRR about someone else, or naming a time we never sent, changes nothing
+        BigEndian.put32(xr, 16, NtpTime.toCompact(ntp) + 1);
+        publisher.onRtcp(xr, 0, xr.length);
+        assertEquals(publisher.stats().rttMs(), rtt);
     }
 
     /** A viewer's RR (RFC 3550 section 6.4.2) with one block about its video stream. */
