@@ -3,6 +3,7 @@ package io.relaycast.sfu;
 import io.relaycast.sfu.api.IceCandidate;
 import io.relaycast.sfu.api.MediaException;
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.StreamStats;
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
@@ -351,6 +352,17 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     public Map<String, Object> mediaStats(String streamId) {
         Room room = rooms.get(streamId);
         return room == null ? null : room.debugState();
+    }
+
+    @Override
+    public List<StreamStats> streamStats() {
+        List<StreamStats> all = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            if (!room.isClosed()) {
+                all.add(room.stats());
+            }
+        }
+        return all;
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaycast.signaling.analytics.AnalyticsService;
 import io.relaycast.signaling.analytics.MediaSampleRepository;
+import io.relaycast.signaling.analytics.SfuStatsSampler;
 import io.relaycast.signaling.auth.DevTokenIssuer;
 import io.relaycast.signaling.auth.TokenVerifier;
 import io.relaycast.signaling.chat.ChatService;
@@ -85,10 +86,12 @@ public final class RelaycastServer implements AutoCloseable {
     private final MediaTaps mediaTaps;
     /** Keeps coturn's epoch secrets in Redis; null in static-secret mode. */
     private final TurnSecretKeeper turnSecrets;
+    /** Stores the media plane's stats of each live stream as analytics samples. */
+    private final SfuStatsSampler sfuStats;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
-                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets) {
+                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets, SfuStatsSampler sfuStats) {
         this.config = config;
         this.database = database;
         this.http = http;
@@ -99,6 +102,7 @@ public final class RelaycastServer implements AutoCloseable {
         this.ownSfu = ownSfu;
         this.mediaTaps = mediaTaps;
         this.turnSecrets = turnSecrets;
+        this.sfuStats = sfuStats;
     }
 
     public static RelaycastServer start(RelaycastConfig config) {
@@ -256,8 +260,11 @@ public final class RelaycastServer implements AutoCloseable {
         new VodRoutes(recordings, config.recording().directory()).register(app);
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
         Pages.register(app);
+        // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
+        SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets);
+        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
+                sfuStats);
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -338,6 +345,11 @@ public final class RelaycastServer implements AutoCloseable {
         return mediaTaps.hls();
     }
 
+    /** The SFU stats sampler (tests: one tick on demand). */
+    public SfuStatsSampler sfuStats() {
+        return sfuStats;
+    }
+
     public Database database() {
         return database;
     }
@@ -345,6 +357,7 @@ public final class RelaycastServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sfuStats.close();
             signaling.close();
             http.stop();
             mediaTaps.close();

@@ -28,6 +28,15 @@ public interface MediaPlane {
         return null;
     }
 
+    /**
+     * Typed measurements of every stream this node has media for (a publisher or a viewer), for the analytics
+     * sampler. Reads counters the packet path updates; takes no lock the packet path takes. Empty when there is
+     * no media plane.
+     */
+    default java.util.List<StreamStats> streamStats() {
+        return java.util.List.of();
+    }
+
     /** The SFU's offer to a new viewer of a published stream. */
     String subscribe(String streamId, String peerId, CandidateSink candidates) throws MediaException;
 

@@ -1,6 +1,8 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.PublisherStats;
+import io.relaycast.sfu.rtcp.ExtendedReport;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.NtpTime;
@@ -42,6 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Toward the publisher it sends RTCP receiver reports once a second (RFC 3550 section 6.4.2; the reduced minimum
  * of section 6.2, 360 / session bandwidth in kbit/s, allows that from about 360 kbit/s of media up) and keyframe
  * requests: PLI (RFC 4585 section 6.3.1) when negotiated, else FIR (RFC 5104 section 4.3.1) when that is, else PLI.
+ * Each receiver report carries an XR receiver reference time (RFC 3611 section 4.4); the publisher's DLRR answer
+ * (section 4.5) is our only round trip to it, since a receiver without media sends no SR for it to echo.
  *
  * <p>Simulcast: every layer (by rid, or by position in the SIM group) is handed to the room, marked with its layer
  * and whether it starts a keyframe; each viewer's {@link LayerSelector} takes one. Layer bitrates are measured
@@ -82,8 +86,12 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         long packets;
         long octets;
         long octetsAtLastRate;
-        /** Bit/s over the last report interval; -1 before the first. */
+        /** Payload bit/s over the last report interval, for the layer selectors; -1 before the first. */
         volatile long bitrate = -1;
+        /** Whole-packet rates for the stats, read without a lock. */
+        final RateMeter rate = new RateMeter();
+        /** The fraction lost (RFC 3550 section 6.4.1, in 1/256) of our last report interval. */
+        volatile int fractionLost;
         /** The latest sender report of this source (RFC 3550 section 6.4.1); 0 / -1 before the first. */
         volatile long lastSenderReportNtp;
         volatile long lastSenderReportRtp = -1;
@@ -129,6 +137,11 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
     private final MediaPacket packet = new MediaPacket();
     private final RtcpCompoundIterator rtcpIn = new RtcpCompoundIterator();
     private final SenderReport senderReport = new SenderReport();
+    private final ExtendedReport extendedReport = new ExtendedReport();
+    /** Our receiver reference times (RFC 3611 section 4.4), guarded by rtcpLock. */
+    private final SentReportTimes referenceTimes = new SentReportTimes();
+    /** Round trip from the publisher's DLRR answers (RFC 3611 section 4.5); -1 before the first. */
+    private volatile long rttMicros = -1;
 
     private final Object rtcpLock = new Object();
     private final byte[] rtcpOut = new byte[1500];
@@ -231,14 +244,15 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                 return;
             }
         }
+        long nowMillis = System.currentTimeMillis();
         source.stats.onPacket(header.sequenceNumber(), header.timestamp(), nowNanos / 1000);
         source.packets++;
         source.octets += header.payloadLength();
+        source.rate.onPacket(len, nowMillis);
         if (nowNanos - lastReportNanos >= REPORT_INTERVAL_NANOS) {
             lastReportNanos = nowNanos;
             sendReceiverReport(nowNanos);
         }
-        long nowMillis = System.currentTimeMillis();
         boolean repair = source.rtx;
         if (repair) {
             source = unwrapRetransmission(source, buf, off, len);
@@ -403,7 +417,19 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                     room.senderReport(source.track.kind(), source.ssrc, ntp, rtp);
                 }
             }
-            // RR/SDES/BYE/feedback from a sendonly publisher carry nothing we act on yet
+            if (rtcpIn.packetType() == RtcpPacketType.EXTENDED_REPORT
+                    && extendedReport.reset(buf, rtcpIn.packetOffset(), rtcpIn.packetLength())
+                    && extendedReport.findDlrr(localSsrc)) {
+                long arrival = System.nanoTime();
+                synchronized (rtcpLock) {
+                    long rtt = referenceTimes.roundTripMicros(extendedReport.lastReceiverReport(),
+                            extendedReport.delaySinceLastReceiverReport(), arrival);
+                    if (rtt >= 0) {
+                        rttMicros = rtt;
+                    }
+                }
+            }
+            // RR/SDES/BYE/other feedback from a sendonly publisher carry nothing we act on yet
         }
     }
 
@@ -548,6 +574,7 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                     s.octetsAtLastRate = s.octets;
                 }
                 if (s.stats.report(s.ssrc, nowNanos, blocks[count])) {
+                    s.fractionLost = blocks[count].fractionLost();
                     count++;
                 }
             }
@@ -558,6 +585,14 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             int sdes = SourceDescription.writeCname(rtcpOut, len, localSsrc, CNAME, 0, CNAME.length);
             if (sdes > 0) {
                 len += sdes;
+            }
+            // RFC 3611 section 4.4: our NTP time, which the publisher echoes in a DLRR block: the only round trip
+            // a receiver that sends no media (so no SR, no LSR to echo) can measure
+            long ntp = NtpTime.fromUnixMillis(System.currentTimeMillis());
+            int rrtr = ExtendedReport.writeReceiverReferenceTime(rtcpOut, len, localSsrc, ntp);
+            if (rrtr > 0) {
+                len += rrtr;
+                referenceTimes.sent(ntp, nowNanos);
             }
             long remb = rembBitrate;
             if (useRemb && remb > 0) {
@@ -640,10 +675,51 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         }
     }
 
+    /** The stats of all sources together; see {@link PublisherStats}. Reads without locking the packet path. */
+    public PublisherStats stats() {
+        long now = System.currentTimeMillis();
+        long bps = 0;
+        double pps = 0;
+        long lost = 0;
+        int worstFraction = 0;
+        double worstJitter = 0;
+        int n = sourceCount;
+        for (int i = 0; i < n; i++) {
+            Source s = sources[i];
+            bps += s.rate.bitsPerSecond(now);
+            pps += s.rate.packetsPerSecond(now);
+            if (!s.rtx) {
+                // an RTX stream's own "loss" is the gaps between the repairs we asked for: not loss
+                lost += Math.max(0, s.stats.cumulativeLost());
+                worstFraction = Math.max(worstFraction, s.fractionLost);
+                worstJitter = Math.max(worstJitter, jitterMillis(s));
+            }
+        }
+        return new PublisherStats(peerId(), bps, round2(pps), lost, round2(worstFraction * 100.0 / 256),
+                round2(worstJitter), rttMicros < 0 ? null : round2(rttMicros / 1000.0), nacksSent.sum(), retransmissionsReceived.sum(), keyframeRequests.sum());
+    }
+
+    /** Interarrival jitter in milliseconds: RFC 3550 keeps it in timestamp units of the source's clock. */
+    private static double jitterMillis(Source s) {
+        return s.stats.jitter() * 1000.0 / s.stats.clockRate();
+    }
+
+    static double round2(double v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+
     public Map<String, Object> debugState() {
+        long now = System.currentTimeMillis();
+        PublisherStats totals = stats();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peerId", peerId());
         m.put("tracks", describeTracks());
+        m.put("bitrateBps", totals.bitrateBps());
+        m.put("packetsPerSecond", totals.packetsPerSecond());
+        m.put("packetsLost", totals.packetsLost());
+        m.put("lossPercent", totals.lossPercent());
+        m.put("jitterMs", totals.jitterMs());
+        m.put("rttMs", totals.rttMs());
         List<Map<String, Object>> list = new ArrayList<>();
         int n = sourceCount;
         for (int i = 0; i < n; i++) {
@@ -655,10 +731,13 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             d.put("layer", s.layer);
             d.put("forwarded", s.forwarded);
             d.put("packets", s.packets);
-            d.put("bitrate", s.bitrate);
             d.put("octets", s.octets);
+            d.put("bitrateBps", s.rate.bitsPerSecond(now));
+            d.put("packetsPerSecond", round2(s.rate.packetsPerSecond(now)));
+            d.put("layerPayloadBitrateBps", s.bitrate);
             d.put("lost", s.stats.cumulativeLost());
-            d.put("jitter", s.stats.jitter());
+            d.put("lossPercent", round2(s.fractionLost * 100.0 / 256));
+            d.put("jitterMs", round2(jitterMillis(s)));
             if (s.loss != null) {
                 d.put("nackedPackets", s.loss.requested());
                 d.put("recoveredPackets", s.loss.recovered());

@@ -88,6 +88,11 @@ public final class ReceiveStatistics {
         hasSenderReport = true;
     }
 
+    /** The RTP clock rate (Hz) jitter is measured in. */
+    public int clockRate() {
+        return clockRate;
+    }
+
     public boolean hasPackets() {
         return started;
     }

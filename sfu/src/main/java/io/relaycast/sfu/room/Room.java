@@ -1,5 +1,7 @@
 package io.relaycast.sfu.room;
 
+import io.relaycast.sfu.api.StreamStats;
+import io.relaycast.sfu.api.ViewerStats;
 import io.relaycast.sfu.sdp.MediaKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,6 +237,16 @@ public final class Room {
             return true;
         }
         return false;
+    }
+
+    /** The typed stats of the publisher and every viewer; reads counters, locks nothing on the packet path. */
+    public StreamStats stats() {
+        Publisher p = publisher;
+        List<ViewerStats> viewers = new ArrayList<>();
+        for (Subscriber s : subscribers.values()) {
+            viewers.add(s.stats());
+        }
+        return new StreamStats(streamId, p == null ? null : p.stats(), viewers);
     }
 
     public Map<String, Object> debugState() {

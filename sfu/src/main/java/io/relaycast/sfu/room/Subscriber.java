@@ -1,10 +1,12 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.ViewerStats;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.PictureLossIndication;
 import io.relaycast.sfu.rtcp.ReceiverEstimatedMaxBitrate;
+import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
@@ -101,6 +103,8 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     private final FullIntraRequest fir = new FullIntraRequest();
     private final GenericNack nack = new GenericNack();
     private final ReceiverEstimatedMaxBitrate remb = new ReceiverEstimatedMaxBitrate();
+    private final ReceiverReport receiverReport = new ReceiverReport();
+    private final ReportBlock reportBlock = new ReportBlock();
 
     private final LongAdder droppedPayloadType = new LongAdder();
     private final LongAdder droppedOld = new LongAdder();
@@ -116,19 +120,54 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     private final LongAdder nackDuplicate = new LongAdder();
     private final LongAdder nackUnavailable = new LongAdder();
     private final LongAdder senderReportsSent = new LongAdder();
+    private final LongAdder receiverReports = new LongAdder();
+    /** The layer selector's state, copied out under the monitor for the stats. */
+    private volatile int currentLayer = -1;
+    private volatile int targetLayer = LayerSelector.MAX_LAYERS - 1;
+    private volatile LayerSelector.Quality chosenQuality = LayerSelector.Quality.AUTO;
     private volatile long readyAtMillis;
     private volatile long firstVideoAtMillis;
 
-    /** The rewritten stream of one kind toward this viewer. Guarded by the subscriber's monitor. */
+    /**
+     * The rewritten stream of one kind toward this viewer. Written under the subscriber's monitor; the counters and
+     * the viewer's latest report are volatile so the stats read them without that monitor.
+     */
     static final class Outbound {
         final long ssrc;
+        final int clockRate;
         final RtpStreamRewriter rewriter;
-        long packets;
-        long octets;
+        /** Packets and payload octets as the sender report counts them (RFC 3550 section 6.4.1). */
+        volatile long packets;
+        volatile long octets;
+        final RateMeter rate = new RateMeter();
+        final SentReportTimes reports = new SentReportTimes();
+        /** From the viewer's latest report block about this stream (RFC 3550 section 6.4.1); -1 before one. */
+        volatile int fractionLost = -1;
+        volatile int cumulativeLost;
+        volatile long jitter = -1;
+        volatile long rttMicros = -1;
+        volatile long rttAtMillis;
 
         Outbound(long ssrc, int clockRate) {
             this.ssrc = ssrc;
+            this.clockRate = clockRate;
             this.rewriter = RtpStreamRewriter.withRandomStart(ssrc, clockRate, RANDOM);
+        }
+
+        /** The viewer's report block about this stream, arrived at {@code arrivalNanos}. */
+        void onReport(ReportBlock block, long arrivalNanos) {
+            fractionLost = block.fractionLost();
+            cumulativeLost = block.cumulativeLost();
+            jitter = block.jitter();
+            long rtt = reports.roundTripMicros(block, arrivalNanos);
+            if (rtt >= 0) {
+                rttMicros = rtt;
+                rttAtMillis = System.currentTimeMillis();
+            }
+        }
+
+        double jitterMillis() {
+            return jitter * 1000.0 / clockRate;
         }
     }
 
@@ -249,6 +288,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             if (sent) {
                 out.packets++;
                 out.octets += payload;
+                out.rate.onPacket(len, packet.receivedAtMillis());
                 if (firstVideoAtMillis == 0 && packet.kind() == MediaKind.VIDEO) {
                     firstVideoAtMillis = System.currentTimeMillis();
                 }
@@ -275,6 +315,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             }
         }
         int decision = layers.onPacket(packet.layer(), packet.keyframe());
+        publishLayers();
         if (decision == LayerSelector.DROP) {
             if (layers.switchPending() && now - layerKeyframeAskedAtMillis >= Room.KEYFRAME_INTERVAL_MILLIS * 2) {
                 layerKeyframeAskedAtMillis = now;
@@ -288,10 +329,24 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         return true;
     }
 
+    /** Copies the selector's state into the volatile fields the stats read. Under this viewer's monitor. */
+    private void publishLayers() {
+        int c = layers.current();
+        int t = layers.target();
+        if (c != currentLayer) {
+            currentLayer = c;
+        }
+        if (t != targetLayer) {
+            targetLayer = t;
+        }
+    }
+
     /** The viewer's choice of quality ({@code stream:quality}); AUTO follows its bandwidth. */
     public void setQuality(LayerSelector.Quality quality) {
         synchronized (this) {
             layers.setQuality(quality);
+            chosenQuality = quality;
+            publishLayers();
         }
     }
 
@@ -314,6 +369,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             }
             if (transport().sendRtcp(rtcpBuffer, 0, len + sdes)) {
                 senderReportsSent.increment();
+                out.reports.sent(ntpTimestamp, System.nanoTime());
             }
         }
     }
@@ -344,7 +400,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 lastEstimate = bps;
                 synchronized (this) {
                     layers.onEstimate(bps);
+                    publishLayers();
                 }
+            } else if (type == RtcpPacketType.RECEIVER_REPORT && receiverReport.reset(buf, at, length)) {
+                onReceiverReport(System.nanoTime());
             } else if (type == RtcpPacketType.TRANSPORT_FEEDBACK && nack.reset(buf, at, length)) {
                 nacks.increment();
                 if (nack.mediaSsrc() == video.ssrc && video.ssrc != 0) {
@@ -354,6 +413,25 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                     for (int i = 0; i < n; i++) {
                         retransmit(nackedSeqs[i], now);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The viewer's receiver report (RFC 3550 section 6.4.2): its loss, jitter and, through LSR and DLSR, the round
+     * trip of each stream we send it. Under the monitor: the sender report times are written by the packet path.
+     */
+    private void onReceiverReport(long arrivalNanos) {
+        receiverReports.increment();
+        synchronized (this) {
+            for (int i = 0; i < receiverReport.reportCount(); i++) {
+                receiverReport.readReportBlock(i, reportBlock);
+                long ssrc = reportBlock.ssrc();
+                if (ssrc != 0 && ssrc == audio.ssrc) {
+                    audio.onReport(reportBlock, arrivalNanos);
+                } else if (ssrc != 0 && ssrc == video.ssrc) {
+                    video.onReport(reportBlock, arrivalNanos);
                 }
             }
         }
@@ -377,6 +455,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                     nackUnavailable.increment();
                 } else if (transport().sendProtectedRtp(repairBuffer, 0, len)) {
                     retransmittedPlain.increment();
+                    video.rate.onPacket(len, nowMillis);
                 }
                 return;
             }
@@ -413,11 +492,45 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             RtpHeaderWriter.setPayloadType(repairBuffer, 0, rtxPt);
             if (transport().sendRtp(repairBuffer, 0, len + 2)) {
                 retransmittedRtx.increment();
+                video.rate.onPacket(len + 2, nowMillis);
             }
         }
     }
 
+    /**
+     * This viewer's stats (see {@link ViewerStats}): volatile and adder reads only, never this viewer's monitor,
+     * so a stats request cannot stall the packet path.
+     */
+    public ViewerStats stats() {
+        long now = System.currentTimeMillis();
+        long bps = audio.rate.bitsPerSecond(now) + video.rate.bitsPerSecond(now);
+        double pps = audio.rate.packetsPerSecond(now) + video.rate.packetsPerSecond(now);
+        Double loss = null;
+        Double jitter = null;
+        long lost = 0;
+        Double rtt = null;
+        long rttAt = Long.MIN_VALUE;
+        for (Outbound out : new Outbound[] {audio, video}) {
+            int fraction = out.fractionLost;
+            if (fraction >= 0) {
+                loss = Math.max(loss == null ? 0 : loss, Publisher.round2(fraction * 100.0 / 256));
+                jitter = Math.max(jitter == null ? 0 : jitter, Publisher.round2(out.jitterMillis()));
+                lost += Math.max(0, out.cumulativeLost);
+            }
+            long r = out.rttMicros;
+            if (r >= 0 && out.rttAtMillis > rttAt) {
+                rttAt = out.rttAtMillis;
+                rtt = Publisher.round2(r / 1000.0);
+            }
+        }
+        int layer = currentLayer;
+        return new ViewerStats(peerId(), isReady() && bps > 0, bps, Publisher.round2(pps), loss, lost, jitter, rtt,
+                nacks.sum(), retransmittedRtx.sum() + retransmittedPlain.sum(), keyframeRequests.sum(), layer,
+                layer < 0 ? -1 : targetLayer);
+    }
+
     public Map<String, Object> debugState() {
+        ViewerStats totals = stats();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("peerId", peerId());
         m.put("ready", isReady());
@@ -425,24 +538,28 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         long ready = readyAtMillis;
         long first = firstVideoAtMillis;
         m.put("readyToFirstVideoMs", ready == 0 || first == 0 ? null : first - ready);
-        synchronized (this) {
-            m.put("audio", outbound(audio, audioMapping));
-            m.put("video", outbound(video, videoMapping));
-        }
+        m.put("bitrateBps", totals.bitrateBps());
+        m.put("packetsPerSecond", totals.packetsPerSecond());
+        m.put("lossPercent", totals.lossPercent());
+        m.put("packetsLost", totals.packetsLost());
+        m.put("jitterMs", totals.jitterMs());
+        m.put("rttMs", totals.rttMs());
+        long now = System.currentTimeMillis();
+        m.put("audio", outbound(audio, audioMapping, now));
+        m.put("video", outbound(video, videoMapping, now));
         m.put("droppedPayloadType", droppedPayloadType.sum());
         m.put("droppedOld", droppedOld.sum());
         m.put("droppedTooBig", droppedTooBig.sum());
         m.put("sendFailures", sendFailures.sum());
         m.put("senderReportsSent", senderReportsSent.sum());
+        m.put("receiverReportsReceived", receiverReports.sum());
         m.put("keyframeRequestsReceived", keyframeRequests.sum());
-        synchronized (this) {
-            Map<String, Object> layer = new LinkedHashMap<>();
-            layer.put("current", layers.current());
-            layer.put("target", layers.target());
-            layer.put("quality", layers.quality().name().toLowerCase(java.util.Locale.ROOT));
-            layer.put("switches", layerSwitches.sum());
-            m.put("simulcast", layer);
-        }
+        Map<String, Object> layer = new LinkedHashMap<>();
+        layer.put("current", totals.layer());
+        layer.put("target", totals.targetLayer());
+        layer.put("quality", chosenQuality.name().toLowerCase(java.util.Locale.ROOT));
+        layer.put("switches", layerSwitches.sum());
+        m.put("simulcast", layer);
         m.put("estimatedBandwidth", lastEstimate < 0 ? null : lastEstimate);
         m.put("nacksReceived", nacks.sum());
         m.put("nackedPackets", nackedPackets.sum());
@@ -454,11 +571,19 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         return m;
     }
 
-    private static Map<String, Object> outbound(Outbound out, TrackMapping mapping) {
+    private static Map<String, Object> outbound(Outbound out, TrackMapping mapping, long now) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ssrc", out.ssrc);
         m.put("packets", out.packets);
         m.put("octets", out.octets);
+        m.put("bitrateBps", out.rate.bitsPerSecond(now));
+        m.put("packetsPerSecond", Publisher.round2(out.rate.packetsPerSecond(now)));
+        int fraction = out.fractionLost;
+        m.put("lossPercent", fraction < 0 ? null : Publisher.round2(fraction * 100.0 / 256));
+        m.put("packetsLost", fraction < 0 ? null : out.cumulativeLost);
+        m.put("jitterMs", fraction < 0 ? null : Publisher.round2(out.jitterMillis()));
+        long rtt = out.rttMicros;
+        m.put("rttMs", rtt < 0 ? null : Publisher.round2(rtt / 1000.0));
         m.put("mapping", mapping == null ? null : mapping.debugState());
         return m;
     }

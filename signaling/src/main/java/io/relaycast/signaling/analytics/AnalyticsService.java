@@ -6,6 +6,7 @@ import io.relaycast.signaling.error.ServiceException;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.stream.Stream;
 import io.relaycast.signaling.stream.StreamService;
+import io.relaycast.signaling.stream.StreamStatus;
 import io.relaycast.signaling.viewer.ViewerSession;
 import io.relaycast.signaling.viewer.ViewerSessionRepository;
 
@@ -18,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Totals, averages and per-minute series of a stream, for its owner; also stores media health samples. */
+/**
+ * Totals, averages and per-minute series of a stream, for its owner; also stores media health samples (the
+ * clients' {@code stream:quality-update} and the SFU's own, {@link SfuStatsSampler}).
+ */
 public final class AnalyticsService {
     /** A day of minutes: longer streams report their last 24 hours per minute. */
     static final int MAX_MINUTES = 24 * 60;
@@ -52,6 +56,18 @@ public final class AnalyticsService {
         check("rtt", s.rtt(), 0, 600_000);
         streams.require(streamId);
         samples.insert(streamId, userId, role, s, clock.millis());
+    }
+
+    /**
+     * Stores the SFU's sample of a stream (source {@code sfu}) if the stream is live; false when it is not (its
+     * media outlived its end by a moment).
+     */
+    public boolean recordSfuSample(String streamId, SfuSample s) {
+        if (streams.require(streamId).status() != StreamStatus.LIVE) {
+            return false;
+        }
+        samples.insertSfu(streamId, s, clock.millis());
+        return true;
     }
 
     private static void check(String name, Double v, double min, double max) {

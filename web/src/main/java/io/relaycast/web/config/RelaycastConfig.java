@@ -7,6 +7,7 @@ import io.relaycast.hls.HlsConfig;
 import io.relaycast.recorder.RecordingConfig;
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.ice.IceConfig;
+import io.relaycast.signaling.analytics.AnalyticsConfig;
 import io.relaycast.signaling.auth.AuthConfig;
 import io.relaycast.signaling.chat.ChatConfig;
 import io.relaycast.signaling.db.DatabaseConfig;
@@ -42,7 +43,8 @@ public record RelaycastConfig(
         IceConfig mediaIce,
         String redisUrl,
         RecordingConfig recording,
-        HlsConfig hls) {
+        HlsConfig hls,
+        AnalyticsConfig analytics) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -93,7 +95,8 @@ public record RelaycastConfig(
                 section(c, "media", IceConfig::from),
                 c.getString("redis.url"),
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
-                section(c, "hls", s -> HlsConfig.from(s, dataDir)));
+                section(c, "hls", s -> HlsConfig.from(s, dataDir)),
+                section(c, "analytics", AnalyticsConfig::from));
     }
 
     /**
