@@ -701,6 +701,16 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         }
 
         @Override
+        public void onPathChanged(WebRtcTransport transport) {
+            // a viewer back after an ICE restart lost whatever was sent on the broken path: a keyframe lets it
+            // decode again at once instead of after its own PLI (throttled per room like every request)
+            Room r = room;
+            if (peer instanceof Subscriber && r != null) {
+                r.requestKeyframe();
+            }
+        }
+
+        @Override
         public void onFailed(WebRtcTransport transport, String reason) {
             // not on the ICE or DTLS thread that reports it: closing frees that very agent or session
             try {

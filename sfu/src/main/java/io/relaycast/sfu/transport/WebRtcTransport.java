@@ -78,6 +78,13 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
 
         /** ICE failed or lost consent, the DTLS handshake failed, or the peer closed DTLS: the peer is gone. */
         void onFailed(WebRtcTransport transport, String reason);
+
+        /**
+         * An ICE restart moved media to a new path (on an ice4j thread). What the old path lost while it was broken
+         * is gone, so a viewer's decoder wants a keyframe; saying so now saves it waiting to ask.
+         */
+        default void onPathChanged(WebRtcTransport transport) {
+        }
     }
 
     private final IceSessions sessions;
@@ -325,6 +332,12 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         sessions.freeLater(old);
         if (ended.get()) {
             sessions.freeLater(session); // close() ran meanwhile and freed only the old one
+            return;
+        }
+        try {
+            listener.onPathChanged(this);
+        } catch (RuntimeException e) {
+            // the listener's own problem; the restart itself is done
         }
     }
 
