@@ -151,6 +151,10 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     public String publish(String streamId, String peerId, String sdpOffer, CandidateSink candidates)
             throws MediaException {
         ensureOpen();
+        String restarted = publisherIceRestart(streamId, peerId, sdpOffer);
+        if (restarted != null) {
+            return restarted;
+        }
         PeerEvents events = new PeerEvents();
         WebRtcTransport transport = newTransport(IceRole.forOfferer(false), events);
         Room room = null;
@@ -515,16 +519,78 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         }
     }
 
+    /**
+     * A publisher's re-offer on its live peer connection with a new ice-ufrag (the browser's {@code
+     * pc.restartIce()}, RFC 8445 section 9 / RFC 8839 section 4.4.1.1.1): answered with new ICE credentials of
+     * ours, on the same transport, DTLS association and publication. Null when the offer is not that (another
+     * peer, the same ufrag, or a new certificate, i.e. a new peer connection): it is then published as usual,
+     * replacing the old publication.
+     */
+    private String publisherIceRestart(String streamId, String peerId, String sdpOffer) throws MediaException {
+        Room room = rooms.get(streamId);
+        Publisher current = room == null ? null : room.publisher();
+        if (current == null || !current.peerId().equals(peerId)) {
+            return null;
+        }
+        WebRtcTransport transport = webRtc(current);
+        String oldUfrag = transport.remoteUfrag();
+        String offeredUfrag;
+        try {
+            SessionDescription offer = new io.relaycast.sfu.sdp.SdpParser().parse(sdpOffer);
+            offeredUfrag = offer.media().isEmpty() ? null : offer.media().get(0).attribute("ice-ufrag")
+                    .orElse(offer.attribute("ice-ufrag").orElse(null));
+        } catch (SdpException | RuntimeException e) {
+            return null; // the usual path reports what is wrong with it
+        }
+        if (oldUfrag == null || offeredUfrag == null || offeredUfrag.equals(oldUfrag)
+                || offeredUfrag.equals(transport.restartingRemoteUfrag()) || transport.isEnded()) {
+            return null;
+        }
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        try {
+            PublisherAnswer answer = publisherAnswers.answer(sdpOffer, local(next));
+            List<String> lines = new ArrayList<>();
+            for (io.relaycast.sfu.sdp.IceCandidate c : answer.remote().candidates()) {
+                lines.add(c.toCandidateString());
+            }
+            transport.completeIceRestart(answer.remote().iceUfrag(), answer.remote().icePwd(), lines,
+                    answer.remote().endOfCandidates(), fingerprints(answer.remote()));
+            LOG.info("stream {}: publisher {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                    next.localUfrag());
+            return answer.answerSdp();
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            transport.cancelIceRestart(next);
+            if (e.refusal() == WebRtcTransport.RestartRefusal.FINGERPRINT_CHANGED) {
+                return null; // a new peer connection from the same socket: a new publication
+            }
+            throw restartRefused(e, streamId, peerId);
+        } catch (SdpException e) {
+            transport.cancelIceRestart(next);
+            throw new MediaException(e.code(), e.getMessage());
+        } catch (MediaException | RuntimeException e) {
+            transport.cancelIceRestart(next);
+            throw e;
+        }
+    }
+
+    private LocalTransport local(io.relaycast.sfu.ice.IceSession session) {
+        return local(session.localUfrag(), session.localPassword(), session.localCandidates());
+    }
+
     private LocalTransport local(WebRtcTransport transport) {
+        return local(transport.localUfrag(), transport.localPassword(), transport.localCandidates());
+    }
+
+    private LocalTransport local(String ufrag, String password, List<String> lines) {
         List<io.relaycast.sfu.sdp.IceCandidate> candidates = new ArrayList<>();
-        for (String line : transport.localCandidates()) {
+        for (String line : lines) {
             try {
                 candidates.add(io.relaycast.sfu.sdp.IceCandidate.parse(line));
             } catch (SdpException e) {
                 LOG.warn("skipping a local candidate the SDP layer refuses: {} ({})", line, e.getMessage());
             }
         }
-        return new LocalTransport(transport.localUfrag(), transport.localPassword(), fingerprint, candidates);
+        return new LocalTransport(ufrag, password, fingerprint, candidates);
     }
 
     private static List<DtlsFingerprint> fingerprints(RemoteTransport remote) throws MediaException {

@@ -204,6 +204,31 @@ public class SfuTest {
     }
 
     @Test
+    public void aPublisherReOfferWithNewCredentialsRestartsIceOnTheSamePublication() throws Exception {
+        String offer = sdp("chrome-offer.sdp");
+        String first = sfu.publish("s7", "pub", offer, new Sink());
+        var publisher = sfu.room("s7").publisher();
+        String restartOffer = offer.replace("a=ice-ufrag:RHtU", "a=ice-ufrag:NeW1")
+                .replace("a=ice-pwd:VQcDMpg0TMkxpdzPaEMM1ZA7", "a=ice-pwd:Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2");
+        String second = sfu.publish("s7", "pub", restartOffer, new Sink());
+        String ufrag1 = new SdpParser().parse(first).media().get(0).attribute("ice-ufrag").orElseThrow();
+        String ufrag2 = new SdpParser().parse(second).media().get(0).attribute("ice-ufrag").orElseThrow();
+        assertFalse(ufrag1.equals(ufrag2), "our answer has new credentials too");
+        assertTrue(sfu.room("s7").publisher() == publisher, "the same publication: no new peer, no new DTLS");
+        assertEquals(publisher.transport().debugState().get("iceRestartsRequested"), 1);
+
+        // the same ufrag again: a plain re-offer, published as before (replaces the publication)
+        sfu.publish("s7", "pub", restartOffer, new Sink());
+        var replaced = sfu.room("s7").publisher();
+        assertFalse(replaced == publisher, "not a restart: a new publication");
+        // a new certificate with a new ufrag: a new peer connection, not a restart
+        String newPc = offer.replace("a=ice-ufrag:RHtU", "a=ice-ufrag:NeW2").replace("BF:D3:7E", "BF:D3:7F");
+        sfu.publish("s7", "pub", newPc, new Sink());
+        assertFalse(sfu.room("s7").publisher() == replaced, "a new fingerprint is a new publication");
+        sfu.closeStream("s7");
+    }
+
+    @Test
     public void aWhepViewerRestartsWithItsNewCredentialsAndGetsOurs() throws Exception {
         sfu.publish("s6", "pub", sdp("chrome-offer.sdp"), new Sink());
         String whepOffer = sdp("firefox-offer.sdp").replace("a=sendrecv", "a=recvonly").replaceAll("a=ssrc[^\r\n]*\r\n", "");

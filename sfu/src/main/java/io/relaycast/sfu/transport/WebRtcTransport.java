@@ -298,6 +298,17 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         }
     }
 
+    /** The peer's ufrag on the current session (null before the remote description). */
+    public String remoteUfrag() {
+        return ice.remoteUfrag();
+    }
+
+    /** The peer's ufrag on a restart still under way, or null. */
+    public String restartingRemoteUfrag() {
+        IceSession next = restarting.get();
+        return next == null ? null : next.remoteUfrag();
+    }
+
     /** Restarts asked for so far (each gets the next SDP session version). */
     public int iceRestartsRequested() {
         return iceRestartsRequested.get();
