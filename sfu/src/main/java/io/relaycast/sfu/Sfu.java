@@ -20,6 +20,7 @@ import io.relaycast.sfu.room.Room;
 import io.relaycast.sfu.room.LayerSelector;
 import io.relaycast.sfu.room.Subscriber;
 import io.relaycast.sfu.sdp.Fingerprint;
+import io.relaycast.sfu.sdp.IceRestartSdp;
 import io.relaycast.sfu.sdp.LocalTransport;
 import io.relaycast.sfu.sdp.MediaDescription;
 import io.relaycast.sfu.sdp.MediaKind;
@@ -152,6 +153,10 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     public String publish(String streamId, String peerId, String sdpOffer, CandidateSink candidates)
             throws MediaException {
         ensureOpen();
+        String restarted = publisherIceRestart(streamId, peerId, sdpOffer);
+        if (restarted != null) {
+            return restarted;
+        }
         PeerEvents events = new PeerEvents();
         WebRtcTransport transport = newTransport(IceRole.forOfferer(false), events);
         Room room = null;
@@ -267,7 +272,12 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         if (subscriber == null) {
             throw unknownPeer(streamId, peerId);
         }
-        if (subscriber.offer() == null || webRtc(subscriber).hasRemoteDescription()) {
+        WebRtcTransport transport = webRtc(subscriber);
+        if (subscriber.offer() != null && transport.hasRemoteDescription() && transport.isRestartingIce()) {
+            acceptRestartAnswer(subscriber, transport, sdpAnswer);
+            return;
+        }
+        if (subscriber.offer() == null || transport.hasRemoteDescription()) {
             throw new MediaException("INVALID_STATE", "this viewer has no offer of ours waiting for an answer");
         }
         SubscriberAnswer answer;
@@ -285,6 +295,105 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         subscriber.negotiated(audio, video, current != null ? current.tracks() : offered);
         // the viewer answered a=setup:active to our actpass (SubscriberAnswerReader insists): we are the server
         connect(webRtc(subscriber), answer.remote(), fingerprints(answer.remote()), DtlsRole.SERVER);
+    }
+
+    @Override
+    public String restartIce(String streamId, String peerId) throws MediaException {
+        ensureOpen();
+        Room room = rooms.get(streamId);
+        Subscriber subscriber = room == null ? null : room.subscriber(peerId);
+        if (subscriber == null) {
+            throw unknownPeer(streamId, peerId);
+        }
+        if (subscriber.offer() == null) {
+            throw new MediaException("INVALID_STATE", "this viewer made the offer (WHEP): it restarts ICE itself,"
+                    + " with a PATCH carrying its new ice-ufrag and ice-pwd (RFC 9725 section 4.4.1)");
+        }
+        WebRtcTransport transport = webRtc(subscriber);
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        // the same offer, m-lines, codecs, SSRCs, fingerprint and setup; only the ICE credentials and the session
+        // version change (RFC 8839 section 4.4.1.1.1, RFC 3264 section 8). Our candidates are the same addresses on
+        // the same shared port and are in the SDP; they are not trickled again: trickled before the browser has the
+        // new offer, they would land in the old generation
+        String sdp = IceRestartSdp.withNewCredentials(subscriber.offer().serialize(), next.localUfrag(),
+                next.localPassword(), transport.iceRestartsRequested());
+        LOG.info("stream {}: viewer {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                next.localUfrag());
+        return sdp;
+    }
+
+    private static io.relaycast.sfu.ice.IceSession restart(WebRtcTransport transport, String streamId, String peerId)
+            throws MediaException {
+        try {
+            return transport.restartIce();
+        } catch (IOException e) {
+            throw new MediaException("MEDIA_UNAVAILABLE", "no ICE candidate on the media port: " + e.getMessage());
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            throw restartRefused(e, streamId, peerId);
+        }
+    }
+
+    private static MediaException restartRefused(WebRtcTransport.RestartRefusedException e, String streamId,
+                                                 String peerId) {
+        String code = switch (e.refusal()) {
+            case ENDED -> "UNKNOWN_PEER";
+            case NOT_NEGOTIATED, NO_RESTART_PENDING -> "INVALID_STATE";
+            case INVALID_CREDENTIALS -> "INVALID_ICE_CREDENTIALS";
+            case CREDENTIALS_UNCHANGED -> "ICE_CREDENTIALS_UNCHANGED";
+            case FINGERPRINT_CHANGED -> "FINGERPRINT_CHANGED";
+        };
+        String message = e.refusal() == WebRtcTransport.RestartRefusal.ENDED
+                ? "peer " + peerId + " in stream " + streamId + " has ended: " + e.getMessage() : e.getMessage();
+        return new MediaException(code, message);
+    }
+
+    /** The viewer's answer to a restart offer: only its new ICE credentials and candidates are taken. */
+    private void acceptRestartAnswer(Subscriber subscriber, WebRtcTransport transport, String sdpAnswer)
+            throws MediaException {
+        SubscriberAnswer answer;
+        try {
+            // the restart offer differs from the first only in ICE credentials and version: same checks apply
+            answer = subscriberAnswers.read(subscriber.offer(), sdpAnswer);
+        } catch (SdpException e) {
+            throw new MediaException(e.code(), e.getMessage());
+        }
+        RemoteTransport remote = answer.remote();
+        List<String> lines = new ArrayList<>();
+        for (io.relaycast.sfu.sdp.IceCandidate c : remote.candidates()) {
+            lines.add(c.toCandidateString());
+        }
+        try {
+            transport.completeIceRestart(remote.iceUfrag(), remote.icePwd(), lines, remote.endOfCandidates(),
+                    fingerprints(remote));
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            throw restartRefused(e, "", subscriber.peerId());
+        }
+    }
+
+    @Override
+    public IceRestartAnswer restartIceAnswering(String streamId, String peerId, String remoteUfrag,
+                                                String remotePassword, List<String> remoteCandidates,
+                                                boolean endOfCandidates) throws MediaException {
+        ensureOpen();
+        Peer peer = peer(streamId, peerId);
+        if (peer == null) {
+            throw unknownPeer(streamId, peerId);
+        }
+        if (peer instanceof Subscriber s && s.offer() != null) {
+            throw new MediaException("INVALID_STATE", "we made this viewer's offer: ask for a restart offer instead");
+        }
+        WebRtcTransport transport = webRtc(peer);
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        try {
+            transport.completeIceRestart(remoteUfrag, remotePassword, remoteCandidates, endOfCandidates,
+                    transport.remoteFingerprints());
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            transport.cancelIceRestart(next);
+            throw restartRefused(e, streamId, peerId);
+        }
+        LOG.info("stream {}: peer {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                next.localUfrag());
+        return new IceRestartAnswer(next.localUfrag(), next.localPassword(), next.localCandidates());
     }
 
     @Override
@@ -415,16 +524,78 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         }
     }
 
+    /**
+     * A publisher's re-offer on its live peer connection with a new ice-ufrag (the browser's {@code
+     * pc.restartIce()}, RFC 8445 section 9 / RFC 8839 section 4.4.1.1.1): answered with new ICE credentials of
+     * ours, on the same transport, DTLS association and publication. Null when the offer is not that (another
+     * peer, the same ufrag, or a new certificate, i.e. a new peer connection): it is then published as usual,
+     * replacing the old publication.
+     */
+    private String publisherIceRestart(String streamId, String peerId, String sdpOffer) throws MediaException {
+        Room room = rooms.get(streamId);
+        Publisher current = room == null ? null : room.publisher();
+        if (current == null || !current.peerId().equals(peerId)) {
+            return null;
+        }
+        WebRtcTransport transport = webRtc(current);
+        String oldUfrag = transport.remoteUfrag();
+        String offeredUfrag;
+        try {
+            SessionDescription offer = new io.relaycast.sfu.sdp.SdpParser().parse(sdpOffer);
+            offeredUfrag = offer.media().isEmpty() ? null : offer.media().get(0).attribute("ice-ufrag")
+                    .orElse(offer.attribute("ice-ufrag").orElse(null));
+        } catch (SdpException | RuntimeException e) {
+            return null; // the usual path reports what is wrong with it
+        }
+        if (oldUfrag == null || offeredUfrag == null || offeredUfrag.equals(oldUfrag)
+                || offeredUfrag.equals(transport.restartingRemoteUfrag()) || transport.isEnded()) {
+            return null;
+        }
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        try {
+            PublisherAnswer answer = publisherAnswers.answer(sdpOffer, local(next));
+            List<String> lines = new ArrayList<>();
+            for (io.relaycast.sfu.sdp.IceCandidate c : answer.remote().candidates()) {
+                lines.add(c.toCandidateString());
+            }
+            transport.completeIceRestart(answer.remote().iceUfrag(), answer.remote().icePwd(), lines,
+                    answer.remote().endOfCandidates(), fingerprints(answer.remote()));
+            LOG.info("stream {}: publisher {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                    next.localUfrag());
+            return answer.answerSdp();
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            transport.cancelIceRestart(next);
+            if (e.refusal() == WebRtcTransport.RestartRefusal.FINGERPRINT_CHANGED) {
+                return null; // a new peer connection from the same socket: a new publication
+            }
+            throw restartRefused(e, streamId, peerId);
+        } catch (SdpException e) {
+            transport.cancelIceRestart(next);
+            throw new MediaException(e.code(), e.getMessage());
+        } catch (MediaException | RuntimeException e) {
+            transport.cancelIceRestart(next);
+            throw e;
+        }
+    }
+
+    private LocalTransport local(io.relaycast.sfu.ice.IceSession session) {
+        return local(session.localUfrag(), session.localPassword(), session.localCandidates());
+    }
+
     private LocalTransport local(WebRtcTransport transport) {
+        return local(transport.localUfrag(), transport.localPassword(), transport.localCandidates());
+    }
+
+    private LocalTransport local(String ufrag, String password, List<String> lines) {
         List<io.relaycast.sfu.sdp.IceCandidate> candidates = new ArrayList<>();
-        for (String line : transport.localCandidates()) {
+        for (String line : lines) {
             try {
                 candidates.add(io.relaycast.sfu.sdp.IceCandidate.parse(line));
             } catch (SdpException e) {
                 LOG.warn("skipping a local candidate the SDP layer refuses: {} ({})", line, e.getMessage());
             }
         }
-        return new LocalTransport(transport.localUfrag(), transport.localPassword(), fingerprint, candidates);
+        return new LocalTransport(ufrag, password, fingerprint, candidates);
     }
 
     private static List<DtlsFingerprint> fingerprints(RemoteTransport remote) throws MediaException {
@@ -604,6 +775,16 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                 }
             }
             p.onTransportReady();
+        }
+
+        @Override
+        public void onPathChanged(WebRtcTransport transport) {
+            // a viewer back after an ICE restart lost whatever was sent on the broken path: a keyframe lets it
+            // decode again at once instead of after its own PLI (throttled per room like every request)
+            Room r = room;
+            if (peer instanceof Subscriber && r != null) {
+                r.requestKeyframe();
+            }
         }
 
         @Override

@@ -23,6 +23,8 @@ import io.relaycast.web.http.Authenticator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -118,7 +120,12 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         ctx.status(201).header("Location", location).header("ETag", etag).contentType(SdpHttp.SDP).result(answer);
     }
 
-    /** RFC 9725 §4.3.1: trickle candidates in an SDP fragment; an ICE restart (new credentials) is not offered yet. */
+    /**
+     * RFC 9725 §4.3.1: trickle candidates in an SDP fragment (204). A fragment whose ice-ufrag/ice-pwd differ from
+     * the ones in use is an ICE restart (§4.4.1): the SFU starts a new ICE session on the same DTLS association and
+     * we answer 200 with our new credentials and candidates in a fragment, and a new ETag. Credentials equal to the
+     * current ones are just a trickle that names its generation (RFC 8840 section 4.4).
+     */
     private void trickle(Context ctx, boolean whip) {
         MediaSession s = find(ctx);
         String body = SdpHttp.body(ctx, TrickleIceFragment.MEDIA_TYPE);
@@ -127,6 +134,9 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
             fragment = TrickleIceFragment.parse(body, SdpLimits.DEFAULTS);
         } catch (SdpException e) {
             throw SdpHttp.toHttp(e);
+        }
+        if (fragment.hasCredentials() && restartIce(ctx, s, fragment)) {
+            return;
         }
         try {
             for (TrickleCandidate c : fragment.candidates()) {
@@ -140,6 +150,40 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
             throw SdpHttp.toHttp(e);
         }
         ctx.status(204);
+    }
+
+    /** True when the fragment restarted ICE and the 200 answer is written; false when it is a plain trickle. */
+    private boolean restartIce(Context ctx, MediaSession s, TrickleIceFragment fragment) {
+        List<String> candidates = new ArrayList<>();
+        for (TrickleCandidate c : fragment.candidates()) {
+            candidates.add(c.candidate());
+        }
+        MediaPlane.IceRestartAnswer ours;
+        try {
+            ours = media.restartIceAnswering(s.streamId(), s.peerId(), fragment.iceUfrag(), fragment.icePwd(),
+                    candidates, fragment.endOfCandidates());
+        } catch (MediaException e) {
+            if ("ICE_CREDENTIALS_UNCHANGED".equals(e.code()) || "ICE_RESTART_UNSUPPORTED".equals(e.code())) {
+                return false; // the same generation: candidates only
+            }
+            throw SdpHttp.toHttp(e);
+        }
+        String mid = fragment.candidates().isEmpty() || fragment.candidates().get(0).sdpMid() == null
+                ? "0" : fragment.candidates().get(0).sdpMid();
+        // RFC 8840 section 9 fragment: credentials, then our candidates under the bundle's first m= line
+        StringBuilder frag = new StringBuilder();
+        frag.append("a=ice-ufrag:").append(ours.iceUfrag()).append("\r\n");
+        frag.append("a=ice-pwd:").append(ours.icePwd()).append("\r\n");
+        frag.append("m=audio 9 UDP/TLS/RTP/SAVPF 0\r\n");
+        frag.append("a=mid:").append(mid).append("\r\n");
+        for (String c : ours.candidates()) {
+            frag.append("a=").append(c).append("\r\n");
+        }
+        frag.append("a=end-of-candidates\r\n");
+        LOG.info("{} {}: ICE restart on {}", s.publisher() ? "WHIP" : "WHEP", s.streamId(), s.resourceId());
+        ctx.status(200).header("ETag", "\"" + UUID.randomUUID() + "\"").contentType(TrickleIceFragment.MEDIA_TYPE)
+                .result(frag.toString());
+        return true;
     }
 
     private void delete(Context ctx, boolean whip) {

@@ -66,6 +66,25 @@ public final class RecordingMediaPlane implements MediaPlane {
         calls.add("candidate " + streamId + " " + peerId + " " + candidate.candidate());
     }
 
+    /** Ufrags starting with "new" restart (fixed server credentials back); others are the current generation. */
+    @Override
+    public IceRestartAnswer restartIceAnswering(String streamId, String peerId, String remoteUfrag, String remotePassword,
+                                                List<String> remoteCandidates, boolean endOfCandidates)
+            throws MediaException {
+        calls.add("restart " + streamId + " " + peerId + " " + remoteUfrag + " " + remoteCandidates.size());
+        if (!remoteUfrag.startsWith("new")) {
+            throw new MediaException("ICE_CREDENTIALS_UNCHANGED", "same generation");
+        }
+        return new IceRestartAnswer("srvU", "srvPasswordSrvPassword1",
+                List.of("candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host"));
+    }
+
+    @Override
+    public String restartIce(String streamId, String peerId) throws MediaException {
+        calls.add("restartIce " + streamId + " " + peerId);
+        return "restart-offer-for:" + peerId;
+    }
+
     @Override
     public void setQuality(String streamId, String peerId, String quality) {
         calls.add("quality " + streamId + " " + peerId + " " + quality);

@@ -96,6 +96,17 @@ public class SignalingGatewayTest {
             assertTrue(media.calls.stream().anyMatch(c -> c.startsWith("answer " + id + " view:")), media.calls.toString());
             assertEquals(api.get("/api/v1/streams/" + id + "/viewers", null).expect(200).get("current").asInt(), 1);
 
+            // ICE restart on the same peer: a new offer comes as stream:offer:received, the answer as usual
+            JSONObject restart = viewer.request(Events.ICE_RESTART, Map.of("streamId", id));
+            assertTrue(restart.getBoolean("iceRestart"), restart.toString());
+            JSONObject reOffer = viewer.await(Events.OFFER_RECEIVED, o -> o.optBoolean("iceRestart"), 5000);
+            assertEquals(reOffer.getJSONObject("offer").getString("sdp"), "restart-offer-for:" + "view:" + viewerPeerOf(media, id));
+            assertTrue(media.calls.stream().anyMatch(c -> c.startsWith("restartIce " + id + " view:")), media.calls.toString());
+            assertEquals(api.get("/api/v1/streams/" + id + "/viewers", null).expect(200).get("current").asInt(), 1,
+                    "a restart is not a new join");
+            assertEquals(caster.request(Events.ICE_RESTART, Map.of("streamId", id)).getJSONObject("error").getString("code"),
+                    "NOT_IN_STREAM", "only a watching viewer restarts this way");
+
             viewer.request(Events.LEAVE, Map.of("streamId", id));
             JSONObject left = caster.await(Events.VIEWER_LEFT);
             assertEquals(left.getInt("viewerCount"), 0);
@@ -108,6 +119,12 @@ public class SignalingGatewayTest {
             assertTrue(media.calls.contains("closeStream " + id));
             assertEquals(api.get("/api/v1/streams/" + id + "/viewers", null).expect(200).get("current").asInt(), 0);
         }
+    }
+
+    /** The part after "view:" of the viewer peer the media plane saw join {@code streamId}. */
+    private static String viewerPeerOf(RecordingMediaPlane media, String streamId) {
+        return media.calls.stream().filter(c -> c.startsWith("subscribe " + streamId + " view:")).findFirst()
+                .map(c -> c.substring(c.indexOf("view:") + 5).split(" ")[0]).orElse("?");
     }
 
     @Test

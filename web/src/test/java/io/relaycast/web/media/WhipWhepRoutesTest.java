@@ -74,6 +74,17 @@ public class WhipWhepRoutesTest {
                 + "a=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\na=end-of-candidates\r\n";
         assertEquals(api.send("PATCH", location, Map.of("Content-Type", "application/trickle-ice-sdpfrag"), frag).status(), 204);
         assertTrue(media.calls.stream().anyMatch(c -> c.contains("candidate " + id + " whip:") && c.contains("50000")), media.calls.toString());
+        // new credentials: an ICE restart (RFC 9725 §4.4.1), answered 200 with ours in a fragment and a new ETag
+        String restartFrag = "a=ice-ufrag:newU\r\na=ice-pwd:abcdefghijklmnopqrstuw\r\nm=audio 9 UDP/TLS/RTP/SAVPF 0\r\n"
+                + "a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 50002 typ host\r\n";
+        var restarted = api.send("PATCH", location, Map.of("Content-Type", "application/trickle-ice-sdpfrag",
+                "If-Match", "*"), restartFrag);
+        assertEquals(restarted.status(), 200, restarted.body());
+        assertEquals(restarted.raw().headers().firstValue("Content-Type").orElse(""), "application/trickle-ice-sdpfrag");
+        assertTrue(restarted.raw().headers().firstValue("ETag").isPresent());
+        assertTrue(restarted.body().contains("a=ice-ufrag:srvU\r\n") && restarted.body().contains("a=ice-pwd:srvPasswordSrvPassword1\r\n")
+                && restarted.body().contains("a=mid:0\r\na=candidate:1 1 udp 2130706431 127.0.0.1 40000 typ host\r\n"), restarted.body());
+        assertTrue(media.calls.stream().anyMatch(c -> c.startsWith("restart " + id + " whip:") && c.endsWith(" newU 1")), media.calls.toString());
         api.send("PATCH", location, Map.of("Content-Type", "application/trickle-ice-sdpfrag"), "garbage\u0000")
                 .expectError(400, "SDP_MALFORMED");
         api.send("PATCH", "/whip/" + id + "/nope", Map.of("Content-Type", "application/trickle-ice-sdpfrag"), frag)
