@@ -5,10 +5,14 @@ import { connect } from "./socketio.js";
 import { mountChat, floatReaction } from "./chat.js";
 
 const WEBRTC_TIMEOUT_MS = 10000;
+// a broken path: wait this long in "disconnected" (it often heals by itself), then restart ICE on the same
+// connection; if that has not reconnected within ICE_RESTART_TIMEOUT_MS, join again with a new connection
+const DISCONNECTED_GRACE_MS = 3000;
+const ICE_RESTART_TIMEOUT_MS = 10000;
 const $ = (id) => document.getElementById(id);
 const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const forceHls = new URLSearchParams(location.search).get("hls") === "1";
-const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null });
+const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0 });
 
 function overlay(text, html) {
   $("overlay").hidden = !text && !html;
@@ -82,22 +86,60 @@ async function watchWebRtc(socket) {
   });
   state.transport = "webrtc";
   $("transport").textContent = "WebRTC";
-  // a network change (Wi-Fi to mobile) breaks the path: join again with a new connection, no page load;
-  // if that does not work either, HLS
+  // a network change (Wi-Fi to mobile) breaks the path: first an ICE restart on this very connection (new ICE
+  // credentials, same DTLS and media, RFC 8445 section 9); if that does not reconnect in time, join again with a
+  // new connection, no page load; if that does not work either, HLS
   let lost = null;
+  let restarting = false;
   pc.addEventListener("connectionstatechange", () => {
     if (state.ended || attempt?.pc !== pc) return;
     if (pc.connectionState === "connected") { clearTimeout(lost); lost = null; return; }
+    if (restarting) return;
     if (pc.connectionState === "failed" || (pc.connectionState === "disconnected" && !lost)) {
       clearTimeout(lost);
-      lost = setTimeout(() => recover(socket), pc.connectionState === "failed" ? 0 : 4000);
+      lost = setTimeout(async () => {
+        lost = null;
+        if (state.ended || attempt?.pc !== pc || pc.connectionState === "connected") return;
+        restarting = true;
+        const ok = await restartIce(socket, pc);
+        restarting = false;
+        if (!ok && attempt?.pc === pc && !state.ended) recover(socket);
+      }, pc.connectionState === "failed" ? 0 : DISCONNECTED_GRACE_MS);
     }
   });
 }
 
+// ICE restart on the same RTCPeerConnection: the server re-offers with new ICE credentials (it is the offerer),
+// the stream:offer:received handler answers as usual; true once the connection is back to "connected"
+async function restartIce(socket, pc) {
+  state.iceRestarts++;
+  overlay("Reconnecting…");
+  let onChange = null;
+  let timer = null;
+  const connected = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(false), ICE_RESTART_TIMEOUT_MS);
+    onChange = () => { if (pc.connectionState === "connected") resolve(true); if (pc.connectionState === "closed") resolve(false); };
+    pc.addEventListener("connectionstatechange", onChange);
+  });
+  try {
+    const ack = await socket.request("stream:ice-restart", { streamId });
+    if (ack.error) throw new Error(ack.error.code + ": " + ack.error.message);
+    if (!(await connected)) throw new Error("ICE restart did not reconnect within " + ICE_RESTART_TIMEOUT_MS + " ms");
+    state.iceRestartsSucceeded++;
+    overlay(null);
+    return true;
+  } catch (e) {
+    state.errors.push("ice restart: " + e.message);
+    return false;
+  } finally {
+    clearTimeout(timer);
+    pc.removeEventListener("connectionstatechange", onChange);
+  }
+}
+
 async function recover(socket) {
   if (state.ended) return;
-  state.recoveries = (state.recoveries ?? 0) + 1;
+  state.recoveries++;
   overlay("Reconnecting…");
   try {
     await watchWebRtc(socket);

@@ -19,6 +19,7 @@ import io.relaycast.sfu.room.Room;
 import io.relaycast.sfu.room.LayerSelector;
 import io.relaycast.sfu.room.Subscriber;
 import io.relaycast.sfu.sdp.Fingerprint;
+import io.relaycast.sfu.sdp.IceRestartSdp;
 import io.relaycast.sfu.sdp.LocalTransport;
 import io.relaycast.sfu.sdp.MediaDescription;
 import io.relaycast.sfu.sdp.MediaKind;
@@ -266,7 +267,12 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         if (subscriber == null) {
             throw unknownPeer(streamId, peerId);
         }
-        if (subscriber.offer() == null || webRtc(subscriber).hasRemoteDescription()) {
+        WebRtcTransport transport = webRtc(subscriber);
+        if (subscriber.offer() != null && transport.hasRemoteDescription() && transport.isRestartingIce()) {
+            acceptRestartAnswer(subscriber, transport, sdpAnswer);
+            return;
+        }
+        if (subscriber.offer() == null || transport.hasRemoteDescription()) {
             throw new MediaException("INVALID_STATE", "this viewer has no offer of ours waiting for an answer");
         }
         SubscriberAnswer answer;
@@ -284,6 +290,105 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         subscriber.negotiated(audio, video, current != null ? current.tracks() : offered);
         // the viewer answered a=setup:active to our actpass (SubscriberAnswerReader insists): we are the server
         connect(webRtc(subscriber), answer.remote(), fingerprints(answer.remote()), DtlsRole.SERVER);
+    }
+
+    @Override
+    public String restartIce(String streamId, String peerId) throws MediaException {
+        ensureOpen();
+        Room room = rooms.get(streamId);
+        Subscriber subscriber = room == null ? null : room.subscriber(peerId);
+        if (subscriber == null) {
+            throw unknownPeer(streamId, peerId);
+        }
+        if (subscriber.offer() == null) {
+            throw new MediaException("INVALID_STATE", "this viewer made the offer (WHEP): it restarts ICE itself,"
+                    + " with a PATCH carrying its new ice-ufrag and ice-pwd (RFC 9725 section 4.4.1)");
+        }
+        WebRtcTransport transport = webRtc(subscriber);
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        // the same offer, m-lines, codecs, SSRCs, fingerprint and setup; only the ICE credentials and the session
+        // version change (RFC 8839 section 4.4.1.1.1, RFC 3264 section 8). Our candidates are the same addresses on
+        // the same shared port and are in the SDP; they are not trickled again: trickled before the browser has the
+        // new offer, they would land in the old generation
+        String sdp = IceRestartSdp.withNewCredentials(subscriber.offer().serialize(), next.localUfrag(),
+                next.localPassword(), transport.iceRestartsRequested());
+        LOG.info("stream {}: viewer {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                next.localUfrag());
+        return sdp;
+    }
+
+    private static io.relaycast.sfu.ice.IceSession restart(WebRtcTransport transport, String streamId, String peerId)
+            throws MediaException {
+        try {
+            return transport.restartIce();
+        } catch (IOException e) {
+            throw new MediaException("MEDIA_UNAVAILABLE", "no ICE candidate on the media port: " + e.getMessage());
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            throw restartRefused(e, streamId, peerId);
+        }
+    }
+
+    private static MediaException restartRefused(WebRtcTransport.RestartRefusedException e, String streamId,
+                                                 String peerId) {
+        String code = switch (e.refusal()) {
+            case ENDED -> "UNKNOWN_PEER";
+            case NOT_NEGOTIATED, NO_RESTART_PENDING -> "INVALID_STATE";
+            case INVALID_CREDENTIALS -> "INVALID_ICE_CREDENTIALS";
+            case CREDENTIALS_UNCHANGED -> "ICE_CREDENTIALS_UNCHANGED";
+            case FINGERPRINT_CHANGED -> "FINGERPRINT_CHANGED";
+        };
+        String message = e.refusal() == WebRtcTransport.RestartRefusal.ENDED
+                ? "peer " + peerId + " in stream " + streamId + " has ended: " + e.getMessage() : e.getMessage();
+        return new MediaException(code, message);
+    }
+
+    /** The viewer's answer to a restart offer: only its new ICE credentials and candidates are taken. */
+    private void acceptRestartAnswer(Subscriber subscriber, WebRtcTransport transport, String sdpAnswer)
+            throws MediaException {
+        SubscriberAnswer answer;
+        try {
+            // the restart offer differs from the first only in ICE credentials and version: same checks apply
+            answer = subscriberAnswers.read(subscriber.offer(), sdpAnswer);
+        } catch (SdpException e) {
+            throw new MediaException(e.code(), e.getMessage());
+        }
+        RemoteTransport remote = answer.remote();
+        List<String> lines = new ArrayList<>();
+        for (io.relaycast.sfu.sdp.IceCandidate c : remote.candidates()) {
+            lines.add(c.toCandidateString());
+        }
+        try {
+            transport.completeIceRestart(remote.iceUfrag(), remote.icePwd(), lines, remote.endOfCandidates(),
+                    fingerprints(remote));
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            throw restartRefused(e, "", subscriber.peerId());
+        }
+    }
+
+    @Override
+    public IceRestartAnswer restartIceAnswering(String streamId, String peerId, String remoteUfrag,
+                                                String remotePassword, List<String> remoteCandidates,
+                                                boolean endOfCandidates) throws MediaException {
+        ensureOpen();
+        Peer peer = peer(streamId, peerId);
+        if (peer == null) {
+            throw unknownPeer(streamId, peerId);
+        }
+        if (peer instanceof Subscriber s && s.offer() != null) {
+            throw new MediaException("INVALID_STATE", "we made this viewer's offer: ask for a restart offer instead");
+        }
+        WebRtcTransport transport = webRtc(peer);
+        io.relaycast.sfu.ice.IceSession next = restart(transport, streamId, peerId);
+        try {
+            transport.completeIceRestart(remoteUfrag, remotePassword, remoteCandidates, endOfCandidates,
+                    transport.remoteFingerprints());
+        } catch (WebRtcTransport.RestartRefusedException e) {
+            transport.cancelIceRestart(next);
+            throw restartRefused(e, streamId, peerId);
+        }
+        LOG.info("stream {}: peer {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
+                next.localUfrag());
+        return new IceRestartAnswer(next.localUfrag(), next.localPassword(), next.localCandidates());
     }
 
     @Override
@@ -592,6 +697,16 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                 }
             }
             p.onTransportReady();
+        }
+
+        @Override
+        public void onPathChanged(WebRtcTransport transport) {
+            // a viewer back after an ICE restart lost whatever was sent on the broken path: a keyframe lets it
+            // decode again at once instead of after its own PLI (throttled per room like every request)
+            Room r = room;
+            if (peer instanceof Subscriber && r != null) {
+                r.requestKeyframe();
+            }
         }
 
         @Override

@@ -152,6 +152,90 @@ public class SfuTest {
     }
 
     @Test
+    public void aViewerIceRestartReOffersWithNewCredentialsAndNothingElseChanged() throws Exception {
+        sfu.publish("s5", "pub", sdp("chrome-offer.sdp"), new Sink());
+        Sink viewer = new Sink();
+        String offer = sfu.subscribe("s5", "view", viewer);
+        expectCode("INVALID_STATE", () -> sfu.restartIce("s5", "view")); // before the first answer: nothing to restart
+        SessionDescription first = new SdpParser().parse(offer);
+        String answer = io.relaycast.sfu.sdp.ViewerAnswers.chromeLike(first);
+        sfu.acceptAnswer("s5", "view", answer);
+        int trickled = viewer.candidates.size();
+
+        String restart = sfu.restartIce("s5", "view");
+        SessionDescription again = new SdpParser().parse(restart);
+        String oldUfrag = first.media().get(0).attribute("ice-ufrag").orElseThrow();
+        String newUfrag = again.media().get(0).attribute("ice-ufrag").orElseThrow();
+        String newPwd = again.media().get(0).attribute("ice-pwd").orElseThrow();
+        assertFalse(newUfrag.equals(oldUfrag), "RFC 8445 section 9: a new ufrag");
+        assertFalse(newPwd.equals(first.media().get(0).attribute("ice-pwd").orElseThrow()), "and a new password");
+        for (int i = 0; i < again.media().size(); i++) {
+            assertEquals(again.media().get(i).attribute("ice-ufrag").orElseThrow(), newUfrag, "every m-section");
+        }
+        // line by line, only the credentials and the o= version differ (RFC 8839 section 4.4.1.1.1)
+        String[] a = offer.split("\r\n");
+        String[] b = restart.split("\r\n");
+        assertEquals(b.length, a.length);
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].startsWith("a=ice-ufrag:") || a[i].startsWith("a=ice-pwd:")) {
+                continue;
+            }
+            if (a[i].startsWith("o=")) {
+                String[] fa = a[i].split(" ");
+                String[] fb = b[i].split(" ");
+                assertEquals(fb[1], fa[1], "same session id");
+                assertTrue(Long.parseLong(fb[2]) > Long.parseLong(fa[2]), "a higher session version (RFC 3264 section 8)");
+                continue;
+            }
+            assertEquals(b[i], a[i], "unchanged line " + i);
+        }
+        assertEquals(viewer.candidates.size(), trickled, "the candidates are in the SDP; not trickled into the old generation");
+
+        // the answer must bring new credentials and the same fingerprint
+        expectCode("ICE_CREDENTIALS_UNCHANGED", () -> sfu.acceptAnswer("s5", "view", answer));
+        String otherCert = answer.replace(io.relaycast.sfu.sdp.ViewerAnswers.VIEWER_FINGERPRINT,
+                io.relaycast.sfu.sdp.ViewerAnswers.VIEWER_FINGERPRINT.replace("7A:11", "7A:12"));
+        String restarted = answer.replace("a=ice-ufrag:" + io.relaycast.sfu.sdp.ViewerAnswers.VIEWER_UFRAG, "a=ice-ufrag:nEw9")
+                .replace("a=ice-pwd:" + io.relaycast.sfu.sdp.ViewerAnswers.VIEWER_PWD, "a=ice-pwd:Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2");
+        expectCode("FINGERPRINT_CHANGED", () -> sfu.acceptAnswer("s5", "view", otherCert.replace(
+                "a=ice-ufrag:" + io.relaycast.sfu.sdp.ViewerAnswers.VIEWER_UFRAG, "a=ice-ufrag:nEw9")));
+        sfu.acceptAnswer("s5", "view", restarted);
+        expectCode("INVALID_STATE", () -> sfu.acceptAnswer("s5", "view", restarted)); // a second answer: too late
+        expectCode("UNKNOWN_PEER", () -> sfu.restartIce("s5", "nobody"));
+        expectCode("UNKNOWN_PEER", () -> sfu.restartIce("s5", "pub")); // publishers re-offer instead
+        Map<String, Object> transport = sfu.room("s5").subscriber("view").transport().debugState();
+        assertEquals(transport.get("iceRestartsRequested"), 1);
+        assertNotNull(transport.get("iceRestarting"), "the new session checks; media stays on the old one meanwhile");
+
+        sfu.close("s5", "view");
+        expectCode("UNKNOWN_PEER", () -> sfu.restartIce("s5", "view")); // late: the viewer is gone
+        sfu.closeStream("s5");
+    }
+
+    @Test
+    public void aWhepViewerRestartsWithItsNewCredentialsAndGetsOurs() throws Exception {
+        sfu.publish("s6", "pub", sdp("chrome-offer.sdp"), new Sink());
+        String whepOffer = sdp("firefox-offer.sdp").replace("a=sendrecv", "a=recvonly").replaceAll("a=ssrc[^\r\n]*\r\n", "");
+        String answer = sfu.answerViewer("s6", "whep-1", whepOffer, new Sink());
+        String ourUfrag = new SdpParser().parse(answer).media().get(0).attribute("ice-ufrag").orElseThrow();
+        String theirUfrag = new SdpParser().parse(whepOffer).media().get(0).attribute("ice-ufrag")
+                .orElseGet(() -> whepOffer.replaceAll("(?s).*a=ice-ufrag:([^\r\n]+).*", "$1"));
+        expectCode("ICE_CREDENTIALS_UNCHANGED", () -> sfu.restartIceAnswering("s6", "whep-1", theirUfrag,
+                "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2", List.of(), false));
+        expectCode("INVALID_ICE_CREDENTIALS", () -> sfu.restartIceAnswering("s6", "whep-1", "x", "y", List.of(), false));
+        MediaPlane.IceRestartAnswer ours = sfu.restartIceAnswering("s6", "whep-1", "nEw9", "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2",
+                List.of("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host"), true);
+        assertFalse(ours.iceUfrag().equals(ourUfrag));
+        assertTrue(ours.icePwd().length() >= 22);
+        assertFalse(ours.candidates().isEmpty());
+        assertTrue(ours.candidates().get(0).contains(" " + sfu.udpPort() + " "), "the same shared port");
+        sfu.subscribe("s6", "sio-1", new Sink());
+        expectCode("INVALID_STATE", () -> sfu.restartIceAnswering("s6", "sio-1", "nEw9", "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2",
+                List.of(), false)); // we offered to it: it asks for a restart offer instead
+        sfu.closeStream("s6");
+    }
+
+    @Test
     public void peersThatNeverConnectAreFreedAndReported() throws Exception {
         Sink publisher = new Sink();
         Sink viewer = new Sink();

@@ -40,6 +40,33 @@ public interface MediaPlane {
     /** The viewer's answer to {@link #subscribe}'s offer. */
     void acceptAnswer(String streamId, String peerId, String sdpAnswer) throws MediaException;
 
+    /**
+     * ICE restart of a viewer we sent the offer to (RFC 8445 section 9; the viewer asks, we re-offer): our previous
+     * offer again with a new {@code ice-ufrag}/{@code ice-pwd} and a higher session version (RFC 8839 section
+     * 4.4.1.1.1, RFC 3264 section 8), everything else unchanged. The viewer's answer comes through {@link
+     * #acceptAnswer}; DTLS and SRTP stay as they are (RFC 8842 section 4), media keeps flowing on the old path until
+     * the new one is selected. Refused with {@code UNKNOWN_PEER} for a peer that is gone, {@code INVALID_STATE}
+     * before the first answer or for a viewer that offered itself (WHEP: {@link #restartIceAnswering}).
+     */
+    default String restartIce(String streamId, String peerId) throws MediaException {
+        throw new MediaException("ICE_RESTART_UNSUPPORTED", "this media plane cannot restart ICE");
+    }
+
+    /**
+     * ICE restart where the peer is the offerer (WHIP/WHEP PATCH, RFC 9725 section 4.4.1): its new credentials and
+     * candidates in, our new ones out. Refused like {@link #restartIce}, and with {@code ICE_CREDENTIALS_UNCHANGED}
+     * when the ufrag is the old one.
+     */
+    default IceRestartAnswer restartIceAnswering(String streamId, String peerId, String remoteUfrag,
+                                                 String remotePassword, java.util.List<String> remoteCandidates,
+                                                 boolean endOfCandidates) throws MediaException {
+        throw new MediaException("ICE_RESTART_UNSUPPORTED", "this media plane cannot restart ICE");
+    }
+
+    /** Our side of an answered ICE restart: new credentials and our candidates ({@code candidate:...} values). */
+    record IceRestartAnswer(String iceUfrag, String icePwd, java.util.List<String> candidates) {
+    }
+
     /** A trickled remote candidate (RFC 8838) for a publisher or viewer; an empty candidate means end-of-candidates. */
     void addRemoteCandidate(String streamId, String peerId, IceCandidate candidate) throws MediaException;
 

@@ -241,6 +241,13 @@ public final class IceSession {
         }
     }
 
+    /** The peer's ufrag once {@link #setRemoteCredentials} took it, else {@code null}. */
+    public String remoteUfrag() {
+        synchronized (controlLock) {
+            return remoteUfrag;
+        }
+    }
+
     /**
      * Takes one remote candidate, from the SDP or trickled (RFC 8838), before or after {@link #start()}. An empty
      * line or {@code end-of-candidates} marks the end of the peer's candidates.

@@ -84,6 +84,23 @@ public final class IceSessions implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Frees the session on the timer thread, not the caller's: used when an ICE restart (RFC 8445 section 9)
+     * replaces a session from inside an ice4j callback of the new one, where freeing an agent directly is not
+     * allowed (see {@link IceSession.Listener}). No-op once the registry is closed (close() frees everything).
+     */
+    public void freeLater(IceSession session) {
+        try {
+            timer.execute(() -> {
+                if (byUfrag.remove(session.localUfrag(), session)) {
+                    session.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            session.close();
+        }
+    }
+
     /** Applies timeouts, then frees the sessions that ended. Runs on the timer thread; package-private for tests. */
     void sweep() {
         long now = System.nanoTime();

@@ -43,6 +43,15 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>DTLS role from the negotiated a=setup (RFC 5763 section 5): as server (toward browsers and every viewer) the
  * handshake starts on the first DTLS record from the peer, which it sends once ICE works; as client (a publisher
  * that offered passive) it starts when ICE selects a pair, with our ClientHello.
+ *
+ * <p>ICE restart (RFC 8445 section 9): {@link #restartIce()} creates a second {@link IceSession} (new ufrag and
+ * password, a new ice4j agent on the same shared port) while the current one keeps carrying media; {@link
+ * #completeIceRestart} gives it the peer's new credentials and starts its checks. When it selects a pair it becomes
+ * the current session (one volatile write the send path reads) and the old one is freed on the registry's timer.
+ * DTLS and SRTP are untouched: with an unchanged fingerprint the restart keeps the DTLS association (RFC 8842
+ * section 4), and SRTP contexts belong to the association, not to the path. Both sessions deliver to {@link
+ * #onDatagram} until the old one is freed, so no packet of either path is refused during the switch. Signaling
+ * serializes on this object's monitor; the ICE callbacks and the packet path never take it.
  */
 public final class WebRtcTransport implements PacketTransport, DatagramHandler, AutoCloseable {
 
@@ -70,10 +79,29 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
 
         /** ICE failed or lost consent, the DTLS handshake failed, or the peer closed DTLS: the peer is gone. */
         void onFailed(WebRtcTransport transport, String reason);
+
+        /**
+         * An ICE restart moved media to a new path (on an ice4j thread). What the old path lost while it was broken
+         * is gone, so a viewer's decoder wants a keyframe; saying so now saves it waiting to ask.
+         */
+        default void onPathChanged(WebRtcTransport transport) {
+        }
     }
 
     private final IceSessions sessions;
-    private final IceSession ice;
+    private final IceRole role;
+    /** The session media goes out on; replaced when a restarted session selects a pair (read per packet). */
+    private volatile IceSession ice;
+    /** A restart's session until it connects (or fails); written by signaling, cleared by ICE callbacks. */
+    private final java.util.concurrent.atomic.AtomicReference<IceSession> restarting =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The peer's fingerprints the DTLS session checks; a restart must not change them (guarded by this). */
+    private List<DtlsFingerprint> remoteFingerprints;
+    private final java.util.concurrent.atomic.AtomicInteger iceRestarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger iceRestartsRequested =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long restartStartedNanos;
+    private volatile long lastRestartMillis = -1;
     private final DtlsCertificate certificate;
     private final DtlsConfig dtlsConfig;
     private final Executor handshakeExecutor;
@@ -100,9 +128,10 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     private final LongAdder droppedByTestLoss = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
 
-    private WebRtcTransport(IceSessions sessions, IceSession ice, DtlsCertificate certificate, DtlsConfig dtlsConfig,
-                            Executor handshakeExecutor, Listener listener) {
+    private WebRtcTransport(IceSessions sessions, IceRole role, IceSession ice, DtlsCertificate certificate,
+                            DtlsConfig dtlsConfig, Executor handshakeExecutor, Listener listener) {
         this.sessions = sessions;
+        this.role = role;
         this.ice = ice;
         this.certificate = certificate;
         this.dtlsConfig = dtlsConfig;
@@ -121,33 +150,40 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         Objects.requireNonNull(listener, "listener");
         IceListener iceListener = new IceListener();
         IceSession ice = sessions.create(role, iceListener);
-        WebRtcTransport transport = new WebRtcTransport(sessions, ice, certificate, dtlsConfig, handshakeExecutor,
-                listener);
+        WebRtcTransport transport = new WebRtcTransport(sessions, role, ice, certificate, dtlsConfig,
+                handshakeExecutor, listener);
         iceListener.transport = transport;
         ice.setDatagramHandler(transport);
         return transport;
     }
 
-    /** Routes ICE events to the transport created after the session (the session must exist first). */
+    /**
+     * Routes ICE events to the transport created after the session (the session must exist first). One listener
+     * serves every session of the transport, the restarted ones too: the session argument tells them apart.
+     */
     private static final class IceListener implements IceSession.Listener {
         volatile WebRtcTransport transport;
 
         @Override
         public void onConnected(IceSession session, SelectedPair pair) {
             // as DTLS server we wait for the peer's ClientHello; as client we speak first, now that there is a
-            // path (RFC 5763 section 5)
+            // path (RFC 5763 section 5); a restarted session: media moves to it
             WebRtcTransport t = transport;
-            DtlsSession d = t == null ? null : t.dtls;
-            if (d != null && d.role() == DtlsRole.CLIENT) {
+            if (t == null) {
+                return;
+            }
+            DtlsSession d = t.dtls;
+            if (d != null && d.role() == DtlsRole.CLIENT && d.state() == DtlsSession.State.NEW) {
                 d.start(t.handshakeExecutor);
             }
+            t.iceConnected(session);
         }
 
         @Override
         public void onFailed(IceSession session, IceSession.EndReason reason) {
             WebRtcTransport t = transport;
             if (t != null) {
-                t.fail("ICE " + reason.name().toLowerCase().replace('_', ' '));
+                t.iceEnded(session, reason);
             }
         }
 
@@ -155,9 +191,179 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         public void onClosed(IceSession session, IceSession.EndReason reason) {
             WebRtcTransport t = transport;
             if (t != null) {
-                t.fail("ICE " + reason.name().toLowerCase().replace('_', ' '));
+                t.iceEnded(session, reason);
             }
         }
+    }
+
+    /** Why {@link #restartIce} or {@link #completeIceRestart} refused; the SFU maps each to an error code. */
+    public enum RestartRefusal {
+        /** The transport has ended (ICE failed for good, DTLS closed, or closed by signaling). */
+        ENDED,
+        /** The first negotiation has not finished (no remote description yet): there is nothing to restart. */
+        NOT_NEGOTIATED,
+        /** {@link #completeIceRestart} without a restart waiting for the peer's credentials. */
+        NO_RESTART_PENDING,
+        /** The peer's new credentials are not RFC 8839 section 5.4 values. */
+        INVALID_CREDENTIALS,
+        /** The peer kept its old ufrag: RFC 8445 section 9 says a restart changes both ufrag and password. */
+        CREDENTIALS_UNCHANGED,
+        /** A new fingerprint means a new DTLS association (RFC 8842 section 4), which we do not do mid-call. */
+        FINGERPRINT_CHANGED
+    }
+
+    /** A refused restart request, with the reason signaling reports. */
+    public static final class RestartRefusedException extends Exception {
+        private final RestartRefusal refusal;
+
+        RestartRefusedException(RestartRefusal refusal, String message) {
+            super(message, null, false, false);
+            this.refusal = refusal;
+        }
+
+        public RestartRefusal refusal() {
+            return refusal;
+        }
+    }
+
+    /**
+     * Starts an ICE restart (RFC 8445 section 9.1): a new session with fresh local credentials on the same shared
+     * port; the current one keeps carrying media until the new one selects a pair. A restart requested while an
+     * earlier one still waits replaces it (the newer credentials are the ones the peer will answer).
+     *
+     * @return the new session: its ufrag, password and candidates go into the new offer or answer
+     * @throws IOException when ICE cannot gather a candidate
+     */
+    public synchronized IceSession restartIce() throws IOException, RestartRefusedException {
+        if (ended.get()) {
+            throw new RestartRefusedException(RestartRefusal.ENDED, "the peer connection has ended; join again");
+        }
+        if (dtls == null) {
+            throw new RestartRefusedException(RestartRefusal.NOT_NEGOTIATED,
+                    "ICE restart before the first offer/answer finished; answer the first offer instead");
+        }
+        IceListener listener = new IceListener();
+        IceSession next = sessions.create(role, listener);
+        listener.transport = this;
+        next.setDatagramHandler(this);
+        IceSession previous = restarting.getAndSet(next);
+        if (previous != null) {
+            sessions.free(previous.localUfrag()); // signaling thread: not an ice4j callback, freeing is allowed
+        }
+        if (ended.get()) { // closed meanwhile: close() may have missed the new session
+            restarting.compareAndSet(next, null);
+            sessions.free(next.localUfrag());
+            throw new RestartRefusedException(RestartRefusal.ENDED, "the peer connection has ended; join again");
+        }
+        restartStartedNanos = System.nanoTime();
+        iceRestartsRequested.incrementAndGet();
+        return next;
+    }
+
+    /**
+     * The peer's side of the restart: its new credentials, candidates and fingerprints (RFC 8839 section
+     * 4.4.1.1.1). The new session starts its checks; media stays on the current one until it connects.
+     */
+    public synchronized void completeIceRestart(String remoteUfrag, String remotePassword,
+                                                Collection<String> remoteCandidates, boolean endOfCandidates,
+                                                Collection<DtlsFingerprint> fingerprints)
+            throws RestartRefusedException {
+        if (ended.get()) {
+            throw new RestartRefusedException(RestartRefusal.ENDED, "the peer connection has ended; join again");
+        }
+        IceSession next = restarting.get();
+        if (next == null || next.remoteUfrag() != null) {
+            throw new RestartRefusedException(RestartRefusal.NO_RESTART_PENDING,
+                    "no ICE restart is waiting for the peer's credentials");
+        }
+        if (!java.util.Set.copyOf(fingerprints).equals(java.util.Set.copyOf(remoteFingerprints))) {
+            throw new RestartRefusedException(RestartRefusal.FINGERPRINT_CHANGED, "the DTLS fingerprint changed;"
+                    + " an ICE restart keeps the DTLS association (RFC 8842 section 4): join again for a new one");
+        }
+        if (remoteUfrag != null && remoteUfrag.equals(ice.remoteUfrag())) {
+            throw new RestartRefusedException(RestartRefusal.CREDENTIALS_UNCHANGED,
+                    "an ICE restart needs a new ice-ufrag and ice-pwd (RFC 8445 section 9)");
+        }
+        if (!next.setRemoteCredentials(remoteUfrag, remotePassword)) {
+            throw new RestartRefusedException(RestartRefusal.INVALID_CREDENTIALS,
+                    "a=ice-ufrag / a=ice-pwd are not valid ice-chars of 4+ / 22+ characters (RFC 8839 section 5.4)");
+        }
+        for (String candidate : remoteCandidates) {
+            next.addRemoteCandidate(candidate);
+        }
+        if (endOfCandidates) {
+            next.endOfRemoteCandidates();
+        }
+        next.start();
+    }
+
+    /** Drops a restart whose completion was refused (the peer's request was bad); the current path stays. */
+    public synchronized void cancelIceRestart(IceSession next) {
+        if (restarting.compareAndSet(next, null)) {
+            sessions.free(next.localUfrag());
+        }
+    }
+
+    /** Restarts asked for so far (each gets the next SDP session version). */
+    public int iceRestartsRequested() {
+        return iceRestartsRequested.get();
+    }
+
+    /** The fingerprints the peer gave first (a restart without a new SDP keeps them). */
+    public synchronized List<DtlsFingerprint> remoteFingerprints() {
+        return remoteFingerprints == null ? List.of() : remoteFingerprints;
+    }
+
+    /** True while a restarted session waits for the peer or its checks. */
+    public boolean isRestartingIce() {
+        return restarting.get() != null;
+    }
+
+    /** Completed ICE restarts: how often media moved to a new session. */
+    public int iceRestarts() {
+        return iceRestarts.get();
+    }
+
+    /** On an ice4j thread: a restarted session selected its pair, so media moves to it and the old one goes. */
+    private void iceConnected(IceSession session) {
+        if (!restarting.compareAndSet(session, null)) {
+            return; // the first session, or a restart already superseded by a newer one
+        }
+        IceSession old = ice;
+        ice = session; // the send path reads this per packet: everything after this goes out on the new pair
+        iceRestarts.incrementAndGet();
+        lastRestartMillis = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartStartedNanos);
+        // not freed here: this is one of the new agent's threads, and the old agent's are its own; the
+        // registry's timer frees it (RFC 8445 section 9: the old pairs are discarded once the new ones work)
+        sessions.freeLater(old);
+        if (ended.get()) {
+            sessions.freeLater(session); // close() ran meanwhile and freed only the old one
+            return;
+        }
+        try {
+            listener.onPathChanged(this);
+        } catch (RuntimeException e) {
+            // the listener's own problem; the restart itself is done
+        }
+    }
+
+    /** On an ice4j or timer thread: a session ended; the transport ends only if no session can carry it. */
+    private void iceEnded(IceSession session, IceSession.EndReason reason) {
+        String why = "ICE " + reason.name().toLowerCase().replace('_', ' ');
+        if (restarting.compareAndSet(session, null)) {
+            // the restart failed; the old path may still work (a restart asked for while it was merely slow)
+            if (ice.state().isEnded()) {
+                fail(why + " (after an ICE restart)");
+            }
+            return;
+        }
+        if (session != ice) {
+            return; // a replaced session: consent on the old path was expected to end
+        }
+        if (restarting.get() != null) {
+            return; // the path broke and a restart is under way: its own connect timeout bounds the wait
+        }
+        fail(why);
     }
 
     public String localUfrag() {
@@ -198,6 +404,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         if (endOfCandidates) {
             ice.endOfRemoteCandidates();
         }
+        this.remoteFingerprints = List.copyOf(remoteFingerprints);
         // created now; a server starts on the first DTLS record (offer() queues until then, RFC 6347 section
         // 4.2.4), a client once ICE has a path
         dtls = new DtlsSession(localRole, certificate, remoteFingerprints, this::sendDtls, dtlsConfig, new DtlsEvents());
@@ -213,9 +420,13 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         return dtls != null;
     }
 
-    /** A trickled remote candidate (RFC 8838); see {@link IceSession#addRemoteCandidate}. */
+    /**
+     * A trickled remote candidate (RFC 8838); see {@link IceSession#addRemoteCandidate}. During an ICE restart it
+     * belongs to the new generation (RFC 8838 section 4.4): the browser trickles the candidates it gathers for it.
+     */
     public CandidateStatus addRemoteCandidate(String candidateLine) {
-        return ice.addRemoteCandidate(candidateLine);
+        IceSession next = restarting.get();
+        return (next != null ? next : ice).addRemoteCandidate(candidateLine);
     }
 
     /** True once SRTP keys are in place and until the transport ends. */
@@ -457,6 +668,10 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         if (s != null) {
             s.close();
         }
+        IceSession next = restarting.getAndSet(null);
+        if (next != null) {
+            sessions.free(next.localUfrag());
+        }
         sessions.free(ice.localUfrag());
     }
 
@@ -467,6 +682,15 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         m.put("ready", isReady());
         m.put("endReason", endReason);
         m.put("ice", ice.debugState());
+        IceSession next = restarting.get();
+        if (next != null) {
+            m.put("iceRestarting", next.debugState());
+        }
+        m.put("iceRestarts", iceRestarts.get());
+        m.put("iceRestartsRequested", iceRestartsRequested.get());
+        if (lastRestartMillis >= 0) {
+            m.put("lastIceRestartMs", lastRestartMillis);
+        }
         DtlsSession d = dtls;
         m.put("dtls", d == null ? null : d.debugState());
         SrtpSession s = srtp;

@@ -29,19 +29,19 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * A browser stand-in: a bctls DTLS 1.2 client that offers use_srtp with the given profiles, presents an
  * optional certificate, checks the server against its SDP fingerprint and exports the SRTP keys.
  */
-final class TestDtlsSrtpClient extends DefaultTlsClient {
+public final class TestDtlsSrtpClient extends DefaultTlsClient {
     private final DtlsCertificate clientCertificate;
     private final DtlsFingerprint expectedServerFingerprint;
     private final int[] offeredProfiles;
     final List<Short> alertsReceived = new CopyOnWriteArrayList<>();
     volatile SrtpProfile selectedProfile;
-    volatile SrtpKeyingMaterial keys;
+    public volatile SrtpKeyingMaterial keys;
 
     /**
      * @param clientCertificate {@code null} to answer the CertificateRequest with an empty chain
      * @param offeredProfiles {@code null} to send no use_srtp extension at all
      */
-    TestDtlsSrtpClient(DtlsCertificate clientCertificate, DtlsFingerprint expectedServerFingerprint,
+    public TestDtlsSrtpClient(DtlsCertificate clientCertificate, DtlsFingerprint expectedServerFingerprint,
                        int... offeredProfiles) {
         super(new BcTlsCrypto());
         this.clientCertificate = clientCertificate;

@@ -8,17 +8,17 @@ import java.util.List;
  * order, recvonly, setup:active, all offered codecs with their RTX, the offered extmaps, BUNDLE, rtcp-mux.
  * Tests then break one aspect at a time.
  */
-final class ViewerAnswers {
+public final class ViewerAnswers {
 
-    static final String VIEWER_UFRAG = "vW3x";
-    static final String VIEWER_PWD = "k9Lm2Pq8Rs7Tu6Vw5Xy4Za3B";
-    static final String VIEWER_FINGERPRINT =
+    public static final String VIEWER_UFRAG = "vW3x";
+    public static final String VIEWER_PWD = "k9Lm2Pq8Rs7Tu6Vw5Xy4Za3B";
+    public static final String VIEWER_FINGERPRINT =
             "7A:11:C0:5E:93:2B:D4:86:0F:E1:3C:A7:58:92:6D:04:BE:F3:21:9A:67:C8:0D:E5:34:7B:A2:1F:D6:59:8C:40";
 
     private ViewerAnswers() {
     }
 
-    static String chromeLike(SessionDescription offer) throws SdpException {
+    public static String chromeLike(SessionDescription offer) throws SdpException {
         StringBuilder sdp = new StringBuilder();
         sdp.append("v=0\r\n").append("o=- 8123981232312312312 2 IN IP4 127.0.0.1\r\n").append("s=-\r\n").append("t=0 0\r\n");
         List<String> mids = new ArrayList<>();

@@ -19,6 +19,11 @@ public final class Events {
     public static final String JOIN_ACK = "stream:join:ack";
     public static final String ANSWER = "stream:answer";
     public static final String LEAVE = "stream:leave";
+    /**
+     * Our addition: a watching viewer asks for an ICE restart on its peer connection (RFC 8445 section 9); the
+     * server answers with a new {@code stream:offer:received} carrying new ICE credentials.
+     */
+    public static final String ICE_RESTART = "stream:ice-restart";
     // both
     public static final String ICE_CANDIDATE = "stream:ice-candidate";
     // server → clients
@@ -47,7 +52,7 @@ public final class Events {
     static final String OVERSIZE = "relaycast:oversize-event";
 
     /** Every event a client may send; anything else is answered with {@code UNKNOWN_EVENT}. */
-    public static final Set<String> CLIENT_EVENTS = Set.of(OFFER, QUALITY_UPDATE, QUALITY, END, JOIN, ANSWER, LEAVE, ICE_CANDIDATE,
+    public static final Set<String> CLIENT_EVENTS = Set.of(OFFER, QUALITY_UPDATE, QUALITY, END, JOIN, ANSWER, LEAVE, ICE_CANDIDATE, ICE_RESTART,
             JOIN_LIVESTREAM, LEAVE_LIVESTREAM, CHAT_MESSAGE, CHAT_PIN, CHAT_DELETE, REACTION);
 
     public static String room(String streamId) {

@@ -44,6 +44,7 @@ final class WebRtcHandlers {
         gateway.on(Events.ANSWER, this::answer);
         gateway.on(Events.ICE_CANDIDATE, this::candidate);
         gateway.on(Events.LEAVE, this::leave);
+        gateway.on(Events.ICE_RESTART, this::iceRestart);
         gateway.on(Events.END, this::end);
         gateway.on(Events.QUALITY_UPDATE, this::quality);
         gateway.on(Events.QUALITY, this::viewerQuality);
@@ -114,6 +115,22 @@ final class WebRtcHandlers {
         }
         deps.media().acceptAnswer(streamId, s.viewerPeer(), sdp);
         return null;
+    }
+
+    /**
+     * {@code stream:ice-restart}: the viewer's path broke (network change) and it keeps its peer connection. The
+     * SFU re-offers with new ICE credentials (it is the offerer toward viewers); the viewer answers with the usual
+     * {@code stream:answer} and trickles on. Same viewer session, no new join, no viewer-count change.
+     */
+    private Object iceRestart(ClientSession s, SocketIOClient client, Payload p) throws MediaException {
+        String streamId = p.requiredString("streamId", 64);
+        if (!s.watching.containsKey(streamId)) {
+            throw new ServiceException(ErrorCode.NOT_IN_STREAM, "send stream:join before stream:ice-restart");
+        }
+        String offer = deps.media().restartIce(streamId, s.viewerPeer());
+        client.sendEvent(Events.OFFER_RECEIVED, Map.of("streamId", streamId, "offer", Map.of("type", "offer", "sdp", offer),
+                "iceRestart", true));
+        return Map.of("streamId", streamId, "iceRestart", true);
     }
 
     private Object candidate(ClientSession s, SocketIOClient client, Payload p) throws MediaException {

@@ -163,8 +163,9 @@ public class PagesBrowserTest {
         studio.setViewport(Viewport.DESKTOP);
         viewer.setViewport(Viewport.DESKTOP);
 
-        // the viewer's network path breaks (the SFU loses the peer, as after a Wi-Fi to mobile switch): the
-        // watch page notices, joins again with a new connection and plays on, without a page load
+        // the SFU loses the viewer's peer (an ICE restart cannot help then): the watch page notices, tries an ICE
+        // restart, is refused, joins again with a new connection and plays on, without a page load (a path that
+        // breaks while the peer lives is IceRestartE2ETest)
         io.relaycast.sfu.Sfu sfu = (io.relaycast.sfu.Sfu) server.server.media();
         String viewerPeer = sfu.room(streamId).subscribers().get(0).peerId();
         viewer.eval("window.watch.marker = 'same page'");
@@ -173,6 +174,10 @@ public class PagesBrowserTest {
                 + " && window.watch.pc.connectionState === 'connected'", Duration.ofSeconds(60));
         viewer.waitFor("document.getElementById('video').currentTime > 0.5", WAIT);
         assertEquals(viewer.eval("window.watch.marker"), "same page", "recovered without a page load");
+        // the page tried an ICE restart on the old connection first; the SFU had dropped the peer, so it was
+        // refused (UNKNOWN_PEER) and the page joined again
+        assertTrue(((Number) viewer.eval("window.watch.iceRestarts")).intValue() >= 1,
+                "ICE restart tried before the re-join: " + viewer.eval("JSON.stringify(window.watch.errors)"));
 
         // the HLS fallback, forced with ?hls=1: hls.js plays the ladder and offers a quality choice
         String webrtcWindow = viewer.currentWindow();
