@@ -1,6 +1,5 @@
 package io.relaycast.sfu.stun;
 
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,7 +42,8 @@ public final class StunMessageWriter {
      * A Binding success response to the request in {@code request[reqOff...]} (RFC 8445 section 7.3.1: same
      * transaction ID, XOR-MAPPED-ADDRESS = the source of the request, RFC 8489 section 14.2).
      *
-     * @param mapped the request's source as raw address bytes (4 or 16) and port
+     * @param mappedAddress the request's source address as raw bytes (4 or 16)
+     * @param mappedPort    and its port
      * @return the message length
      */
     public int bindingSuccess(byte[] out, int off, byte[] request, int reqOff, byte[] mappedAddress, int mappedPort) {
@@ -155,10 +155,5 @@ public final class StunMessageWriter {
     private static void setLength(byte[] out, int off, int length) {
         out[off + 2] = (byte) (length >>> 8);
         out[off + 3] = (byte) length;
-    }
-
-    /** True for an IPv4 address: its XOR-MAPPED-ADDRESS is 8 octets, not 20. */
-    static boolean isV4(InetSocketAddress a) {
-        return a.getAddress() instanceof Inet4Address;
     }
 }
