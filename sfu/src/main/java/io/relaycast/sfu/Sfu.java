@@ -125,7 +125,8 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         IceHarvesters harvesters = new IceHarvesters(media, ice);
         try {
             Sfu sfu = new Sfu(harvesters, ice, SdpLimits.DEFAULTS, media);
-            LOG.info("SFU ready on UDP port {} (DTLS {}, SRTP on {})", harvesters.port(), certificate(sfu),
+            LOG.info("SFU ready on UDP port {}{} (DTLS {}, SRTP on {})", harvesters.port(),
+                    harvesters.tcp() == null ? "" : " and ICE-TCP port " + harvesters.tcp().port(), certificate(sfu),
                     SrtpCryptoSetup.effective());
             return sfu;
         } catch (RuntimeException e) {
@@ -136,6 +137,11 @@ public final class Sfu implements MediaPlane, AutoCloseable {
 
     private static String certificate(Sfu sfu) {
         return sfu.certificate.sdpFingerprint();
+    }
+
+    /** The ICE-TCP port (RFC 6544), or 0 when {@code tcp-port} is off. */
+    public int tcpPort() {
+        return harvesters.tcp() == null ? 0 : harvesters.tcp().port();
     }
 
     /** The shared UDP port every peer connection uses. */
@@ -823,6 +829,9 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     public Map<String, Object> debugState() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("udpPort", harvesters.port());
+        if (harvesters.tcp() != null) {
+            m.put("iceTcp", harvesters.tcp().debugState());
+        }
         m.put("open", !closed);
         m.put("iceSessions", sessions.size());
         m.put("dtlsHandshakesRunning", handshakes.getActiveCount());

@@ -24,12 +24,15 @@ import java.util.List;
  *                              answers does not hold a session forever.
  * @param maxRemoteCandidates   remote candidates accepted per session; further ones are refused. Bounds the check list
  *                              a peer can make us work through (RFC 8445 §6.1.2.5 asks for a limit too).
+ * @param tcpPort               ICE-TCP (RFC 6544): the TCP port every session also advertises as a passive candidate,
+ *                              on the same bind addresses, as a second path for peers that cannot use UDP. 0: off.
  */
 public record IceConfig(List<InetAddress> bindAddresses,
                         Duration consentCheckInterval,
                         Duration consentTimeout,
                         Duration connectTimeout,
-                        int maxRemoteCandidates) {
+                        int maxRemoteCandidates,
+                        int tcpPort) {
 
     public IceConfig {
         bindAddresses = List.copyOf(bindAddresses);
@@ -48,21 +51,41 @@ public record IceConfig(List<InetAddress> bindAddresses,
         if (maxRemoteCandidates < 1) {
             throw new IllegalArgumentException("max-remote-candidates must be at least 1");
         }
+        if (tcpPort < 0 || tcpPort > 65535) {
+            throw new IllegalArgumentException("tcp-port must be 0 (off) or a port 1-65535, was " + tcpPort);
+        }
     }
 
-    /** RFC 7675's numbers, 30 s to connect, 32 remote candidates, ice4j's choice of addresses. */
+    /** Without ICE-TCP. */
+    public IceConfig(List<InetAddress> bindAddresses, Duration consentCheckInterval, Duration consentTimeout,
+                     Duration connectTimeout, int maxRemoteCandidates) {
+        this(bindAddresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates, 0);
+    }
+
+    /** ICE-TCP on {@code port} (0: off). */
+    public IceConfig withTcpPort(int port) {
+        return new IceConfig(bindAddresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates,
+                port);
+    }
+
+    public boolean tcpEnabled() {
+        return tcpPort != 0;
+    }
+
+    /** RFC 7675's numbers, 30 s to connect, 32 remote candidates, ice4j's choice of addresses, no ICE-TCP. */
     public static IceConfig defaults() {
         return new IceConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(30), 32);
     }
 
     public IceConfig withBindAddresses(List<InetAddress> addresses) {
-        return new IceConfig(addresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates);
+        return new IceConfig(addresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates,
+                tcpPort);
     }
 
     /**
      * Reads the optional {@code ice} block of {@code relaycast.media}; absent keys keep {@link #defaults()}.
      * Keys: {@code bind-addresses} (list of IP literals), {@code consent-check-interval}, {@code consent-timeout},
-     * {@code connect-timeout} (durations), {@code max-remote-candidates}.
+     * {@code connect-timeout} (durations), {@code max-remote-candidates}, {@code tcp-port} (0 or absent: off).
      */
     public static IceConfig from(Config media) {
         IceConfig d = defaults();
@@ -81,7 +104,8 @@ public record IceConfig(List<InetAddress> bindAddresses,
                     c.hasPath("consent-check-interval") ? c.getDuration("consent-check-interval") : d.consentCheckInterval,
                     c.hasPath("consent-timeout") ? c.getDuration("consent-timeout") : d.consentTimeout,
                     c.hasPath("connect-timeout") ? c.getDuration("connect-timeout") : d.connectTimeout,
-                    c.hasPath("max-remote-candidates") ? c.getInt("max-remote-candidates") : d.maxRemoteCandidates);
+                    c.hasPath("max-remote-candidates") ? c.getInt("max-remote-candidates") : d.maxRemoteCandidates,
+                    c.hasPath("tcp-port") ? c.getInt("tcp-port") : d.tcpPort);
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(c.origin(), "ice", e.getMessage());
         }

@@ -35,6 +35,8 @@ public final class IceHarvesters implements AutoCloseable {
     private final List<StaticMappingCandidateHarvester> mappings;
     private final int port;
     private final IceConfig config;
+    private final IceTcpServer tcp; // null when ICE-TCP is off
+    private final List<String> tcpCandidateLines;
 
     /**
      * Binds the shared port.
@@ -77,6 +79,25 @@ public final class IceHarvesters implements AutoCloseable {
         this.harvesters = List.copyOf(bound);
         this.port = p;
         this.mappings = staticMappings(media.publicIp(), bound, p);
+        if (ice.tcpEnabled()) {
+            List<InetAddress> boundAddresses = new ArrayList<>();
+            for (SinglePortUdpHarvester h : bound) {
+                boundAddresses.add(h.getLocalAddress().getAddress());
+            }
+            try {
+                // RFC 6544: the same addresses as the UDP port, one listening port shared by every session
+                this.tcp = new IceTcpServer(boundAddresses, ice.tcpPort(), IceTcpServer.Limits.defaults());
+            } catch (IOException e) {
+                for (SinglePortUdpHarvester h : bound) {
+                    h.close();
+                }
+                throw e;
+            }
+            this.tcpCandidateLines = tcp.candidateLines(media.publicIp());
+        } else {
+            this.tcp = null;
+            this.tcpCandidateLines = List.of();
+        }
         LOG.info("ICE listening on UDP port {} at {}{}", port, boundAddresses(),
                 mappings.isEmpty() ? "" : ", advertising " + media.publicIp());
     }
@@ -136,6 +157,16 @@ public final class IceHarvesters implements AutoCloseable {
         return config;
     }
 
+    /** The ICE-TCP listener, or {@code null} when {@code tcp-port} is 0. */
+    public IceTcpServer tcp() {
+        return tcp;
+    }
+
+    /** The passive ICE-TCP candidates every session advertises (empty when off). */
+    List<String> tcpCandidateLines() {
+        return tcpCandidateLines;
+    }
+
     /** Makes the agent gather its candidates from the shared port only (no per-session sockets). */
     void attachTo(Agent agent) {
         agent.setUseDynamicPorts(false);
@@ -152,6 +183,9 @@ public final class IceHarvesters implements AutoCloseable {
     public void close() {
         for (SinglePortUdpHarvester h : harvesters) {
             h.close();
+        }
+        if (tcp != null) {
+            tcp.close();
         }
     }
 }

@@ -117,9 +117,12 @@ public final class IceSession {
     private volatile InetSocketAddress[] validatedRemotes = NO_ADDRESSES;
     private volatile long lastConsentNanos;
     private volatile boolean handlerFailureLogged;
+    /** The ICE-TCP connection selected instead of a UDP pair (RFC 6544), or {@code null}: see {@link IceTcpServer}. */
+    private volatile IceTcpConnection tcpPath;
+    private final byte[] localUfragBytes;
 
     private IceSession(Agent agent, IceMediaStream stream, Component component, IceConfig config, IceRole role,
-                       Listener listener) {
+                       Listener listener, List<String> tcpCandidates) {
         this.agent = agent;
         this.stream = stream;
         this.component = component;
@@ -128,7 +131,10 @@ public final class IceSession {
         this.connectTimeoutNanos = config.connectTimeout().toNanos();
         this.consentTimeoutNanos = config.consentTimeout().toNanos();
         this.maxRemoteCandidates = config.maxRemoteCandidates();
-        this.localCandidates = localCandidateLines(component);
+        List<String> lines = new java.util.ArrayList<>(localCandidateLines(component));
+        lines.addAll(tcpCandidates); // passive ICE-TCP candidates, below every UDP one (RFC 6544 section 4.2)
+        this.localCandidates = List.copyOf(lines);
+        this.localUfragBytes = agent.getLocalUfrag().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /**
@@ -155,7 +161,8 @@ public final class IceSession {
             if (component.getLocalCandidateCount() == 0) {
                 throw new IOException("ice4j gathered no local candidate (are the harvesters closed?)");
             }
-            IceSession session = new IceSession(agent, stream, component, config, role, listener);
+            IceSession session = new IceSession(agent, stream, component, config, role, listener,
+                    harvesters.tcpCandidateLines());
             agent.addStateChangeListener(session.stateListener);
             stream.addPairChangeListener(session.pairListener);
             component.setBufferCallback(session::onBuffer);
@@ -345,6 +352,10 @@ public final class IceSession {
         if (state.isEnded()) {
             return SendStatus.NOT_CONNECTED;
         }
+        IceTcpConnection tcp = tcpPath;
+        if (tcp != null) {
+            return sentTcp(tcp.send(buf, off, len), len);
+        }
         Route r = currentRoute();
         if (r == null) {
             return SendStatus.NOT_CONNECTED;
@@ -421,7 +432,7 @@ public final class IceSession {
             if (pair != null) {
                 connected(pair);
             }
-        } else if (s == IceProcessingState.FAILED) {
+        } else if (s == IceProcessingState.FAILED && tcpPath == null) {
             end(IceSessionState.FAILED, EndReason.CHECKS_FAILED);
         }
     }
@@ -556,8 +567,103 @@ public final class IceSession {
         if (state == IceSessionState.CONNECTED) {
             m.put("msSinceConsent", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastConsentNanos));
         }
+        IceTcpConnection tcp = tcpPath;
+        if (tcp != null) {
+            m.put("tcpPath", tcp.toString());
+            m.put("tcpFramesDropped", tcp.framesDropped());
+        }
         traffic.putInto(m);
         return m;
+    }
+
+    // ------------------------------------------------------------------ ICE-TCP (IceTcpServer's selector thread)
+
+    private SendStatus sentTcp(SendStatus status, int len) {
+        if (status == SendStatus.SENT) {
+            traffic.sent(len);
+        } else {
+            traffic.sendError();
+        }
+        return status;
+    }
+
+    /** The selected ICE-TCP connection, or {@code null}. */
+    IceTcpConnection tcpPath() {
+        return tcpPath;
+    }
+
+    byte[] localUfragBytes() {
+        return localUfragBytes;
+    }
+
+    /** ice4j's tie-breaker, for the ICE-CONTROLLING/-CONTROLLED attribute of our TCP checks (RFC 8445 7.1.3). */
+    long tieBreaker() {
+        return agent.getTieBreaker();
+    }
+
+    /** A UDP pair has been validated: the controlling side gives UDP longer before nominating TCP. */
+    boolean hasValidatedUdpPair() {
+        return validatedRemotes.length > 0;
+    }
+
+    /** The peer's ufrag and password, or {@code null} before its SDP set them. */
+    String[] remoteCredentials() {
+        synchronized (controlLock) {
+            return remoteUfrag == null ? null : new String[] {remoteUfrag, remotePassword};
+        }
+    }
+
+    /**
+     * Selects an ICE-TCP connection as the session's path (nominated, RFC 8445 section 8.1.1): CHECKING becomes
+     * CONNECTED and the listener hears it as for a UDP pair. False when the session already has a path or ended.
+     */
+    boolean selectTcp(IceTcpConnection c) {
+        SelectedPair selected = new SelectedPair(c.local, "host/tcp", c.remote, "prflx/tcp");
+        synchronized (stateLock) {
+            if (state != IceSessionState.CHECKING) {
+                return false;
+            }
+            tcpPath = c;
+            lastConsentNanos = System.nanoTime();
+            selectedPair = selected;
+            state = IceSessionState.CONNECTED;
+        }
+        LOG.debug("ICE session {} connected over TCP: {}", localUfrag(), selected);
+        try {
+            listener.onConnected(this, selected);
+        } catch (RuntimeException e) {
+            LOG.warn("ICE listener failed on connected", e);
+        }
+        return true;
+    }
+
+    /** An authenticated consent response on the selected TCP connection (RFC 7675 section 5.1). */
+    void tcpConsent(long nowNanos) {
+        lastConsentNanos = nowNanos;
+    }
+
+    /** A payload frame from an authenticated ICE-TCP connection of this session. */
+    void deliverTcp(byte[] buf, int off, int len) {
+        if (state.isEnded()) {
+            traffic.droppedIn();
+            return;
+        }
+        traffic.received(len);
+        try {
+            handler.onDatagram(buf, off, len);
+        } catch (RuntimeException e) {
+            if (!handlerFailureLogged) {
+                handlerFailureLogged = true;
+                LOG.warn("datagram handler of ICE session {} failed (logged once)", localUfrag(), e);
+            }
+        }
+    }
+
+    /** A connection of this session closed: when it carried the session, that ends it like lost consent. */
+    void tcpClosed(IceTcpConnection c) {
+        if (tcpPath == c) {
+            end(IceSessionState.CLOSED, EndReason.CONSENT_EXPIRED);
+        }
     }
 
     private static boolean isEndOfCandidates(String line) {

@@ -44,6 +44,9 @@ public final class IceSessions implements AutoCloseable {
         });
         long period = tickPeriod(config).toMillis();
         timer.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        if (harvesters.tcp() != null) {
+            harvesters.tcp().start(byUfrag::get, config); // ICE-TCP admits a connection by a live ufrag
+        }
     }
 
     /** A fifth of the shortest timeout, within 50 ms..1 s: late by at most that much. */

@@ -62,4 +62,18 @@ public class IceConfigTest {
     public void refusesAZeroConnectTimeout() {
         new IceConfig(List.of(), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ZERO, 32);
     }
+
+    @Test
+    public void readsAndValidatesTheIceTcpPort() {
+        assertEquals(IceConfig.defaults().tcpPort(), 0, "off by default");
+        assertEquals(IceConfig.from(ConfigFactory.parseString("ice { tcp-port = 10000 }")).tcpPort(), 10000);
+        for (String bad : List.of("-1", "65536")) {
+            try {
+                IceConfig.from(ConfigFactory.parseString("ice { tcp-port = " + bad + " }"));
+                org.testng.Assert.fail("accepted " + bad);
+            } catch (ConfigException.BadValue expected) {
+                assertTrue(expected.getMessage().contains("tcp-port"), expected.getMessage());
+            }
+        }
+    }
 }
