@@ -172,7 +172,7 @@ public final class DtlsSession implements AutoCloseable {
 
     /** The negotiated profile, or {@code null} before ServerHello. */
     public SrtpProfile selectedProfile() {
-        return peer.selectedProfile();
+        return peer.outcome().profile();
     }
 
     /** JSON-friendly debug state (architecture: every component reports it). */
@@ -225,7 +225,7 @@ public final class DtlsSession implements AutoCloseable {
             handshakeFailed(classify(e));
             return;
         }
-        SrtpKeyingMaterial keys = peer.keyingMaterial();
+        SrtpKeyingMaterial keys = peer.outcome().keys();
         synchronized (stateLock) {
             if (state != State.HANDSHAKING || keys == null) {
                 closeQuietly(established);
@@ -340,9 +340,9 @@ public final class DtlsSession implements AutoCloseable {
     }
 
     private DtlsHandshakeException classify(Exception e) {
-        DtlsHandshakeException.Reason ours = peer.failureReason();
+        DtlsHandshakeException.Reason ours = peer.outcome().failureReason();
         if (ours != null) {
-            return new DtlsHandshakeException(ours, peer.failureDetail(), e);
+            return new DtlsHandshakeException(ours, peer.outcome().failureDetail(), e);
         }
         if (state() == State.CLOSED) {
             return new DtlsHandshakeException(DtlsHandshakeException.Reason.CLOSED, "session closed", e);

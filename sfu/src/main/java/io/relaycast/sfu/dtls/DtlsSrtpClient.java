@@ -1,6 +1,5 @@
 package io.relaycast.sfu.dtls;
 
-import io.relaycast.sfu.srtp.SrtpKeyingMaterial;
 import io.relaycast.sfu.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Arrays;
@@ -10,19 +9,15 @@ import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsUtils;
@@ -49,29 +44,16 @@ import org.slf4j.LoggerFactory;
 final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpClient.class);
 
-    private static final int[] CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    };
-
-    private static final SignatureAndHashAlgorithm ECDSA_SHA256 =
-            SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
-
     private final DtlsCertificate certificate;
-    private final Collection<DtlsFingerprint> remoteFingerprints;
+    private final HandshakeOutcome outcome;
     private final int handshakeTimeoutMillis;
     private final Events events;
-
-    private volatile SrtpProfile selectedProfile;
-    private volatile SrtpKeyingMaterial keyingMaterial;
-    private volatile DtlsHandshakeException.Reason failureReason;
-    private volatile String failureDetail;
 
     DtlsSrtpClient(BcTlsCrypto crypto, DtlsCertificate certificate, Collection<DtlsFingerprint> remoteFingerprints,
                    int handshakeTimeoutMillis, Events events) {
         super(crypto);
         this.certificate = certificate;
-        this.remoteFingerprints = DtlsFingerprint.strongest(remoteFingerprints);
+        this.outcome = new HandshakeOutcome(remoteFingerprints);
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.events = events;
     }
@@ -82,23 +64,8 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
     }
 
     @Override
-    public SrtpKeyingMaterial keyingMaterial() {
-        return keyingMaterial;
-    }
-
-    @Override
-    public SrtpProfile selectedProfile() {
-        return selectedProfile;
-    }
-
-    @Override
-    public DtlsHandshakeException.Reason failureReason() {
-        return failureReason;
-    }
-
-    @Override
-    public String failureDetail() {
-        return failureDetail;
+    public HandshakeOutcome outcome() {
+        return outcome;
     }
 
     @Override
@@ -129,7 +96,7 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
         if (extensions == null) {
             extensions = new Hashtable();
         }
-        int[] ids = DtlsSrtpServer.PROFILE_PREFERENCE.stream().mapToInt(SrtpProfile::id).toArray();
+        int[] ids = PROFILE_PREFERENCE.stream().mapToInt(SrtpProfile::id).toArray();
         // RFC 5764 §4.1.1: our profiles in order of preference, no MKI
         TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(ids, TlsUtils.EMPTY_BYTES));
         return extensions;
@@ -142,14 +109,14 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
         UseSRTPData useSrtp = TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
         int[] chosen = useSrtp == null ? null : useSrtp.getProtectionProfiles();
         // RFC 5764 §4.1.1: the server answers with exactly one of the profiles we offered
-        SrtpProfile profile = chosen != null && chosen.length == 1 ? DtlsSrtpServer.choose(chosen) : null;
+        SrtpProfile profile = chosen != null && chosen.length == 1 ? DtlsSrtpPeer.chooseProfile(chosen) : null;
         if (profile == null) {
-            throw abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE,
+            throw outcome.abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE,
                     useSrtp == null ? "server answered without use_srtp"
                             : "server chose " + Arrays.toString(chosen) + ", not one of ours",
                     AlertDescription.illegal_parameter);
         }
-        selectedProfile = profile;
+        outcome.chose(profile);
     }
 
     @Override
@@ -157,20 +124,9 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
         return new TlsAuthentication() {
             @Override
             public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                if (serverCertificate == null || serverCertificate.getCertificate() == null
-                        || serverCertificate.getCertificate().isEmpty()) {
-                    throw abort(DtlsHandshakeException.Reason.FINGERPRINT_MISMATCH, "server sent no certificate",
-                            AlertDescription.handshake_failure);
-                }
-                byte[] der = serverCertificate.getCertificate().getCertificateAt(0).getEncoded();
-                for (DtlsFingerprint expected : remoteFingerprints) {
-                    if (expected.matches(der)) {
-                        return;
-                    }
-                }
-                throw abort(DtlsHandshakeException.Reason.FINGERPRINT_MISMATCH,
-                        "server certificate " + DtlsFingerprint.of("sha-256", der) + " matches none of "
-                                + remoteFingerprints, AlertDescription.bad_certificate);
+                // an ECDHE-ECDSA server always sends one; without it there is nothing to match the SDP against
+                outcome.requireSignalledCertificate(serverCertificate == null ? null : serverCertificate.getCertificate(),
+                        "server", DtlsHandshakeException.Reason.FINGERPRINT_MISMATCH);
             }
 
             @Override
@@ -184,13 +140,7 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        SrtpProfile profile = selectedProfile;
-        byte[] exported = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, profile.keyingMaterialLength());
-        try {
-            keyingMaterial = SrtpKeyingMaterial.fromDtlsExport(profile, exported);
-        } finally {
-            Arrays.fill(exported, (byte) 0);
-        }
+        outcome.exportKeys(context);
     }
 
     @Override
@@ -213,11 +163,5 @@ final class DtlsSrtpClient extends DefaultTlsClient implements DtlsSrtpPeer {
             return ECDSA_SHA256;
         }
         return TlsUtils.chooseSignatureAndHashAlgorithm(context, allowed, SignatureAlgorithm.ecdsa);
-    }
-
-    private TlsFatalAlert abort(DtlsHandshakeException.Reason reason, String detail, short alert) {
-        failureReason = reason;
-        failureDetail = detail;
-        return new TlsFatalAlert(alert, detail);
     }
 }

@@ -1,30 +1,25 @@
 package io.relaycast.sfu.dtls;
 
-import io.relaycast.sfu.srtp.SrtpKeyingMaterial;
 import io.relaycast.sfu.srtp.SrtpProfile;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Hashtable;
-import java.util.List;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
 import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.TlsCredentialedSigner;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsSRTPUtils;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.UseSRTPData;
@@ -49,33 +44,16 @@ import org.slf4j.LoggerFactory;
 final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     private static final Logger LOG = LoggerFactory.getLogger(DtlsSrtpServer.class);
 
-    /** Our preference, strongest and cheapest first (RFC 7714 §14.2, then RFC 5764 §4.1.2). */
-    static final List<SrtpProfile> PROFILE_PREFERENCE =
-            List.of(SrtpProfile.SRTP_AEAD_AES_128_GCM, SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
-
-    private static final int[] CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    };
-
-    private static final SignatureAndHashAlgorithm ECDSA_SHA256 =
-            SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa);
-
     private final DtlsCertificate certificate;
-    private final Collection<DtlsFingerprint> remoteFingerprints;
+    private final HandshakeOutcome outcome;
     private final int handshakeTimeoutMillis;
     private final Events events;
-
-    private volatile SrtpProfile selectedProfile;
-    private volatile SrtpKeyingMaterial keyingMaterial;
-    private volatile DtlsHandshakeException.Reason failureReason;
-    private volatile String failureDetail;
 
     DtlsSrtpServer(BcTlsCrypto crypto, DtlsCertificate certificate, Collection<DtlsFingerprint> remoteFingerprints,
                    int handshakeTimeoutMillis, Events events) {
         super(crypto);
         this.certificate = certificate;
-        this.remoteFingerprints = DtlsFingerprint.strongest(remoteFingerprints);
+        this.outcome = new HandshakeOutcome(remoteFingerprints);
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
         this.events = events;
     }
@@ -90,23 +68,8 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     }
 
     @Override
-    public SrtpKeyingMaterial keyingMaterial() {
-        return keyingMaterial;
-    }
-
-    @Override
-    public SrtpProfile selectedProfile() {
-        return selectedProfile;
-    }
-
-    @Override
-    public DtlsHandshakeException.Reason failureReason() {
-        return failureReason;
-    }
-
-    @Override
-    public String failureDetail() {
-        return failureDetail;
+    public HandshakeOutcome outcome() {
+        return outcome;
     }
 
     @Override
@@ -139,17 +102,17 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
         super.processClientExtensions(clientExtensions);
         UseSRTPData useSrtp = TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
         if (useSrtp == null) {
-            throw abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE, "client offered no use_srtp",
+            throw outcome.abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE, "client offered no use_srtp",
                     AlertDescription.handshake_failure);
         }
-        SrtpProfile chosen = choose(useSrtp.getProtectionProfiles());
+        SrtpProfile chosen = DtlsSrtpPeer.chooseProfile(useSrtp.getProtectionProfiles());
         if (chosen == null) {
             // RFC 5764 §4.1.1 would let us continue without SRTP; a WebRTC transport has no use for that.
-            throw abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE,
+            throw outcome.abort(DtlsHandshakeException.Reason.NO_COMMON_SRTP_PROFILE,
                     "no supported profile in " + Arrays.toString(useSrtp.getProtectionProfiles()),
                     AlertDescription.handshake_failure);
         }
-        selectedProfile = chosen;
+        outcome.chose(chosen);
     }
 
     @Override
@@ -162,7 +125,7 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
         // RFC 5764 §4.1.1: exactly one profile in the answer; an empty MKI says we do not use MKIs, which is
         // always an acceptable reply even to a client that proposed one.
         TlsSRTPUtils.addUseSRTPExtension(extensions,
-                new UseSRTPData(new int[] {selectedProfile.id()}, TlsUtils.EMPTY_BYTES));
+                new UseSRTPData(new int[] {outcome.profile().id()}, TlsUtils.EMPTY_BYTES));
         return extensions;
     }
 
@@ -181,20 +144,8 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
 
     @Override
     public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-        if (clientCertificate == null || clientCertificate.isEmpty()) {
-            // RFC 5246 §7.4.6 lets a server refuse a client without certificate with handshake_failure.
-            throw abort(DtlsHandshakeException.Reason.NO_CLIENT_CERTIFICATE, "client sent no certificate",
-                    AlertDescription.handshake_failure);
-        }
-        byte[] der = clientCertificate.getCertificateAt(0).getEncoded();
-        for (DtlsFingerprint expected : remoteFingerprints) {
-            if (expected.matches(der)) {
-                return;
-            }
-        }
-        throw abort(DtlsHandshakeException.Reason.FINGERPRINT_MISMATCH,
-                "client certificate " + DtlsFingerprint.of("sha-256", der) + " matches none of "
-                        + remoteFingerprints, AlertDescription.bad_certificate);
+        outcome.requireSignalledCertificate(clientCertificate, "client",
+                DtlsHandshakeException.Reason.NO_CLIENT_CERTIFICATE);
     }
 
     @Override
@@ -206,14 +157,7 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        SrtpProfile profile = selectedProfile;
-        byte[] exported = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null,
-                profile.keyingMaterialLength());
-        try {
-            keyingMaterial = SrtpKeyingMaterial.fromDtlsExport(profile, exported);
-        } finally {
-            Arrays.fill(exported, (byte) 0);
-        }
+        outcome.exportKeys(context);
     }
 
     @Override
@@ -228,21 +172,6 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
         }
     }
 
-    /** First profile in our preference that the client offered (RFC 5764 §4.1.1: the server chooses). */
-    static SrtpProfile choose(int[] offered) {
-        if (offered == null) {
-            return null;
-        }
-        for (SrtpProfile candidate : PROFILE_PREFERENCE) {
-            for (int id : offered) {
-                if (id == candidate.id()) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
-    }
-
     /** ecdsa_secp256r1_sha256 if the client lists it (every browser does), else the TLS 1.2 default choice. */
     @SuppressWarnings("rawtypes")
     private SignatureAndHashAlgorithm signatureAlgorithm() throws IOException {
@@ -251,11 +180,5 @@ final class DtlsSrtpServer extends DefaultTlsServer implements DtlsSrtpPeer {
             return ECDSA_SHA256;
         }
         return TlsUtils.chooseSignatureAndHashAlgorithm(context, clientAlgorithms, SignatureAlgorithm.ecdsa);
-    }
-
-    private TlsFatalAlert abort(DtlsHandshakeException.Reason reason, String detail, short alert) {
-        failureReason = reason;
-        failureDetail = detail;
-        return new TlsFatalAlert(alert, detail);
     }
 }

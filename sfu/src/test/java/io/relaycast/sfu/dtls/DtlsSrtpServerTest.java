@@ -12,12 +12,12 @@ public class DtlsSrtpServerTest {
 
     @Test
     public void profileChoiceFollowsOurPreferenceNotTheClientOrder() {
-        assertEquals(DtlsSrtpServer.choose(new int[] {0x0001, 0x0007}), SrtpProfile.SRTP_AEAD_AES_128_GCM);
-        assertEquals(DtlsSrtpServer.choose(new int[] {0x0007, 0x0001}), SrtpProfile.SRTP_AEAD_AES_128_GCM);
-        assertEquals(DtlsSrtpServer.choose(new int[] {0x0002, 0x0001}), SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
-        assertNull(DtlsSrtpServer.choose(new int[] {0x0002, 0x0008}));
-        assertNull(DtlsSrtpServer.choose(new int[0]));
-        assertNull(DtlsSrtpServer.choose(null));
+        assertEquals(DtlsSrtpPeer.chooseProfile(new int[] {0x0001, 0x0007}), SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        assertEquals(DtlsSrtpPeer.chooseProfile(new int[] {0x0007, 0x0001}), SrtpProfile.SRTP_AEAD_AES_128_GCM);
+        assertEquals(DtlsSrtpPeer.chooseProfile(new int[] {0x0002, 0x0001}), SrtpProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+        assertNull(DtlsSrtpPeer.chooseProfile(new int[] {0x0002, 0x0008}));
+        assertNull(DtlsSrtpPeer.chooseProfile(new int[0]));
+        assertNull(DtlsSrtpPeer.chooseProfile(null));
     }
 
     @Test
