@@ -62,6 +62,7 @@ public final class HlsSession {
         Files.createDirectories(dir);
         feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
                 config.queuePackets(), taps, work, this::publisherChanged);
+        feed.attach(); // only now: publisherChanged reads the feed
     }
 
     private void publisherChanged(PublishedTracks tracks) {

@@ -72,6 +72,7 @@ public final class RecordingSession {
         Files.createDirectories(dir);
         feed = TapFeed.open("rec-" + id.substring(0, 8), streamId, config.queuePackets(), taps, work,
                 this::publisherChanged);
+        feed.attach(); // only now: publisherChanged reads the feed
     }
 
     /** The first publisher, or a new one (reconnect: new SSRCs and maybe codecs): a new part. */

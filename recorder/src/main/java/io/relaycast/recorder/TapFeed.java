@@ -41,8 +41,9 @@ public final class TapFeed implements AutoCloseable {
     }
 
     /**
-     * Binds the tap on two distinct even loopback ports (RTP on the even port, RFC 3550 §11), and attaches it to
-     * the stream's room. {@code onPublisherChange} runs on {@code work} for the first publisher and every new one.
+     * Binds the tap on two distinct even loopback ports (RTP on the even port, RFC 3550 §11). Nothing flows until
+     * {@link #attach()}: the owner stores the feed first, since {@code onPublisherChange} (run on {@code work} for
+     * the first publisher and every new one) uses it.
      */
     public static TapFeed open(String name, String streamId, int queuePackets, RoomTaps taps, ExecutorService work,
                                Consumer<PublishedTracks> onPublisherChange) throws IOException {
@@ -53,8 +54,12 @@ public final class TapFeed implements AutoCloseable {
         } while (videoPort == audioPort);
         RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
         tap.onPublisherChange(t -> work.submit(() -> onPublisherChange.accept(t)));
-        taps.attach(streamId, tap);
         return new TapFeed(streamId, taps, work, tap);
+    }
+
+    /** Attaches the tap to the stream's room, now and whenever the room changes. */
+    public void attach() {
+        taps.attach(streamId, tap);
     }
 
     public RtpTap tap() {
