@@ -101,6 +101,19 @@ public final class LayerSelector {
         return estimateBps;
     }
 
+    /**
+     * The estimate the highest layer being sent needs to be chosen in AUTO (its bitrate over {@link #HEADROOM}), a
+     * tenth more so that growth does not stop just short of it; 0 while no layer has a measured bitrate.
+     */
+    public long topLayerNeed() {
+        for (int l = MAX_LAYERS - 1; l >= 0; l--) {
+            if (active[l]) {
+                return layerBitrate[l] <= 0 ? 0 : (long) (layerBitrate[l] / HEADROOM * 1.1);
+            }
+        }
+        return 0;
+    }
+
     private void retarget() {
         int highest = -1;
         for (int l = MAX_LAYERS - 1; l >= 0; l--) {

@@ -5,6 +5,7 @@ import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.PictureLossIndication;
 import io.relaycast.sfu.rtcp.ReceiverEstimatedMaxBitrate;
+import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
@@ -93,6 +94,14 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     /** Simulcast: the layer this viewer gets. Guarded by this. */
     private final LayerSelector layers = new LayerSelector();
     private long layerRatesAtMillis;
+    /** The viewer's bandwidth from its receiver reports (what simulcast layer choice runs on). Guarded by this. */
+    private final ViewerBandwidthEstimate bandwidth = new ViewerBandwidthEstimate();
+    private long octetsAtLastReport;
+    private long lastReportAtMillis;
+    /** Its REMB, if it sends one; negative until then. Guarded by this. */
+    private long rembBps = -1;
+    /** Video bit/s we sent between its last two receiver reports. Guarded by this. */
+    private long sentBps;
     private long layerKeyframeAskedAtMillis;
 
     /** Receive thread of this viewer's transport only. */
@@ -101,6 +110,8 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     private final FullIntraRequest fir = new FullIntraRequest();
     private final GenericNack nack = new GenericNack();
     private final ReceiverEstimatedMaxBitrate remb = new ReceiverEstimatedMaxBitrate();
+    private final ReceiverReport receiverReport = new ReceiverReport();
+    private final ReportBlock reportBlock = new ReportBlock();
 
     private final LongAdder droppedPayloadType = new LongAdder();
     private final LongAdder droppedOld = new LongAdder();
@@ -341,10 +352,13 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && remb.reset(buf, at, length)) {
                 // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): what its layer must fit
                 long bps = remb.bitrate();
-                lastEstimate = bps;
                 synchronized (this) {
-                    layers.onEstimate(bps);
+                    rembBps = bps;
+                    bandwidth.onRemb(bps, sentBps, System.currentTimeMillis());
+                    updateEstimate();
                 }
+            } else if (type == RtcpPacketType.RECEIVER_REPORT && receiverReport.reset(buf, at, length)) {
+                onReceiverReport();
             } else if (type == RtcpPacketType.TRANSPORT_FEEDBACK && nack.reset(buf, at, length)) {
                 nacks.increment();
                 if (nack.mediaSsrc() == video.ssrc && video.ssrc != 0) {
@@ -357,6 +371,43 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 }
             }
         }
+    }
+
+    /**
+     * The viewer's report on our video stream: its fraction lost and what we sent since the last one drive the
+     * {@link ViewerBandwidthEstimate}. Chromium reports about once a second.
+     */
+    private void onReceiverReport() {
+        long ssrc = video.ssrc;
+        for (int i = 0; i < receiverReport.reportCount(); i++) {
+            receiverReport.readReportBlock(i, reportBlock);
+            if (reportBlock.ssrc() != ssrc || ssrc == 0) {
+                continue;
+            }
+            long now = System.currentTimeMillis();
+            synchronized (this) {
+                long octets = video.octets;
+                long elapsed = now - lastReportAtMillis;
+                if (lastReportAtMillis == 0 || elapsed <= 0) {
+                    lastReportAtMillis = now;
+                    octetsAtLastReport = octets;
+                    return;
+                }
+                sentBps = (octets - octetsAtLastReport) * 8000 / elapsed;
+                lastReportAtMillis = now;
+                octetsAtLastReport = octets;
+                bandwidth.onReport(reportBlock.fractionLost(), sentBps, layers.topLayerNeed(), now);
+                updateEstimate();
+            }
+            return;
+        }
+    }
+
+    /** Hands the estimate to the layer selector (before the first report: the REMB, if any). Called under this. */
+    private void updateEstimate() {
+        long bps = bandwidth.estimate() < 0 ? rembBps : bandwidth.estimate();
+        lastEstimate = bps;
+        layers.onEstimate(bps);
     }
 
     /** Answers one NACKed video sequence number (the viewer's numbering); see the class comment. */
@@ -444,6 +495,14 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             m.put("simulcast", layer);
         }
         m.put("estimatedBandwidth", lastEstimate < 0 ? null : lastEstimate);
+        synchronized (this) {
+            Map<String, Object> bw = new LinkedHashMap<>();
+            bw.put("remb", rembBps < 0 ? null : rembBps);
+            bw.put("estimate", bandwidth.estimate() < 0 ? null : bandwidth.estimate());
+            bw.put("lastFractionLost", bandwidth.lastFractionLost() / 256.0);
+            bw.put("decreases", bandwidth.decreases());
+            m.put("bandwidth", bw);
+        }
         m.put("nacksReceived", nacks.sum());
         m.put("nackedPackets", nackedPackets.sum());
         m.put("retransmittedRtx", retransmittedRtx.sum());

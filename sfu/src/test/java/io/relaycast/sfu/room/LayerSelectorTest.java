@@ -73,4 +73,15 @@ public class LayerSelectorTest {
         s.onLayerBitrate(2, 1_500_000);
         assertEquals(s.target(), 2);
     }
+
+    @Test
+    public void theTopLayersNeedIsItsBitrateOverTheHeadroomAndATenthMore() {
+        LayerSelector s = threeLayers();
+        assertEquals(s.topLayerNeed(), (long) (1_500_000 / LayerSelector.HEADROOM * 1.1));
+        s.onEstimate(s.topLayerNeed());
+        assertEquals(s.target(), 2, "an estimate at the need picks the top layer");
+        s.onLayerBitrate(2, 0);
+        assertEquals(s.topLayerNeed(), (long) (500_000 / LayerSelector.HEADROOM * 1.1), "layer 2 stopped");
+        assertEquals(new LayerSelector().topLayerNeed(), 0, "nothing measured");
+    }
 }
