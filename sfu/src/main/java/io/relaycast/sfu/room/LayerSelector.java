@@ -8,7 +8,8 @@ package io.relaycast.sfu.room;
  *
  * <p>The target follows the viewer's choice ({@link Quality}) and, in {@code AUTO}, its estimated bandwidth: the
  * highest layer whose measured bitrate fits in 85 % of the estimate (the rest is headroom for audio, RTX and
- * estimate error), never below the lowest. A layer the publisher stopped sending is not a target.
+ * estimate error), never below the lowest; the layer it is on may use the whole estimate (hysteresis). A layer
+ * the publisher stopped sending is not a target.
  *
  * <p>Not thread-safe: the viewer's packet path and its feedback call it under the viewer's monitor.
  */
@@ -149,7 +150,11 @@ public final class LayerSelector {
         }
         long budget = (long) (estimateBps * HEADROOM);
         for (int l = highest; l > 0; l--) {
-            if (active[l] && layerBitrate[l] <= budget) {
+            // hysteresis: the headroom is for going up; staying needs only the estimate itself, since a layer's
+            // measured second that holds a keyframe is a quarter above its average, and without this the viewer
+            // bounced off a layer the estimate had just been grown to
+            long fits = l == current ? estimateBps : budget;
+            if (active[l] && layerBitrate[l] <= fits) {
                 return l;
             }
         }

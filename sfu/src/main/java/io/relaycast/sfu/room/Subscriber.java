@@ -17,6 +17,8 @@ import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.rtp.RtpHeaderWriter;
 import io.relaycast.sfu.rtp.RtpStreamRewriter;
 import io.relaycast.sfu.rtp.SequenceNumberRewriter;
+import io.relaycast.sfu.rtp.Vp8DescriptorRewriter;
+import io.relaycast.sfu.sdp.ForwardedCodec;
 import io.relaycast.sfu.sdp.MediaKind;
 import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.SessionDescription;
@@ -94,6 +96,12 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     /** Simulcast: the layer this viewer gets. Guarded by this. */
     private final LayerSelector layers = new LayerSelector();
     private long layerRatesAtMillis;
+    /** Simulcast VP8: PictureID / TL0PICIDX continuous across switches. Guarded by this. */
+    private final Vp8DescriptorRewriter vp8 = new Vp8DescriptorRewriter();
+    /** The packet takeLayer() just let through starts a new layer. Guarded by this. */
+    private boolean layerStarts;
+    /** The video being forwarded is VP8 simulcast (its retransmissions need {@link #vp8} too). Guarded by this. */
+    private boolean vp8Simulcast;
     /** The viewer's bandwidth from its receiver reports (what simulcast layer choice runs on). Guarded by this. */
     private final ViewerBandwidthEstimate bandwidth = new ViewerBandwidthEstimate();
     private long octetsAtLastReport;
@@ -245,6 +253,14 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
             }
             int payload = reader.payloadLength();
+            if (packet.layer() >= 0 && packet.codec() != null && packet.codec().codec() == ForwardedCodec.VP8) {
+                vp8Simulcast = true;
+                if (layerStarts) {
+                    vp8.restart(sendBuffer, reader.payloadOffset(), payload);
+                }
+                vp8.rewrite(sendBuffer, reader.payloadOffset(), payload, true);
+            }
+            layerStarts = false;
             PacketCache plain = packet.kind() == MediaKind.VIDEO ? sentVideo : null;
             boolean sent;
             if (plain != null) {
@@ -285,6 +301,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 }
             }
         }
+        int before = layers.current();
         int decision = layers.onPacket(packet.layer(), packet.keyframe());
         if (decision == LayerSelector.DROP) {
             if (layers.switchPending() && now - layerKeyframeAskedAtMillis >= Room.KEYFRAME_INTERVAL_MILLIS * 2) {
@@ -295,6 +312,9 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         }
         if (decision == LayerSelector.SWITCH) {
             layerSwitches.increment();
+            layerStarts = true;
+            // a switch up is the estimate's probe; any switch makes the viewer's REMB stale for a while
+            bandwidth.onLayerSwitch(before >= 0 && layers.current() > before, now);
         }
         return true;
     }
@@ -350,11 +370,12 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 keyframeRequests.increment();
                 room.requestKeyframe();
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && remb.reset(buf, at, length)) {
-                // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): what its layer must fit
+                // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): a decrease signal only,
+                // and only once it persists (see ViewerBandwidthEstimate)
                 long bps = remb.bitrate();
                 synchronized (this) {
                     rembBps = bps;
-                    bandwidth.onRemb(bps, sentBps, System.currentTimeMillis());
+                    bandwidth.onRemb(bps, System.currentTimeMillis());
                     updateEstimate();
                 }
             } else if (type == RtcpPacketType.RECEIVER_REPORT && receiverReport.reset(buf, at, length)) {
@@ -454,6 +475,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             if (reader.hasExtension()) {
                 RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
             }
+            if (vp8Simulcast) {
+                // the same PictureID / TL0PICIDX the viewer got the first time (only the current layer is cached)
+                vp8.rewrite(repairBuffer, reader.payloadOffset(), reader.payloadLength(), false);
+            }
             // RFC 4588 section 4: OSN (the viewer's sequence number) then the original payload (padding stays last)
             int payloadAt = reader.payloadOffset();
             System.arraycopy(repairBuffer, payloadAt, repairBuffer, payloadAt + 2, len - payloadAt);
@@ -501,6 +526,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             bw.put("estimate", bandwidth.estimate() < 0 ? null : bandwidth.estimate());
             bw.put("lastFractionLost", bandwidth.lastFractionLost() / 256.0);
             bw.put("decreases", bandwidth.decreases());
+            bw.put("probes", bandwidth.probes());
+            bw.put("probesFailed", bandwidth.probesFailed());
+            bw.put("holdMs", bandwidth.holdMillis());
+            bw.put("sent", sentBps);
             m.put("bandwidth", bw);
         }
         m.put("nacksReceived", nacks.sum());

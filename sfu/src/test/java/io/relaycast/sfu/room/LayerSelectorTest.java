@@ -84,4 +84,18 @@ public class LayerSelectorTest {
         assertEquals(s.topLayerNeed(), (long) (500_000 / LayerSelector.HEADROOM * 1.1), "layer 2 stopped");
         assertEquals(new LayerSelector().topLayerNeed(), 0, "nothing measured");
     }
+
+    @Test
+    public void theHeadroomIsForGoingUpTheLayerItIsOnMayUseTheWholeEstimate() {
+        LayerSelector s = threeLayers();
+        s.onEstimate(1_800_000); // 85 %: 1.53 Mbit/s, layer 2 fits
+        assertEquals(s.onPacket(2, true), SWITCH);
+        s.onLayerBitrate(2, 1_700_000); // a second with a keyframe in it
+        assertEquals(s.target(), 2, "stays: 1.7 Mbit/s is within the estimate");
+        s.onLayerBitrate(2, 1_900_000);
+        assertEquals(s.target(), 1, "leaves a layer above the estimate itself");
+        assertEquals(s.onPacket(1, true), SWITCH);
+        s.onLayerBitrate(2, 1_700_000);
+        assertEquals(s.target(), 1, "and comes back only within 85 % of it");
+    }
 }
