@@ -27,6 +27,8 @@ public final class LayerSelector {
 
     static final int MAX_LAYERS = 3;
     static final double HEADROOM = 0.85;
+    /** A layer's measured bitrate rising takes this many seconds' measurements to count in full (roughly). */
+    static final long RISE_DIVISOR = 4;
 
     private final long[] layerBitrate = new long[MAX_LAYERS];
     private final boolean[] active = new boolean[MAX_LAYERS];
@@ -37,14 +39,22 @@ public final class LayerSelector {
     private long switches;
 
     /**
-     * The measured bitrate of a layer (bit/s); 0 marks it as not being sent, a negative value as sent but not
-     * measured yet (taken to fit any budget).
+     * The measured bitrate of a layer (bit/s), once a second; 0 marks it as not being sent, a negative value as
+     * sent but not measured yet (taken to fit any budget). Rises are smoothed, falls are not.
      */
     public void onLayerBitrate(int layer, long bps) {
         if (layer < 0 || layer >= MAX_LAYERS) {
             return;
         }
-        layerBitrate[layer] = Math.max(0, bps);
+        long prev = layerBitrate[layer];
+        if (bps > prev && prev > 0 && active[layer]) {
+            // a rise counts a quarter at a time: the second that holds a keyframe (and a switch asks every layer
+            // for one) measured up to 1.6 x the layer's average, and moved a viewer off the layer it had just
+            // reached; a fall counts at once, so a layer that got cheaper fits at once
+            layerBitrate[layer] = prev + (bps - prev) / RISE_DIVISOR;
+        } else {
+            layerBitrate[layer] = Math.max(0, bps);
+        }
         active[layer] = bps != 0;
         retarget();
     }
