@@ -496,24 +496,6 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         viewer.setQuality(q);
     }
 
-    /**
-     * Test hook (browser tests of loss recovery): the current viewers of {@code streamId} lose every {@code n}-th
-     * RTP packet we send them, after protection, as on a lossy path; 0 stops it. Returns how many viewers.
-     */
-    public int injectViewerLossForTest(String streamId, int everyNth) {
-        Room room = rooms.get(streamId);
-        int n = 0;
-        if (room != null) {
-            for (Subscriber s : room.subscribers()) {
-                if (s.transport() instanceof WebRtcTransport t) {
-                    t.dropEveryNthRtpForTest(everyNth);
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
     // ---- plumbing ----
 
     private void ensureOpen() throws MediaException {

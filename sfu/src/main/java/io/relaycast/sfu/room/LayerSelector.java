@@ -8,7 +8,8 @@ package io.relaycast.sfu.room;
  *
  * <p>The target follows the viewer's choice ({@link Quality}) and, in {@code AUTO}, its estimated bandwidth: the
  * highest layer whose measured bitrate fits in 85 % of the estimate (the rest is headroom for audio, RTX and
- * estimate error), never below the lowest. A layer the publisher stopped sending is not a target.
+ * estimate error), never below the lowest; the layer it is on may use the whole estimate (hysteresis). A layer
+ * the publisher stopped sending is not a target.
  *
  * <p>Not thread-safe: the viewer's packet path and its feedback call it under the viewer's monitor.
  */
@@ -26,6 +27,8 @@ public final class LayerSelector {
 
     static final int MAX_LAYERS = 3;
     static final double HEADROOM = 0.85;
+    /** A layer's measured bitrate rising takes this many seconds' measurements to count in full (roughly). */
+    static final long RISE_DIVISOR = 4;
 
     private final long[] layerBitrate = new long[MAX_LAYERS];
     private final boolean[] active = new boolean[MAX_LAYERS];
@@ -36,14 +39,22 @@ public final class LayerSelector {
     private long switches;
 
     /**
-     * The measured bitrate of a layer (bit/s); 0 marks it as not being sent, a negative value as sent but not
-     * measured yet (taken to fit any budget).
+     * The measured bitrate of a layer (bit/s), once a second; 0 marks it as not being sent, a negative value as
+     * sent but not measured yet (taken to fit any budget). Rises are smoothed, falls are not.
      */
     public void onLayerBitrate(int layer, long bps) {
         if (layer < 0 || layer >= MAX_LAYERS) {
             return;
         }
-        layerBitrate[layer] = Math.max(0, bps);
+        long prev = layerBitrate[layer];
+        if (bps > prev && prev > 0 && active[layer]) {
+            // a rise counts a quarter at a time: the second that holds a keyframe (and a switch asks every layer
+            // for one) measured up to 1.6 x the layer's average, and moved a viewer off the layer it had just
+            // reached; a fall counts at once, so a layer that got cheaper fits at once
+            layerBitrate[layer] = prev + (bps - prev) / RISE_DIVISOR;
+        } else {
+            layerBitrate[layer] = Math.max(0, bps);
+        }
         active[layer] = bps != 0;
         retarget();
     }
@@ -101,6 +112,19 @@ public final class LayerSelector {
         return estimateBps;
     }
 
+    /**
+     * The estimate the highest layer being sent needs to be chosen in AUTO (its bitrate over {@link #HEADROOM}), a
+     * tenth more so that growth does not stop just short of it; 0 while no layer has a measured bitrate.
+     */
+    public long topLayerNeed() {
+        for (int l = MAX_LAYERS - 1; l >= 0; l--) {
+            if (active[l]) {
+                return layerBitrate[l] <= 0 ? 0 : (long) (layerBitrate[l] / HEADROOM * 1.1);
+            }
+        }
+        return 0;
+    }
+
     private void retarget() {
         int highest = -1;
         for (int l = MAX_LAYERS - 1; l >= 0; l--) {
@@ -136,7 +160,11 @@ public final class LayerSelector {
         }
         long budget = (long) (estimateBps * HEADROOM);
         for (int l = highest; l > 0; l--) {
-            if (active[l] && layerBitrate[l] <= budget) {
+            // hysteresis: the headroom is for going up; staying needs only the estimate itself, since a layer's
+            // measured second that holds a keyframe is a quarter above its average, and without this the viewer
+            // bounced off a layer the estimate had just been grown to
+            long fits = l == current ? estimateBps : budget;
+            if (active[l] && layerBitrate[l] <= fits) {
                 return l;
             }
         }

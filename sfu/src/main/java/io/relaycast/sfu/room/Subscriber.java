@@ -18,6 +18,8 @@ import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.rtp.RtpHeaderWriter;
 import io.relaycast.sfu.rtp.RtpStreamRewriter;
 import io.relaycast.sfu.rtp.SequenceNumberRewriter;
+import io.relaycast.sfu.rtp.Vp8DescriptorRewriter;
+import io.relaycast.sfu.sdp.ForwardedCodec;
 import io.relaycast.sfu.sdp.MediaKind;
 import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.SessionDescription;
@@ -95,6 +97,20 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     /** Simulcast: the layer this viewer gets. Guarded by this. */
     private final LayerSelector layers = new LayerSelector();
     private long layerRatesAtMillis;
+    /** Simulcast VP8: PictureID / TL0PICIDX continuous across switches. Guarded by this. */
+    private final Vp8DescriptorRewriter vp8 = new Vp8DescriptorRewriter();
+    /** The packet takeLayer() just let through starts a new layer. Guarded by this. */
+    private boolean layerStarts;
+    /** The video being forwarded is VP8 simulcast (its retransmissions need {@link #vp8} too). Guarded by this. */
+    private boolean vp8Simulcast;
+    /** The viewer's bandwidth from its receiver reports (what simulcast layer choice runs on). Guarded by this. */
+    private final ViewerBandwidthEstimate bandwidth = new ViewerBandwidthEstimate();
+    private long octetsAtLastReport;
+    private long lastReportAtMillis;
+    /** Its REMB, if it sends one; negative until then. Guarded by this. */
+    private long rembBps = -1;
+    /** Video bit/s we sent between its last two receiver reports. Guarded by this. */
+    private long sentBps;
     private long layerKeyframeAskedAtMillis;
 
     /** Receive thread of this viewer's transport only. */
@@ -273,6 +289,14 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
             }
             int payload = reader.payloadLength();
+            if (packet.layer() >= 0 && packet.codec() != null && packet.codec().codec() == ForwardedCodec.VP8) {
+                vp8Simulcast = true;
+                if (layerStarts) {
+                    vp8.restart(sendBuffer, reader.payloadOffset(), payload);
+                }
+                vp8.rewrite(sendBuffer, reader.payloadOffset(), payload, true);
+            }
+            layerStarts = false;
             PacketCache plain = packet.kind() == MediaKind.VIDEO ? sentVideo : null;
             boolean sent;
             if (plain != null) {
@@ -314,6 +338,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 }
             }
         }
+        int before = layers.current();
         int decision = layers.onPacket(packet.layer(), packet.keyframe());
         publishLayers();
         if (decision == LayerSelector.DROP) {
@@ -325,6 +350,9 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         }
         if (decision == LayerSelector.SWITCH) {
             layerSwitches.increment();
+            layerStarts = true;
+            // a switch up is the estimate's probe; any switch makes the viewer's REMB stale for a while
+            bandwidth.onLayerSwitch(before >= 0 && layers.current() > before, now);
         }
         return true;
     }
@@ -395,11 +423,13 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 keyframeRequests.increment();
                 room.requestKeyframe();
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && remb.reset(buf, at, length)) {
-                // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): what its layer must fit
+                // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): a decrease signal only,
+                // and only once it persists (see ViewerBandwidthEstimate)
                 long bps = remb.bitrate();
-                lastEstimate = bps;
                 synchronized (this) {
-                    layers.onEstimate(bps);
+                    rembBps = bps;
+                    bandwidth.onRemb(bps, System.currentTimeMillis());
+                    updateEstimate();
                     publishLayers();
                 }
             } else if (type == RtcpPacketType.RECEIVER_REPORT && receiverReport.reset(buf, at, length)) {
@@ -420,10 +450,12 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
 
     /**
      * The viewer's receiver report (RFC 3550 section 6.4.2): its loss, jitter and, through LSR and DLSR, the round
-     * trip of each stream we send it. Under the monitor: the sender report times are written by the packet path.
+     * trip of each stream we send it; the video block also drives the {@link ViewerBandwidthEstimate}. Under the
+     * monitor: the sender report times and the layer selector are written by the packet path.
      */
     private void onReceiverReport(long arrivalNanos) {
         receiverReports.increment();
+        long now = System.currentTimeMillis();
         synchronized (this) {
             for (int i = 0; i < receiverReport.reportCount(); i++) {
                 receiverReport.readReportBlock(i, reportBlock);
@@ -432,9 +464,38 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                     audio.onReport(reportBlock, arrivalNanos);
                 } else if (ssrc != 0 && ssrc == video.ssrc) {
                     video.onReport(reportBlock, arrivalNanos);
+                    onVideoReport(now);
                 }
             }
         }
+    }
+
+    /**
+     * The viewer's fraction lost on our video stream and what we sent it since its last report drive the
+     * {@link ViewerBandwidthEstimate}. Chromium reports about once a second. Called under this, with the block in
+     * {@link #reportBlock}.
+     */
+    private void onVideoReport(long now) {
+        long octets = video.octets;
+        long elapsed = now - lastReportAtMillis;
+        if (lastReportAtMillis == 0 || elapsed <= 0) {
+            lastReportAtMillis = now;
+            octetsAtLastReport = octets;
+            return;
+        }
+        sentBps = (octets - octetsAtLastReport) * 8000 / elapsed;
+        lastReportAtMillis = now;
+        octetsAtLastReport = octets;
+        bandwidth.onReport(reportBlock.fractionLost(), sentBps, layers.topLayerNeed(), now);
+        updateEstimate();
+        publishLayers();
+    }
+
+    /** Hands the estimate to the layer selector (before the first report: the REMB, if any). Called under this. */
+    private void updateEstimate() {
+        long bps = bandwidth.estimate() < 0 ? rembBps : bandwidth.estimate();
+        lastEstimate = bps;
+        layers.onEstimate(bps);
     }
 
     /** Answers one NACKed video sequence number (the viewer's numbering); see the class comment. */
@@ -481,6 +542,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             RtpHeaderWriter.setTimestamp(repairBuffer, 0, rewriter.mapTimestamp(reader.timestamp()));
             if (reader.hasExtension()) {
                 RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
+            }
+            if (vp8Simulcast) {
+                // the same PictureID / TL0PICIDX the viewer got the first time (only the current layer is cached)
+                vp8.rewrite(repairBuffer, reader.payloadOffset(), reader.payloadLength(), false);
             }
             // RFC 4588 section 4: OSN (the viewer's sequence number) then the original payload (padding stays last)
             int payloadAt = reader.payloadOffset();
@@ -561,6 +626,17 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         layer.put("switches", layerSwitches.sum());
         m.put("simulcast", layer);
         m.put("estimatedBandwidth", lastEstimate < 0 ? null : lastEstimate);
+        // read without the viewer's monitor, which the packet path holds: a debug view may be a moment stale
+        Map<String, Object> bw = new LinkedHashMap<>();
+        bw.put("remb", rembBps < 0 ? null : rembBps);
+        bw.put("estimate", bandwidth.estimate() < 0 ? null : bandwidth.estimate());
+        bw.put("lastFractionLost", bandwidth.lastFractionLost() / 256.0);
+        bw.put("decreases", bandwidth.decreases());
+        bw.put("probes", bandwidth.probes());
+        bw.put("probesFailed", bandwidth.probesFailed());
+        bw.put("holdMs", bandwidth.holdMillis());
+        bw.put("sent", sentBps);
+        m.put("bandwidth", bw);
         m.put("nacksReceived", nacks.sum());
         m.put("nackedPackets", nackedPackets.sum());
         m.put("retransmittedRtx", retransmittedRtx.sum());

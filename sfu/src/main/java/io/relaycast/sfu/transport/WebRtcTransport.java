@@ -122,10 +122,6 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     private final LongAdder droppedBeforeKeys = new LongAdder();
     private final LongAdder unprotectFailures = new LongAdder();
     private final LongAdder protectFailures = new LongAdder();
-    /** Test hook: every n-th outgoing RTP packet is dropped after protection, as a lossy path would; 0 = off. */
-    private volatile int dropEveryNthRtp;
-    private int rtpSendCounter;
-    private final LongAdder droppedByTestLoss = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
 
     private WebRtcTransport(IceSessions sessions, IceRole role, IceSession ice, DtlsCertificate certificate,
@@ -530,33 +526,11 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
             protectFailures.increment();
             return false;
         }
-        if (lostOnTheWay()) {
-            return true;
-        }
         if (ice.send(buf, off, n) != SendStatus.SENT) {
             sendFailures.increment();
             return false;
         }
         rtpOut.increment();
-        return true;
-    }
-
-    /**
-     * Test hook for the browser tests of loss recovery: drops every {@code n}-th RTP packet this transport sends
-     * (after SRTP protection, so the receiver sees exactly what a lossy network would show it), 0 to stop. Our
-     * retransmissions go through the same path and are lost alike. Not wired to any configuration.
-     */
-    public void dropEveryNthRtpForTest(int n) {
-        dropEveryNthRtp = Math.max(0, n);
-    }
-
-    /** Called under the sender's own monitor (one sending thread per transport at a time). */
-    private boolean lostOnTheWay() {
-        int n = dropEveryNthRtp;
-        if (n == 0 || ++rtpSendCounter % n != 0) {
-            return false;
-        }
-        droppedByTestLoss.increment();
         return true;
     }
 
@@ -571,9 +545,6 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
             protectFailures.increment();
             return -1;
         }
-        if (lostOnTheWay()) {
-            return n;
-        }
         if (ice.send(buf, off, n) != SendStatus.SENT) {
             sendFailures.increment();
             return -1;
@@ -586,9 +557,6 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     public boolean sendProtectedRtp(byte[] buf, int off, int len) {
         if (srtp == null || ended.get()) {
             return false;
-        }
-        if (lostOnTheWay()) {
-            return true;
         }
         if (ice.send(buf, off, len) != SendStatus.SENT) {
             sendFailures.increment();
@@ -717,9 +685,6 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         packets.put("droppedBeforeKeys", droppedBeforeKeys.sum());
         packets.put("unprotectFailures", unprotectFailures.sum());
         packets.put("protectFailures", protectFailures.sum());
-        if (dropEveryNthRtp > 0 || droppedByTestLoss.sum() > 0) {
-            packets.put("droppedByTestLoss", droppedByTestLoss.sum());
-        }
         packets.put("sendFailures", sendFailures.sum());
         m.put("packets", packets);
         return m;

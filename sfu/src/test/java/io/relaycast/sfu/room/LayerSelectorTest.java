@@ -73,4 +73,45 @@ public class LayerSelectorTest {
         s.onLayerBitrate(2, 1_500_000);
         assertEquals(s.target(), 2);
     }
+
+    @Test
+    public void theTopLayersNeedIsItsBitrateOverTheHeadroomAndATenthMore() {
+        LayerSelector s = threeLayers();
+        assertEquals(s.topLayerNeed(), (long) (1_500_000 / LayerSelector.HEADROOM * 1.1));
+        s.onEstimate(s.topLayerNeed());
+        assertEquals(s.target(), 2, "an estimate at the need picks the top layer");
+        s.onLayerBitrate(2, 0);
+        assertEquals(s.topLayerNeed(), (long) (500_000 / LayerSelector.HEADROOM * 1.1), "layer 2 stopped");
+        assertEquals(new LayerSelector().topLayerNeed(), 0, "nothing measured");
+    }
+
+    @Test
+    public void theHeadroomIsForGoingUpTheLayerItIsOnMayUseTheWholeEstimate() {
+        LayerSelector s = threeLayers();
+        s.onEstimate(1_800_000); // 85 %: 1.53 Mbit/s, layer 2 fits
+        assertEquals(s.onPacket(2, true), SWITCH);
+        s.onEstimate(1_600_000);
+        assertEquals(s.target(), 2, "stays: 1.5 Mbit/s is within the estimate, though not within 85 % of it");
+        s.onEstimate(1_400_000);
+        assertEquals(s.target(), 1, "leaves a layer above the estimate itself");
+        assertEquals(s.onPacket(1, true), SWITCH);
+        s.onEstimate(1_600_000);
+        assertEquals(s.target(), 1, "and comes back only within 85 % of it");
+    }
+
+    @Test
+    public void aLayersRiseCountsAQuarterAtATimeAndItsFallAtOnce() {
+        LayerSelector s = threeLayers();
+        s.onEstimate(1_800_000);
+        assertEquals(s.onPacket(2, true), SWITCH);
+        s.onLayerBitrate(2, 2_700_000); // the second with the switch's keyframe in it
+        assertEquals(s.target(), 2, "1.5 M + 1.2 M / 4 = 1.8 M: still within the estimate");
+        s.onLayerBitrate(2, 1_000_000);
+        s.onEstimate(1_200_000);
+        assertEquals(s.target(), 2, "a fall counts at once: 1 M fits 85 % of 1.2 M");
+        s.onLayerBitrate(2, 0);
+        assertEquals(s.target(), 1, "stopped");
+        s.onLayerBitrate(2, 3_000_000);
+        assertEquals(s.target(), 1, "restarted: its first measurement counts in full");
+    }
 }

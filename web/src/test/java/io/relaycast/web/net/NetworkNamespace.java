@@ -17,12 +17,16 @@ public final class NetworkNamespace implements AutoCloseable {
     public final String name;
     public final String hostAddress;
     public final String innerAddress;
-    private final String hostLink;
+    /** Our end of the veth pair: its egress is the path into the namespace. */
+    public final String hostLink;
+    /** The namespace's end: its egress is the path out of it. */
+    public final String innerLink;
     private final List<Process> processes = new ArrayList<>();
 
-    private NetworkNamespace(String name, String hostLink, String hostAddress, String innerAddress) {
+    private NetworkNamespace(String name, String hostLink, String innerLink, String hostAddress, String innerAddress) {
         this.name = name;
         this.hostLink = hostLink;
+        this.innerLink = innerLink;
         this.hostAddress = hostAddress;
         this.innerAddress = innerAddress;
     }
@@ -30,7 +34,7 @@ public final class NetworkNamespace implements AutoCloseable {
     public static NetworkNamespace create() {
         int n = ThreadLocalRandom.current().nextInt(1, 250);
         String id = Integer.toString(ThreadLocalRandom.current().nextInt(0x10000, 0xfffff), 16);
-        NetworkNamespace ns = new NetworkNamespace("rc" + id, "rc" + id + "h", "10.231." + n + ".1", "10.231." + n + ".2");
+        NetworkNamespace ns = new NetworkNamespace("rc" + id, "rc" + id + "h", "rc" + id + "n", "10.231." + n + ".1", "10.231." + n + ".2");
         try {
             run("ip", "netns", "add", ns.name);
             run("ip", "link", "add", ns.hostLink, "type", "veth", "peer", "name", "rc" + id + "n");
@@ -81,7 +85,8 @@ public final class NetworkNamespace implements AutoCloseable {
         }
     }
 
-    private static void run(String... command) {
+    /** Runs a command on this machine, outside the namespace, and waits for it (10 s); fails with its output. */
+    public static void run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
