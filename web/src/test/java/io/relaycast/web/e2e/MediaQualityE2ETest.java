@@ -266,7 +266,7 @@ public class MediaQualityE2ETest {
         for (Map<String, Object> source : (List<Map<String, Object>>) ((Map<String, Object>) room.get("publisher")).get("sources")) {
             if ("video".equals(source.get("kind")) && !(Boolean) source.get("rtx")
                     && ((Number) source.get("layer")).intValue() == layer) {
-                bps = Math.max(bps, ((Number) source.get("bitrate")).longValue());
+                bps = Math.max(bps, ((Number) source.get("bitrateBps")).longValue());
             }
         }
         return bps;
