@@ -10,7 +10,6 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 import java.net.InetAddress;
-import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -57,10 +56,7 @@ public class FirewalledViewerE2ETest {
         server = TestServer.start(o);
         int socketPort = server.server.signalingPort();
         ns.firewall(coturn.port, server.server.httpPort(), socketPort, Integer.parseInt(site.origin().replaceAll(".*:", "")));
-        int driverPort = 9515 + (int) (Math.random() * 400);
-        ns.spawn("/usr/bin/chromedriver", "--port=" + driverPort, "--allowed-ips=" + ns.hostAddress);
-        URL driver = new URL("http://" + ns.innerAddress + ":" + driverPort);
-        inside = connect(driver);
+        inside = ns.startChromium();
 
         outside = Browser.start();
         String owner = server.api.devUser("broadcaster")[0];
@@ -70,31 +66,9 @@ public class FirewalledViewerE2ETest {
         outside.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
     }
 
-    /** chromedriver inside needs a moment to listen. */
-    private static Browser connect(URL driver) throws InterruptedException {
-        RuntimeException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                return Browser.remote(driver);
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(200);
-            }
-        }
-        throw last;
-    }
-
     @AfterClass(alwaysRun = true)
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{inside, outside, server, site, publisherSite, coturn, ns}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Teardown.closeAll(inside, outside, server, site, publisherSite, coturn, ns);
     }
 
     @Test

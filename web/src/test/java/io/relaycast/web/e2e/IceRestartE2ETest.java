@@ -14,7 +14,6 @@ import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,25 +54,9 @@ public class IceRestartE2ETest {
                 "relaycast.signaling.host", "0.0.0.0",
                 // our side of the veth: reachable from inside the namespace and from the studio on this machine
                 "relaycast.media.ice.bind-addresses", List.of(ns.hostAddress)));
-        int driverPort = 9515 + (int) (Math.random() * 400);
-        ns.spawn("/usr/bin/chromedriver", "--port=" + driverPort, "--allowed-ips=" + ns.hostAddress);
-        inside = connect(new URL("http://" + ns.innerAddress + ":" + driverPort));
+        inside = ns.startChromium();
         studio = Browser.start(Viewport.DESKTOP);
         goLive();
-    }
-
-    /** chromedriver inside needs a moment to listen. */
-    private static Browser connect(URL driver) throws InterruptedException {
-        RuntimeException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                return Browser.remote(driver);
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(200);
-            }
-        }
-        throw last;
     }
 
     /** The broadcaster goes live from the studio on loopback (getUserMedia needs a secure context). */
@@ -104,15 +87,7 @@ public class IceRestartE2ETest {
 
     @AfterClass(alwaysRun = true)
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{inside, studio, server, ns}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Teardown.closeAll(inside, studio, server, ns);
     }
 
     private static final String SELECTED_LOCAL_PORT = "(async () => { let port = null; const st = await window.watch.pc.getStats();"

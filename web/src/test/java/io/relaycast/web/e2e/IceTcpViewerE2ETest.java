@@ -10,7 +10,6 @@ import org.testng.annotations.Test;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -56,9 +55,7 @@ public class IceTcpViewerE2ETest {
         server = TestServer.start(o);
         ns.firewall(server.server.httpPort(), server.server.signalingPort(),
                 Integer.parseInt(site.origin().replaceAll(".*:", "")), tcpPort);
-        int driverPort = 9515 + (int) (Math.random() * 400);
-        ns.spawn("/usr/bin/chromedriver", "--port=" + driverPort, "--allowed-ips=" + ns.hostAddress);
-        inside = connect(new URL("http://" + ns.innerAddress + ":" + driverPort));
+        inside = ns.startChromium();
 
         outside = Browser.start();
         String owner = server.api.devUser("broadcaster")[0];
@@ -68,30 +65,9 @@ public class IceTcpViewerE2ETest {
         outside.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
     }
 
-    private static Browser connect(URL driver) throws InterruptedException {
-        RuntimeException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                return Browser.remote(driver);
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(200);
-            }
-        }
-        throw last;
-    }
-
     @AfterClass(alwaysRun = true)
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{inside, outside, server, site, publisherSite, ns}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Teardown.closeAll(inside, outside, server, site, publisherSite, ns);
     }
 
     @Test

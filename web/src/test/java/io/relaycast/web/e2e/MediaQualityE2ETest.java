@@ -13,7 +13,6 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 import java.net.InetAddress;
-import java.net.URL;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -102,41 +101,17 @@ public class MediaQualityE2ETest {
         server = TestServer.start(o);
         sfu = (Sfu) server.server.media();
         browser = Browser.start();
-        int driverPort = 9515 + (int) (Math.random() * 400);
-        ns.spawn("/usr/bin/chromedriver", "--port=" + driverPort, "--allowed-ips=" + ns.hostAddress);
-        inside = connect(new URL("http://" + ns.innerAddress + ":" + driverPort));
+        inside = ns.startChromium();
         ownerToken = server.api.devUser("broadcaster")[0];
         JsonNode stream = server.api.post("/api/v1/streams", ownerToken, Map.of("title", "media quality"))
                 .expect(201);
         streamId = stream.get("id").asText();
     }
 
-    /** chromedriver inside needs a moment to listen. */
-    private static Browser connect(URL driver) throws InterruptedException {
-        RuntimeException last = null;
-        for (int i = 0; i < 50; i++) {
-            try {
-                return Browser.remote(driver);
-            } catch (RuntimeException e) {
-                last = e;
-                Thread.sleep(200);
-            }
-        }
-        throw last;
-    }
-
     /** Everything goes, the namespace (with its link, qdiscs and chromedriver) last, whatever failed before. */
     @AfterClass(alwaysRun = true)
     public void stop() {
-        for (AutoCloseable c : new AutoCloseable[]{inside, browser, server, site, viewerSite, ns}) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // keep closing the rest
-                }
-            }
-        }
+        Teardown.closeAll(inside, browser, server, site, viewerSite, ns);
     }
 
     /** The viewer page in the namespace, its Socket.IO through the link too. */

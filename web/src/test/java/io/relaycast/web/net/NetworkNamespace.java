@@ -1,7 +1,11 @@
 package io.relaycast.web.net;
 
+import io.relaycast.web.browser.Browser;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +87,31 @@ public final class NetworkNamespace implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A headless Chromium inside: its chromedriver runs in the namespace (killed by {@link #close()}) and is driven
+     * from here over the link, so the browser's traffic takes the namespace's path and firewall.
+     */
+    public Browser startChromium() throws InterruptedException {
+        int driverPort = 9515 + ThreadLocalRandom.current().nextInt(400);
+        spawn("/usr/bin/chromedriver", "--port=" + driverPort, "--allowed-ips=" + hostAddress);
+        URL driver;
+        try {
+            driver = new URL("http://" + innerAddress + ":" + driverPort);
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+        RuntimeException last = null;
+        for (int i = 0; i < 50; i++) { // chromedriver needs a moment to listen
+            try {
+                return Browser.remote(driver);
+            } catch (RuntimeException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        throw last;
     }
 
     /** Runs a command on this machine, outside the namespace, and waits for it (10 s); fails with its output. */
