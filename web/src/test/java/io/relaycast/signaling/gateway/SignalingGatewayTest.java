@@ -106,6 +106,13 @@ public class SignalingGatewayTest {
                     "a restart is not a new join");
             assertEquals(caster.request(Events.ICE_RESTART, Map.of("streamId", id)).getJSONObject("error").getString("code"),
                     "NOT_IN_STREAM", "only a watching viewer restarts this way");
+            // bad requests are refused with a code and leave the viewer's session as it was
+            assertEquals(code(viewer.request(Events.ICE_RESTART, Map.of())), "INVALID_FIELD");
+            assertEquals(code(viewer.request(Events.ICE_RESTART, Map.of("streamId", 42))), "INVALID_FIELD");
+            assertEquals(code(viewer.request(Events.ICE_RESTART, "just a string")), "INVALID_FIELD");
+            assertEquals(code(viewer.request(Events.ICE_RESTART, Map.of("streamId", "no-such-stream"))), "NOT_IN_STREAM");
+            assertEquals(api.get("/api/v1/streams/" + id + "/viewers", null).expect(200).get("current").asInt(), 1,
+                    "refused restarts lose nothing");
 
             viewer.request(Events.LEAVE, Map.of("streamId", id));
             JSONObject left = caster.await(Events.VIEWER_LEFT);
