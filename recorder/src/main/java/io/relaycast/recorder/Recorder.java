@@ -9,11 +9,11 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +34,7 @@ public final class Recorder implements AutoCloseable {
         return t;
     });
     private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Future<?>> finishing = new ConcurrentHashMap<>();
+    private final Set<String> finishing = ConcurrentHashMap.newKeySet();
     private volatile String lastError;
     private volatile Boolean ffmpegOk;
 
@@ -91,7 +91,9 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void finish(RecordingSession s) {
-        Future<?> f = work.submit(() -> {
+        // registered before the task exists: a task that finishes at once must find its entry to remove
+        finishing.add(s.id());
+        work.submit(() -> {
             try {
                 RecordingSession.Outcome o = s.finish();
                 if (!s.hasStarted()) {
@@ -110,7 +112,6 @@ public final class Recorder implements AutoCloseable {
                 finishing.remove(s.id());
             }
         });
-        finishing.put(s.id(), f);
     }
 
     /** A session gave up while the stream is live (ffmpeg keeps dying, disk full): the stream goes on unrecorded. */
