@@ -5,6 +5,9 @@ import io.relaycast.sfu.api.MediaException;
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.StreamStats;
 import io.relaycast.sfu.config.MediaConfig;
+import io.relaycast.sfu.forward.ForwardingConfig;
+import io.relaycast.sfu.forward.ForwardingWorkers;
+import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
@@ -96,8 +99,10 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final int publisherMaxKbps;
+    private final ForwardingWorkers<MediaPacket> forwarding;
 
-    private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media) {
+    private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media,
+                ForwardingConfig forwardingConfig) {
         this.harvesters = harvesters;
         this.sessions = new IceSessions(harvesters, ice);
         String sdp = certificate.sdpFingerprint(); // "sha-256 AB:CD:..."
@@ -111,6 +116,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                 media.publisherStartKbps(), media.publisherMaxKbps());
         this.subscriberAnswers = new SubscriberAnswerReader(limits);
         this.viewerAnswers = new ViewerAnswerBuilder(limits);
+        this.forwarding = new ForwardingWorkers<>(forwardingConfig, MediaPacket.MAX_LENGTH, MediaPacket::new);
     }
 
     /**
@@ -119,15 +125,25 @@ public final class Sfu implements MediaPlane, AutoCloseable {
      * @throws IOException when the UDP port cannot be bound (taken, no usable address)
      */
     public static Sfu start(MediaConfig media, IceConfig ice) throws IOException {
+        return start(media, ice, ForwardingConfig.defaults());
+    }
+
+    /**
+     * Binds the media port and starts the SFU with {@code forwarding} threads fanning streams out.
+     *
+     * @throws IOException when the UDP port cannot be bound (taken, no usable address)
+     */
+    public static Sfu start(MediaConfig media, IceConfig ice, ForwardingConfig forwarding) throws IOException {
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(ice, "ice");
+        Objects.requireNonNull(forwarding, "forwarding");
         SrtpCryptoSetup.configure(SrtpCryptoBackend.AUTO);
         IceHarvesters harvesters = new IceHarvesters(media, ice);
         try {
-            Sfu sfu = new Sfu(harvesters, ice, SdpLimits.DEFAULTS, media);
-            LOG.info("SFU ready on UDP port {}{} (DTLS {}, SRTP on {})", harvesters.port(),
+            Sfu sfu = new Sfu(harvesters, ice, SdpLimits.DEFAULTS, media, forwarding);
+            LOG.info("SFU ready on UDP port {}{} (DTLS {}, SRTP on {}, {} forwarding threads)", harvesters.port(),
                     harvesters.tcp() == null ? "" : " and ICE-TCP port " + harvesters.tcp().port(), certificate(sfu),
-                    SrtpCryptoSetup.effective());
+                    SrtpCryptoSetup.effective(), forwarding.threads());
             return sfu;
         } catch (RuntimeException e) {
             harvesters.close();
@@ -646,7 +662,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
 
     private Room openRoom(String streamId) {
         while (true) {
-            Room room = rooms.computeIfAbsent(streamId, id -> new Room(id, timer));
+            Room room = rooms.computeIfAbsent(streamId, id -> new Room(id, timer, forwarding));
             if (!room.isClosed()) {
                 return room;
             }
@@ -818,6 +834,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         m.put("iceSessions", sessions.size());
         m.put("dtlsHandshakesRunning", handshakes.getActiveCount());
         m.put("srtpBackend", String.valueOf(SrtpCryptoSetup.effective()));
+        m.put("forwarding", forwarding.debugState());
         Map<String, Object> all = new LinkedHashMap<>();
         for (Room room : rooms.values()) {
             all.put(room.streamId(), room.debugState());
@@ -840,6 +857,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         harvesters.close();
         timer.shutdownNow();
         handshakes.shutdownNow();
+        forwarding.close();
         LOG.info("SFU stopped");
     }
 }

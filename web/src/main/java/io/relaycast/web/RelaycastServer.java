@@ -126,7 +126,7 @@ public final class RelaycastServer implements AutoCloseable {
         MediaPortCheck mediaCheck;
         if (media == null) {
             try {
-                ownSfu = Sfu.start(config.media(), config.mediaIce());
+                ownSfu = Sfu.start(config.media(), config.mediaIce(), config.mediaForwarding());
                 media = ownSfu;
                 Sfu started = ownSfu;
                 mediaCheck = MediaPortCheck.running(ownSfu.udpPort(), started::isOpen);

@@ -8,10 +8,13 @@ import io.relaycast.sfu.sdp.NegotiatedCodec;
  * One decrypted RTP packet of the publisher on its way to the sinks: a reusable flyweight over the receive buffer,
  * filled once per packet by the {@link Publisher} and read by every {@link PacketSink}.
  *
- * <p>Sinks must not modify the bytes (the next sink reads the same ones) and must copy what they keep: the buffer
- * belongs to the network layer and is reused as soon as the fan-out returns.
+ * <p>Sinks must not modify the bytes or the view (the next sink, and with forwarding workers other threads, read the
+ * same ones at the same time) and must copy what they keep: the buffer belongs to the network layer or the
+ * forwarding pool and is reused as soon as the fan-out returns.
  */
 public final class MediaPacket {
+    /** The longest packet forwarded through the workers' pooled buffers (an Ethernet MTU; viewers drop longer). */
+    public static final int MAX_LENGTH = 1500;
     private final RtpHeaderReader header = new RtpHeaderReader();
     private MediaKind kind;
     private NegotiatedCodec codec;

@@ -1,6 +1,9 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.StreamStats;
+import io.relaycast.sfu.forward.FanOut;
+import io.relaycast.sfu.forward.ForwardingWorkers;
+import io.relaycast.sfu.forward.PooledPacket;
 import io.relaycast.sfu.api.ViewerStats;
 import io.relaycast.sfu.sdp.MediaKind;
 import org.slf4j.Logger;
@@ -8,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link PacketSink} (subscribers and taps).
  *
  * <p>The sink array is copy-on-write: membership changes (signaling threads) replace it under this room's monitor,
- * the packet path reads the volatile array and never locks. The keyframe throttle is shared by every viewer of the
+ * the packet path reads the volatile array and never locks. With {@link ForwardingWorkers} (the SFU's case), each
+ * sink is given one worker for its life and the fan-out is split by worker ({@link Shards}): the receive thread
+ * copies a packet once into a pooled buffer and queues it to the workers that own a sink of this room; each worker
+ * serves only its own sinks. Without workers (unit tests of the forwarding logic) the receive thread serves every
+ * sink itself. The keyframe throttle is shared by every viewer of the
  * room, so many joins cost the publisher one keyframe per {@link #KEYFRAME_INTERVAL_MILLIS}.
  */
 public final class Room {
@@ -39,13 +47,25 @@ public final class Room {
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder sinkFailures = new LongAdder();
     private volatile PacketSink[] sinks = NO_SINKS;
+    /** Null: forward inline on the receive thread. */
+    private final ForwardingWorkers<MediaPacket> workers;
+    /** Each sink's worker. Guarded by this. */
+    private final Map<PacketSink, Integer> workerOf = new IdentityHashMap<>();
+    private volatile Shards shards = new Shards(new PacketSink[0][], new int[0]);
     private volatile Publisher publisher;
     private volatile boolean closed;
     private volatile boolean sinkFailureLogged;
 
+    /** A room whose receive thread serves every sink itself. */
     public Room(String streamId, ScheduledExecutorService timer) {
+        this(streamId, timer, null);
+    }
+
+    /** A room whose fan-out runs on {@code workers} (null: inline on the receive thread). */
+    public Room(String streamId, ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> workers) {
         this.streamId = streamId;
         this.timer = timer;
+        this.workers = workers;
     }
 
     public String streamId() {
@@ -54,10 +74,36 @@ public final class Room {
 
     // ---- the packet path (receive thread) ----
 
-    /** Hands one packet to every sink that wants it: one loop, no allocation, no lock. */
+    /**
+     * Hands one packet to every sink that wants it: inline, or copied once into a pooled buffer and queued to the
+     * workers that own this room's sinks. No allocation, no lock.
+     */
     public void forward(MediaPacket packet) {
-        PacketSink[] current = sinks;
-        for (PacketSink sink : current) {
+        forwarded.increment();
+        ForwardingWorkers<MediaPacket> w = workers;
+        if (w == null) {
+            deliver(packet, sinks);
+            return;
+        }
+        Shards s = shards;
+        if (s.active.length == 0) {
+            return;
+        }
+        int len = packet.length();
+        PooledPacket<MediaPacket> pooled = w.acquire(len);
+        if (pooled == null) {
+            return; // counted by the workers (pool exhausted, too long)
+        }
+        System.arraycopy(packet.buffer(), packet.offset(), pooled.data, 0, len);
+        pooled.length = len;
+        MediaPacket view = pooled.view;
+        view.reset(pooled.data, 0, len); // well-formed: the publisher parsed the same bytes
+        view.describe(packet.kind(), packet.codec(), packet.receivedAtMillis(), packet.layer(), packet.keyframe());
+        w.dispatch(pooled, s, s.active);
+    }
+
+    private void deliver(MediaPacket packet, PacketSink[] to) {
+        for (PacketSink sink : to) {
             try {
                 if (sink.wants(packet)) {
                     sink.send(packet);
@@ -66,7 +112,25 @@ public final class Room {
                 sinkFailed(sink, e);
             }
         }
-        forwarded.increment();
+    }
+
+    /**
+     * One membership snapshot split by worker: the sinks each worker serves, and which workers have any. Built on
+     * every membership change (under the room's monitor), read without a lock by the receive thread and the workers.
+     */
+    private final class Shards implements FanOut<MediaPacket> {
+        final PacketSink[][] byWorker;
+        final int[] active;
+
+        Shards(PacketSink[][] byWorker, int[] active) {
+            this.byWorker = byWorker;
+            this.active = active;
+        }
+
+        @Override
+        public void deliver(PooledPacket<MediaPacket> packet, int worker) {
+            Room.this.deliver(packet.view, byWorker[worker]);
+        }
     }
 
     /** The publisher's sender report for a forwarded source, to every sink (RFC 3550 section 6.4.1). */
@@ -192,6 +256,10 @@ public final class Room {
         PacketSink[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = sink;
         sinks = grown;
+        if (workers != null) {
+            workerOf.put(sink, workers.assign());
+            reshard();
+        }
     }
 
     private void removeSinkLocked(PacketSink sink) {
@@ -203,6 +271,40 @@ public final class Room {
             }
         }
         sinks = kept.isEmpty() ? NO_SINKS : kept.toArray(NO_SINKS);
+        if (workers != null) {
+            Integer w = workerOf.remove(sink);
+            if (w != null) {
+                workers.unassign(w);
+            }
+            reshard();
+        }
+    }
+
+    /** Rebuilds the per-worker snapshot from {@link #sinks} and {@link #workerOf}. Under this room's monitor. */
+    private void reshard() {
+        int n = workers.threads();
+        List<List<PacketSink>> by = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            by.add(new ArrayList<>());
+        }
+        for (PacketSink sink : sinks) {
+            by.get(workerOf.get(sink)).add(sink);
+        }
+        PacketSink[][] byWorker = new PacketSink[n][];
+        int activeCount = 0;
+        for (int i = 0; i < n; i++) {
+            byWorker[i] = by.get(i).toArray(NO_SINKS);
+            if (byWorker[i].length > 0) {
+                activeCount++;
+            }
+        }
+        int[] active = new int[activeCount];
+        for (int i = 0, a = 0; i < n; i++) {
+            if (byWorker[i].length > 0) {
+                active[a++] = i;
+            }
+        }
+        shards = new Shards(byWorker, active);
     }
 
     public boolean isEmpty() {
@@ -227,6 +329,13 @@ public final class Room {
         publisher = null;
         subscribers.clear();
         sinks = NO_SINKS;
+        if (workers != null) {
+            for (Integer w : workerOf.values()) {
+                workers.unassign(w);
+            }
+            workerOf.clear();
+            reshard();
+        }
         return peers;
     }
 
@@ -261,6 +370,14 @@ public final class Room {
         m.put("subscriberCount", subs.size());
         m.put("subscribers", subs);
         m.put("sinks", sinks.length);
+        if (workers != null) {
+            Shards s = shards;
+            int[] perWorker = new int[s.byWorker.length];
+            for (int i = 0; i < perWorker.length; i++) {
+                perWorker[i] = s.byWorker[i].length;
+            }
+            m.put("sinksPerWorker", perWorker);
+        }
         m.put("packetsForwarded", forwarded.sum());
         m.put("sinkFailures", sinkFailures.sum());
         m.put("keyframeRequests", keyframes.requests());

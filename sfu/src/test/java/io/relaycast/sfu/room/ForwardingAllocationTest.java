@@ -15,6 +15,8 @@ import static io.relaycast.sfu.room.RoomFixtures.seq16;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
+import io.relaycast.sfu.forward.ForwardingConfig;
+import io.relaycast.sfu.forward.ForwardingWorkers;
 import io.relaycast.sfu.rtp.BigEndian;
 import io.relaycast.sfu.sdp.ExtMap;
 import io.relaycast.sfu.sdp.ForwardedCodec;
@@ -101,6 +103,103 @@ public class ForwardingAllocationTest {
                     + " packets");
         } finally {
             timer.shutdownNow();
+        }
+    }
+
+    /**
+     * The same with the forwarding workers (the SFU's configuration): the receive thread copies each packet into a
+     * pooled buffer and queues it, two workers copy, rewrite and send for their own viewers. Neither the receive
+     * thread nor a worker allocates per packet; the pool and the queues are made once.
+     */
+    @Test
+    public void forwardingThroughWorkersAllocatesNothingPerPacket() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        ForwardingWorkers<MediaPacket> workers = new ForwardingWorkers<>(ForwardingConfig.withThreads(2),
+                MediaPacket.MAX_LENGTH, MediaPacket::new);
+        try {
+            Room room = new Room("s", timer, workers);
+            PublishedTracks tracks = RoomFixtures.chromeTracks();
+            Publisher publisher = new Publisher("p", new RoomFixtures.RecordingTransport(false), NO_SIGNALING, tracks,
+                    room);
+            room.setPublisher(publisher);
+            List<CountedTransport> outs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                CountedTransport out = new CountedTransport();
+                outs.add(out);
+                Subscriber s = new Subscriber("v" + i, out, NO_SIGNALING, room,
+                        new ViewerSsrcs(100 + i, 200 + i, 0, "c", "s"), null, tracks);
+                s.negotiated(new ViewerTrack(MediaKind.AUDIO, "0", List.of(new ViewerCodec(111, ForwardedCodec.OPUS, "")),
+                                List.of(new ExtMap(1, HeaderExtensions.AUDIO_LEVEL))),
+                        new ViewerTrack(MediaKind.VIDEO, "1", List.of(new ViewerCodec(98, ForwardedCodec.VP8, "")),
+                                List.of(new ExtMap(7, HeaderExtensions.ABS_SEND_TIME))), tracks);
+                room.addSubscriber(s);
+                s.onTransportReady();
+            }
+            byte[] video = Arrays.copyOf(rtp(VP8, 0, 0, CHROME_VIDEO_SSRC, 1100,
+                    element(EXT_ABS_SEND_TIME, (byte) 1, (byte) 2, (byte) 3), seq16(EXT_TRANSPORT_CC, 0),
+                    ascii(EXT_MID, "1")), 1300);
+            byte[] audio = Arrays.copyOf(rtp(OPUS, 0, 0, CHROME_AUDIO_SSRC, 80, seq16(EXT_TRANSPORT_CC, 0)), 200);
+            int videoLength = 12 + 4 + 12 + 1100;
+            int audioLength = 12 + 4 + 4 + 80;
+            int[] counter = {0};
+            Runnable oneRound = () -> {
+                int n = counter[0]++;
+                BigEndian.put16(video, 2, n & 0xFFFF);
+                BigEndian.put32(video, 4, 3000L * n);
+                BigEndian.put16(audio, 2, n & 0xFFFF);
+                BigEndian.put32(audio, 4, 960L * n);
+                BigEndian.put16(video, 12 + 4 + 4 + 1, (2 * n) & 0xFFFF);
+                BigEndian.put16(audio, 12 + 4 + 1, (2 * n + 1) & 0xFFFF);
+                publisher.onRtp(video, 0, videoLength);
+                publisher.onRtp(audio, 0, audioLength);
+                long expected = 2L * counter[0];
+                for (CountedTransport out : outs) {
+                    while (out.count < expected) {
+                        Thread.onSpinWait(); // in step with the workers: no queue ever overflows
+                    }
+                }
+            };
+            for (int i = 0; i < 20_000; i++) {
+                oneRound.run();
+            }
+            long[] ids = {Thread.currentThread().getId(), workers.thread(0).getId(), workers.thread(1).getId()};
+            long[] before = threads.getThreadAllocatedBytes(ids);
+            int rounds = 20_000;
+            for (int i = 0; i < rounds; i++) {
+                oneRound.run();
+            }
+            long[] after = threads.getThreadAllocatedBytes(ids);
+            for (CountedTransport out : outs) {
+                assertEquals(out.count, 2L * (20_000 + rounds), "every packet reached every viewer");
+            }
+            String[] names = {"receive thread", "worker 0", "worker 1"};
+            for (int i = 0; i < ids.length; i++) {
+                long allocated = after[i] - before[i];
+                System.out.println(names[i] + " allocated " + allocated + " bytes for " + 2 * rounds + " packets");
+                assertTrue(allocated < 16 * 1024, names[i] + " allocated " + allocated + " bytes for "
+                        + 2 * rounds + " packets");
+            }
+            assertEquals(workers.dropped(), 0L);
+        } finally {
+            workers.close();
+            timer.shutdownNow();
+        }
+    }
+
+    /** Counts what a worker sends; keeps nothing. */
+    private static final class CountedTransport extends RoomFixtures.RecordingTransport {
+        volatile long count;
+
+        CountedTransport() {
+            super(false);
+        }
+
+        @Override
+        public boolean sendRtp(byte[] buf, int off, int len) {
+            count++;
+            return true;
         }
     }
 }

@@ -115,7 +115,7 @@ final class RoomFixtures {
     }
 
     /** A transport that keeps copies of what is sent, or only counts when {@code keep} is false. */
-    static final class RecordingTransport implements PacketTransport {
+    static class RecordingTransport implements PacketTransport {
         final List<byte[]> rtp = new CopyOnWriteArrayList<>();
         final List<byte[]> rtcp = new CopyOnWriteArrayList<>();
         volatile boolean ready = true;

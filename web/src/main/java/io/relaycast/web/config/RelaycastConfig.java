@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.relaycast.hls.HlsConfig;
 import io.relaycast.recorder.RecordingConfig;
 import io.relaycast.sfu.config.MediaConfig;
+import io.relaycast.sfu.forward.ForwardingConfig;
 import io.relaycast.sfu.ice.IceConfig;
 import io.relaycast.signaling.analytics.AnalyticsConfig;
 import io.relaycast.signaling.auth.AuthConfig;
@@ -41,6 +42,7 @@ public record RelaycastConfig(
         IceServersConfig ice,
         MediaConfig media,
         IceConfig mediaIce,
+        ForwardingConfig mediaForwarding,
         String redisUrl,
         RecordingConfig recording,
         HlsConfig hls,
@@ -93,6 +95,7 @@ public record RelaycastConfig(
                 section(c, "ice", IceServersConfig::from),
                 section(c, "media", MediaConfig::from),
                 section(c, "media", IceConfig::from),
+                section(c, "media", ForwardingConfig::from),
                 c.getString("redis.url"),
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
