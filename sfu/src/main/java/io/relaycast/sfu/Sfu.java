@@ -138,7 +138,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         Objects.requireNonNull(ice, "ice");
         Objects.requireNonNull(forwarding, "forwarding");
         SrtpCryptoSetup.configure(SrtpCryptoBackend.AUTO);
-        IceHarvesters harvesters = new IceHarvesters(media, ice);
+        IceHarvesters harvesters = new IceHarvesters(media, ice, forwarding.threads());
         try {
             Sfu sfu = new Sfu(harvesters, ice, SdpLimits.DEFAULTS, media, forwarding);
             LOG.info("SFU ready on UDP port {}{} (DTLS {}, SRTP on {}, {} forwarding threads)", harvesters.port(),
@@ -835,6 +835,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         m.put("dtlsHandshakesRunning", handshakes.getActiveCount());
         m.put("srtpBackend", String.valueOf(SrtpCryptoSetup.effective()));
         m.put("forwarding", forwarding.debugState());
+        m.put("sendSockets", harvesters.sendSocketsState());
         Map<String, Object> all = new LinkedHashMap<>();
         for (Room room : rooms.values()) {
             all.put(room.streamId(), room.debugState());

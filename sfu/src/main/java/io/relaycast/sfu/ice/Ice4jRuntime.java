@@ -60,6 +60,9 @@ final class Ice4jRuntime {
                 "ice4j.use-component-socket", false,
                 // host candidates come only from our shared-port harvesters, never per-session ports
                 "ice4j.harvest.udp.use-dynamic-ports", false,
+                // two or more: ice4j then binds its sockets with SO_REUSEADDR, as the forwarding workers' own
+                // send sockets on the same port need (SendSockets); its own sends (STUN, DTLS, RTCP) are few
+                "ice4j.harvest.udp.socket-pool-size", 2,
                 // NAT is public-ip's job; the AWS harvester would probe the EC2 metadata endpoint over HTTP
                 // when the first Agent is created
                 "ice4j.harvest.mapping.aws.enabled", false,

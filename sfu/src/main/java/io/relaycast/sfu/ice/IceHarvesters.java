@@ -16,6 +16,8 @@ import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
+import java.util.Map;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class IceHarvesters implements AutoCloseable {
     private final IceConfig config;
     private final IceTcpServer tcp; // null when ICE-TCP is off
     private final List<String> tcpCandidateLines;
+    private final SendSockets sendSockets;
 
     /**
      * Binds the shared port.
@@ -44,6 +47,16 @@ public final class IceHarvesters implements AutoCloseable {
      * @throws IOException when no address could be bound (port taken, no usable interface)
      */
     public IceHarvesters(MediaConfig media, IceConfig ice) throws IOException {
+        this(media, ice, 0);
+    }
+
+    /**
+     * Binds the shared port, with {@code sendWorkers} send-only sockets of their own on it for the forwarding
+     * workers ({@link SendSockets}; 0: none, every send goes through ice4j).
+     *
+     * @throws IOException when no address could be bound (port taken, no usable interface)
+     */
+    public IceHarvesters(MediaConfig media, IceConfig ice, int sendWorkers) throws IOException {
         Ice4jRuntime.configure(ice);
         this.config = ice;
         List<InetAddress> addresses = ice.bindAddresses().isEmpty()
@@ -54,19 +67,32 @@ public final class IceHarvesters implements AutoCloseable {
                     + "(set relaycast.media.ice.bind-addresses)");
         }
         List<SinglePortUdpHarvester> bound = new ArrayList<>();
+        List<DatagramChannel[]> sendChannels = new ArrayList<>();
         int p = media.udpPort();
         IOException firstFailure = null;
         for (InetAddress address : addresses) {
+            DatagramChannel[] own = null;
             try {
                 if (p != 0) {
                     ensureNobodyElseHas(address, p);
                 }
+                if (sendWorkers > 0) {
+                    // before ice4j: the socket bound last receives, and that must stay ice4j's (see SendSockets)
+                    own = SendSockets.bindOne(address, p, sendWorkers);
+                    p = ((InetSocketAddress) own[0].getLocalAddress()).getPort();
+                }
                 SinglePortUdpHarvester h = new SinglePortUdpHarvester(new TransportAddress(address, p, Transport.UDP));
                 bound.add(h);
+                if (own != null) {
+                    sendChannels.add(own);
+                }
                 // with port 0 the first bind picks the port; the others must share it, since the SDP of a session
                 // advertises every address with one port
                 p = h.getLocalAddress().getPort();
             } catch (IOException e) {
+                if (own != null) {
+                    SendSockets.release(own);
+                }
                 LOG.warn("cannot bind media port {} on {}: {}", p, address.getHostAddress(), e.toString());
                 if (firstFailure == null) {
                     firstFailure = e;
@@ -76,6 +102,7 @@ public final class IceHarvesters implements AutoCloseable {
         if (bound.isEmpty()) {
             throw new IOException("cannot bind media port " + media.udpPort() + " on " + addresses, firstFailure);
         }
+        this.sendSockets = sendChannels.isEmpty() ? SendSockets.none() : SendSockets.of(sendChannels, sendWorkers);
         this.harvesters = List.copyOf(bound);
         this.port = p;
         this.mappings = staticMappings(media.publicIp(), bound, p);
@@ -178,9 +205,20 @@ public final class IceHarvesters implements AutoCloseable {
         }
     }
 
+    /** The forwarding workers' own send sockets on the port. */
+    SendSockets sendSockets() {
+        return sendSockets;
+    }
+
+    /** Counters of the workers' send sockets. */
+    public Map<String, Object> sendSocketsState() {
+        return sendSockets.debugState();
+    }
+
     /** Closes the port; sessions still open stop receiving. */
     @Override
     public void close() {
+        sendSockets.close();
         for (SinglePortUdpHarvester h : harvesters) {
             h.close();
         }

@@ -11,6 +11,8 @@ import org.ice4j.ice.KeepAliveStrategy;
 import org.ice4j.ice.LocalCandidate;
 import org.ice4j.ice.NominationStrategy;
 import org.ice4j.socket.IceSocketWrapper;
+import org.ice4j.ice.Candidate;
+import io.relaycast.sfu.forward.ForwardingThread;
 import org.ice4j.util.Buffer;
 import org.ice4j.util.BufferPool;
 import org.slf4j.Logger;
@@ -75,8 +77,11 @@ public final class IceSession {
         CLOSED_LOCALLY
     }
 
-    /** Where a datagram goes: the pair, its socket on the shared port, and the remote address. */
-    private record Route(CandidatePair pair, IceSocketWrapper socket, InetSocketAddress remote) {
+    /**
+     * Where a datagram goes: the pair, its socket on the shared port, the remote address, and which of the
+     * forwarding workers' {@link SendSockets} share the pair's local address (-1: none, send through ice4j).
+     */
+    private record Route(CandidatePair pair, IceSocketWrapper socket, InetSocketAddress remote, int sendIndex) {
     }
 
     /** One reusable packet per sending thread, so {@link #send} allocates nothing and takes no lock. */
@@ -120,10 +125,12 @@ public final class IceSession {
     /** The ICE-TCP connection selected instead of a UDP pair (RFC 6544), or {@code null}: see {@link IceTcpServer}. */
     private volatile IceTcpConnection tcpPath;
     private final byte[] localUfragBytes;
+    private final SendSockets sendSockets;
 
     private IceSession(Agent agent, IceMediaStream stream, Component component, IceConfig config, IceRole role,
-                       Listener listener, List<String> tcpCandidates) {
+                       Listener listener, List<String> tcpCandidates, SendSockets sendSockets) {
         this.agent = agent;
+        this.sendSockets = sendSockets;
         this.stream = stream;
         this.component = component;
         this.role = role;
@@ -162,7 +169,7 @@ public final class IceSession {
                 throw new IOException("ice4j gathered no local candidate (are the harvesters closed?)");
             }
             IceSession session = new IceSession(agent, stream, component, config, role, listener,
-                    harvesters.tcpCandidateLines());
+                    harvesters.tcpCandidateLines(), harvesters.sendSockets());
             agent.addStateChangeListener(session.stateListener);
             stream.addPairChangeListener(session.pairListener);
             component.setBufferCallback(session::onBuffer);
@@ -360,6 +367,16 @@ public final class IceSession {
         if (r == null) {
             return SendStatus.NOT_CONNECTED;
         }
+        int worker = ForwardingThread.currentWorker();
+        if (r.sendIndex >= 0 && sendSockets.hasWorker(worker)) {
+            // a forwarding worker: its own socket on the same address and port, no lock shared with other senders
+            if (!sendSockets.send(r.sendIndex, worker, buf, off, len, r.remote)) {
+                traffic.sendError();
+                return SendStatus.IO_ERROR;
+            }
+            traffic.sent(len);
+            return SendStatus.SENT;
+        }
         DatagramPacket p = SEND_PACKET.get();
         p.setData(buf, off, len);
         p.setSocketAddress(r.remote);
@@ -379,19 +396,23 @@ public final class IceSession {
         Route r = route;
         if (selected != null && (r == null || r.pair != selected)) {
             // allocates only when the selected pair changes
-            r = routeFor(selected);
+            r = routeFor(selected, sendSockets);
             route = r;
         }
         return r;
     }
 
     @SuppressWarnings("deprecation") // the pair's own socket on the shared port; the replacement needs the merging socket we disable
-    private static Route routeFor(CandidatePair pair) {
+    private static Route routeFor(CandidatePair pair, SendSockets sendSockets) {
         IceSocketWrapper socket = pair.getIceSocketWrapper();
         if (socket == null) {
             return null;
         }
-        return new Route(pair, socket, SelectedPair.plain(pair.getRemoteCandidate().getTransportAddress()));
+        // a server-reflexive local candidate (public-ip) sends from its base, the host address it maps
+        LocalCandidate local = pair.getLocalCandidate();
+        Candidate<?> base = local.getBase() == null ? local : local.getBase();
+        int sendIndex = sendSockets.indexOf(base.getTransportAddress().getAddress());
+        return new Route(pair, socket, SelectedPair.plain(pair.getRemoteCandidate().getTransportAddress()), sendIndex);
     }
 
     /** ice4j's push callback, on the harvester's read thread: every non-STUN datagram mapped to our component. */
@@ -450,7 +471,7 @@ public final class IceSession {
         } else if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(name)) {
             allowRemote(SelectedPair.plain(pair.getRemoteCandidate().getTransportAddress()));
             if (route == null) {
-                route = routeFor(pair);
+                route = routeFor(pair, sendSockets);
             }
         }
     }
@@ -471,7 +492,7 @@ public final class IceSession {
 
     private void connected(CandidatePair pair) {
         SelectedPair selected = SelectedPair.of(pair);
-        Route r = routeFor(pair);
+        Route r = routeFor(pair, sendSockets);
         allowRemote(selected.remote());
         synchronized (stateLock) {
             if (state.isEnded() || state == IceSessionState.CONNECTED) {
