@@ -28,7 +28,12 @@ import org.jitsi.utils.logging2.LoggerImpl;
  * by its own monitor, uncontended in the usual one-thread-per-direction use.
  */
 public final class SrtpSession implements AutoCloseable {
-    private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpSession.class.getName());
+    /**
+     * Off: jitsi-srtp logs at ERROR for every replayed, out-of-window or unauthenticated packet (45 lines in one
+     * run when a publisher's media arrived over IPv4 and IPv6); the packet path counts them instead, by status
+     * (the transport's {@code unprotectReplays} / {@code unprotectFailures}).
+     */
+    private static final Logger JITSI_LOGGER = new LoggerImpl(SrtpSession.class.getName(), java.util.logging.Level.OFF);
     private static final int RTP_FIXED_HEADER = 12;
     /** RFC 3550 §6.4.1: version/count/PT/length (4) + sender SSRC (4). */
     private static final int RTCP_FIXED_HEADER = 8;

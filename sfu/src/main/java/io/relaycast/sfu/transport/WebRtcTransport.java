@@ -16,6 +16,7 @@ import io.relaycast.sfu.ice.SelectedPair;
 import io.relaycast.sfu.ice.SendStatus;
 import io.relaycast.sfu.srtp.SrtpKeyingMaterial;
 import io.relaycast.sfu.srtp.SrtpSession;
+import io.relaycast.sfu.srtp.SrtpStatus;
 
 import java.io.IOException;
 import java.util.Collection;
@@ -123,6 +124,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
     private final LongAdder unprotectFailures = new LongAdder();
     private final LongAdder protectFailures = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder unprotectReplays = new LongAdder();
 
     private WebRtcTransport(IceSessions sessions, IceRole role, IceSession ice, DtlsCertificate certificate,
                             DtlsConfig dtlsConfig, Executor handshakeExecutor, Listener listener) {
@@ -463,6 +465,15 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
 
     /** The shared port's push callback: demultiplex by first byte (RFC 7983 section 7). */
     @Override
+    /** Counted by kind, never logged: a replay (the same packet over two paths) is ordinary, not an error. */
+    private void unprotectFailed(int status) {
+        if (status == SrtpStatus.REPLAY_FAIL.code() || status == SrtpStatus.REPLAY_OLD.code()) {
+            unprotectReplays.increment();
+        } else {
+            unprotectFailures.increment();
+        }
+    }
+
     public void onDatagram(byte[] buf, int off, int len) {
         switch (PacketClassifier.classify(buf, off, len)) {
             case RTP -> {
@@ -473,7 +484,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
                 }
                 int plain = s.unprotectRtp(buf, off, len); // in place: the lent buffer is ours until we return
                 if (plain < 0) {
-                    unprotectFailures.increment();
+                    unprotectFailed(plain);
                     return;
                 }
                 rtpIn.increment();
@@ -487,7 +498,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
                 }
                 int plain = s.unprotectRtcp(buf, off, len);
                 if (plain < 0) {
-                    unprotectFailures.increment();
+                    unprotectFailed(plain);
                     return;
                 }
                 rtcpIn.increment();
@@ -684,6 +695,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         packets.put("droppedUnknown", droppedUnknown.sum());
         packets.put("droppedBeforeKeys", droppedBeforeKeys.sum());
         packets.put("unprotectFailures", unprotectFailures.sum());
+        packets.put("unprotectReplays", unprotectReplays.sum());
         packets.put("protectFailures", protectFailures.sum());
         packets.put("sendFailures", sendFailures.sum());
         m.put("packets", packets);
