@@ -463,8 +463,6 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         return s == null ? 20 : s.rtcpOverhead();
     }
 
-    /** The shared port's push callback: demultiplex by first byte (RFC 7983 section 7). */
-    @Override
     /** Counted by kind, never logged: a replay (the same packet over two paths) is ordinary, not an error. */
     private void unprotectFailed(int status) {
         if (status == SrtpStatus.REPLAY_FAIL.code() || status == SrtpStatus.REPLAY_OLD.code()) {
@@ -474,6 +472,8 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         }
     }
 
+    /** The shared port's push callback: demultiplex by first byte (RFC 7983 section 7). */
+    @Override
     public void onDatagram(byte[] buf, int off, int len) {
         switch (PacketClassifier.classify(buf, off, len)) {
             case RTP -> {
