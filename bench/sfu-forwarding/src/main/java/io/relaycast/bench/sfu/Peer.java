@@ -91,6 +91,9 @@ final class Peer {
     final long[] highestSeq = {-1, -1};
     long rtcpIn;
     long unprotectFailures;
+    /** Decrypts every video packet to read the publisher's payload stamp (a few viewers per run: {@link Pacer}). */
+    volatile boolean stamp;
+    private final byte[] stampBuf = new byte[2048];
     long keyframeStarts;
 
     // publisher: keyframe requests from the SFU
@@ -285,6 +288,9 @@ final class Peer {
         if ((b0 & 0x10) != 0 && absSendTimeId > 0 && len >= headerEnd + 4) {
             readAbsSendTime(in, headerEnd, len);
         }
+        if (stamp && kind == 1) {
+            readStamp(in, len);
+        }
         if (decrypt && kind == 1 && tFirstKeyframe == 0) {
             byte[] copy = new byte[len];
             in.get(0, copy, 0, len);
@@ -334,6 +340,29 @@ final class Peer {
                 tFirstKeyframe = System.nanoTime();
             }
         }
+    }
+
+    /** Publisher send → here from the last 8 payload octets, which no server rewrites (reactor thread). */
+    private void readStamp(ByteBuffer in, int len) {
+        SrtpSession s = srtp;
+        if (s == null || len > stampBuf.length) {
+            return;
+        }
+        in.get(0, stampBuf, 0, len);
+        int plain = s.unprotectRtp(stampBuf, 0, len);
+        if (plain < 0) {
+            unprotectFailures++;
+            return;
+        }
+        int payload = payloadOffset(stampBuf, plain);
+        if (payload < 0 || plain - payload < 16) {
+            return;
+        }
+        long sent = 0;
+        for (int i = plain - 8; i < plain; i++) {
+            sent = (sent << 8) | (stampBuf[i] & 0xFF);
+        }
+        reactor.stampLatency.record((System.nanoTime() - sent) / 1000);
     }
 
     private static int payloadOffset(byte[] b, int len) {

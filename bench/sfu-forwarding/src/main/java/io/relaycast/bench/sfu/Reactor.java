@@ -13,7 +13,10 @@ import java.util.concurrent.ExecutorService;
 
 /** One selector thread reading the sockets of many peers (the bench's receivers cost one thread, not one each). */
 final class Reactor implements Runnable, AutoCloseable {
+    /** abs-send-time: publisher send → viewer receive, every counting viewer. */
     final Histogram latency = new Histogram();
+    /** The payload stamp: publisher send → viewer receive, the few decrypting stamp viewers. */
+    final Histogram stampLatency = new Histogram();
     private final Selector selector;
     private final Queue<Peer> pending = new ConcurrentLinkedQueue<>();
     private final ExecutorService handshakes;

@@ -1,0 +1,162 @@
+package io.relaycast.bench.sfu;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.relaycast.sfu.dtls.DtlsCertificate;
+import io.relaycast.sfu.srtp.SrtpKeyingMaterial;
+import io.relaycast.sfu.srtp.SrtpProfile;
+import io.relaycast.sfu.srtp.SrtpRole;
+import io.relaycast.sfu.srtp.SrtpSession;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The cost floor of forwarding (issue 16, item 2), measured in the same run as the servers: one thread, for every
+ * publisher packet and every viewer, copies the packet, SRTP-protects it with that viewer's own session (our srtp
+ * package, the profile and crypto backend the SFU negotiated) and sends it with {@link DatagramChannel#send} to the
+ * viewer's socket on loopback. Nothing else: no receive, no unprotect, no rewriting, no RTCP, no ICE. The viewers
+ * are loopback sockets read by the same reactor threads as the bench's viewers (on loopback the sender's
+ * {@code sendto} also delivers into the receiver's socket, so the receivers must be real). Paced at the stream's
+ * packet rate, with its mix of video (1,200-octet payloads) and audio (120) packets, so the receivers keep up as
+ * they do for the servers. Result: the thread's CPU time per packet sent.
+ */
+final class FloorLoop {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SSRC = 0x44444444L;
+
+    private FloorLoop() {
+    }
+
+    static ObjectNode run(int viewers, SrtpProfile profile, double packetsPerSecond, int seconds,
+                          List<Reactor> reactors, DtlsCertificate cert) throws Exception {
+        List<Peer> sinks = new ArrayList<>();
+        InetSocketAddress[] to = new InetSocketAddress[viewers];
+        SrtpSession[] sessions = new SrtpSession[viewers];
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < viewers; i++) {
+            Peer p = new Peer("floor" + i, Peer.Role.VIEWER, false, cert, 256 * 1024);
+            p.videoSsrc = SSRC;
+            reactors.get(i % reactors.size()).add(p);
+            sinks.add(p);
+            to[i] = new InetSocketAddress(InetAddress.getLoopbackAddress(), p.localPort());
+            byte[] key = new byte[profile.masterKeyLength()];
+            byte[] salt = new byte[profile.masterSaltLength()];
+            random.nextBytes(key);
+            random.nextBytes(salt);
+            sessions[i] = new SrtpSession(new SrtpKeyingMaterial(profile, key, salt, key, salt), SrtpRole.SERVER);
+        }
+        byte[] video = template(Pacer.MAX_PAYLOAD);
+        byte[] audio = template(Pacer.OPUS_PAYLOAD);
+        long[] result = new long[2];
+        Thread t = new Thread(() -> result[0] = loop(sessions, to, video, audio, packetsPerSecond, seconds, result),
+                "bench-floor");
+        t.start();
+        t.join();
+        Thread.sleep(300); // the last datagrams reach the reactors
+        long received = 0;
+        for (Peer p : sinks) {
+            received += p.received[1];
+            p.close();
+        }
+        for (SrtpSession s : sessions) {
+            s.close();
+        }
+        long cpu = result[0];
+        long sent = result[1];
+        ObjectNode out = JSON.createObjectNode();
+        out.put("viewers", viewers);
+        out.put("profile", profile.name());
+        out.put("packetsSent", sent);
+        out.put("receivedFraction", sent == 0 ? 0 : Ramp.round6(received / (double) sent));
+        out.put("threadCpuSeconds", Ramp.round(cpu / 1e9));
+        out.put("microsPerPacket", sent == 0 ? -1 : Ramp.round(cpu / 1e3 / sent));
+        return out;
+    }
+
+    /** RTP header (V=2, X=1, PT 96), one abs-send-time element, then {@code payload} filler octets. */
+    private static byte[] template(int payload) {
+        byte[] b = new byte[12 + 8 + payload + 64];
+        b[0] = (byte) 0x90;
+        b[1] = 96;
+        b[8] = 0x44;
+        b[9] = 0x44;
+        b[10] = 0x44;
+        b[11] = 0x44;
+        b[12] = (byte) 0xBE;
+        b[13] = (byte) 0xDE;
+        b[15] = 1;
+        b[16] = (byte) ((Sdp.EXT_ABS_SEND_TIME << 4) | 2);
+        for (int i = 20; i < 20 + payload; i++) {
+            b[i] = (byte) i;
+        }
+        return b;
+    }
+
+    /** One second of warm-up (JIT), then {@code seconds} measured; returns the measured thread CPU nanoseconds. */
+    private static long loop(SrtpSession[] sessions, InetSocketAddress[] to, byte[] video, byte[] audio,
+                             double packetsPerSecond, int seconds, long[] result) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        byte[] buf = new byte[2048];
+        ByteBuffer direct = ByteBuffer.allocateDirect(2048);
+        long interval = (long) (1e9 / packetsPerSecond);
+        int videoLen = video.length - 64;
+        int audioLen = audio.length - 64;
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            long start = System.nanoTime();
+            long measureFrom = start + 1_000_000_000L;
+            long end = measureFrom + seconds * 1_000_000_000L;
+            long cpuAtMeasure = -1;
+            long sentAtMeasure = 0;
+            long sent = 0;
+            long next = start;
+            int seq = 0;
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= end) {
+                    break;
+                }
+                if (cpuAtMeasure < 0 && now >= measureFrom) {
+                    cpuAtMeasure = mx.getCurrentThreadCpuTime();
+                    sentAtMeasure = sent;
+                }
+                if (now < next) {
+                    LockSupport.parkNanos(next - now);
+                    continue;
+                }
+                next += interval;
+                // the stream's mix: about one packet in four is audio (50 of ~207 packets/s)
+                boolean isAudio = (seq & 3) == 3;
+                byte[] template = isAudio ? audio : video;
+                int len = isAudio ? audioLen : videoLen;
+                seq++;
+                for (int v = 0; v < sessions.length; v++) {
+                    System.arraycopy(template, 0, buf, 0, len);
+                    buf[2] = (byte) (seq >>> 8);
+                    buf[3] = (byte) seq;
+                    int n = sessions[v].protectRtp(buf, 0, len);
+                    if (n < 0) {
+                        continue;
+                    }
+                    direct.clear();
+                    direct.put(buf, 0, n).flip();
+                    ch.send(direct, to[v]);
+                    sent++;
+                }
+            }
+            result[1] = sent - sentAtMeasure;
+            return mx.getCurrentThreadCpuTime() - cpuAtMeasure;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("floor loop: " + e, e);
+        }
+    }
+}
