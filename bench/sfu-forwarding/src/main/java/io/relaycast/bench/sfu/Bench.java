@@ -131,7 +131,8 @@ public final class Bench {
         }
         if (servers.contains("janus")) {
             JanusTarget janus = new JanusTarget(Path.of("target/janus").toAbsolutePath(), cpus,
-                    opt("janus-iface", "rcbench0"), Integer.parseInt(opt("janus-debug", "3")), cert, viewerRtx);
+                    opt("janus-iface", "rcbench0"), java.net.InetAddress.getByName(opt("janus-address", "10.200.0.1")),
+                    Integer.parseInt(opt("janus-debug", "3")), cert, viewerRtx);
             Ramp ramp = new Ramp(janus, opts, cert, handshakes, reactors, ticking);
             try {
                 result.set("janus", ramp.run());

@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  *
  * <p>One RTP mountpoint (id 1: Opus 111 and VP8 96 on 127.0.0.1 ports) is fed by the bench's publisher with
  * plain RTP: the same {@link Pacer} stream our SFU gets over SRTP. Viewers watch it through the Janus API
- * ({@link JanusApi}), one Janus session and handle each as a browser would have.
+ * ({@link JanusApi}), one Janus session and handle each as a browser would have. Janus's viewers bind to the veth's
+ * address (libnice pairs no loopback candidate with it); the packets still stay on the loopback path.
  */
 final class JanusTarget implements Target {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,12 +47,14 @@ final class JanusTarget implements Target {
     private final boolean viewerRtx;
     private final int audioPort;
     private final int videoPort;
+    private final InetAddress viewerAddress;
     private final Map<String, long[]> sessions = new ConcurrentHashMap<>();
     private final Thread keepalive;
     private DatagramChannel publisherChannel;
 
-    JanusTarget(Path dir, String cpus, String iface, int debugLevel, DtlsCertificate cert, boolean viewerRtx)
-            throws Exception {
+    JanusTarget(Path dir, String cpus, String iface, InetAddress viewerAddress, int debugLevel, DtlsCertificate cert,
+                boolean viewerRtx) throws Exception {
+        this.viewerAddress = viewerAddress;
         this.cert = cert;
         this.viewerRtx = viewerRtx;
         Path libs = janusLibs();
@@ -158,6 +161,11 @@ final class JanusTarget implements Target {
     }
 
     @Override
+    public InetAddress viewerAddress() {
+        return viewerAddress;
+    }
+
+    @Override
     public Set<Integer> ingressPorts() {
         return Set.of(audioPort, videoPort);
     }
@@ -200,7 +208,7 @@ final class JanusTarget implements Target {
         register.accept(v);
         api.start(session, handle, answer);
         api.trickle(session, handle, d.media().get(0).mid().orElseThrow(),
-                "candidate:1 1 udp 2130706431 127.0.0.1 " + v.localPort() + " typ host");
+                "candidate:1 1 udp 2130706431 " + viewerAddress.getHostAddress() + " " + v.localPort() + " typ host");
         v.tAnswerAccepted = System.nanoTime();
     }
 

@@ -106,13 +106,19 @@ final class Peer {
     private final byte[] scratch = new byte[2048];
 
     Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer) throws IOException {
+        this(id, role, decrypt, certificate, receiveBuffer, InetAddress.getLoopbackAddress());
+    }
+
+    /** @param bind the local address (Janus's libnice pairs no loopback candidate with its veth address) */
+    Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer, InetAddress bind)
+            throws IOException {
         this.id = id;
         this.role = role;
         this.decrypt = decrypt;
         this.certificate = certificate;
         this.channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
-        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        channel.bind(new InetSocketAddress(bind, 0));
         channel.configureBlocking(false);
     }
 

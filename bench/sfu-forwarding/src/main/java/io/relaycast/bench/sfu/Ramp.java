@@ -143,7 +143,8 @@ final class Ramp {
     }
 
     Peer join(boolean decrypt, boolean stamp) throws Exception {
-        Peer v = new Peer(target.name().charAt(0) + "v" + nextId++, Peer.Role.VIEWER, decrypt, cert, 256 * 1024);
+        Peer v = new Peer(target.name().charAt(0) + "v" + nextId++, Peer.Role.VIEWER, decrypt, cert, 256 * 1024,
+                target.viewerAddress());
         v.stamp = stamp;
         v.tStart = System.nanoTime();
         target.join(v, this::register);
@@ -160,15 +161,21 @@ final class Ramp {
                 joined.add(join(false, viewers.size() + joined.size() < stampViewers));
             }
             awaitReady(joined, 20_000);
+            int failed = 0;
             for (Peer v : joined) {
                 if (v.isReady() && v.tFirstRtp != 0) {
                     viewers.add(v);
                 } else {
                     joinFailures++;
+                    failed++;
                     log("%s: viewer %s failed to join: %s", this.target.name(), v.id, v.failure == null ? "timeout" : v.failure);
                     this.target.leave(v);
                     v.close();
                 }
+            }
+            if (failed == joined.size()) {
+                log("%s: a whole batch of %d viewers failed to join: the step stops here", this.target.name(), failed);
+                return; // the step is measured with the viewers there are and fails on joinFailures
             }
         }
     }

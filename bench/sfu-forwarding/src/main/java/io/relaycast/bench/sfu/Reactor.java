@@ -63,7 +63,8 @@ final class Reactor implements Runnable, AutoCloseable {
                         buf.clear();
                         int r;
                         try {
-                            r = ch.read(buf);
+                            // the floor loop's receivers are not connected: read() would refuse them
+                            r = ch.isConnected() ? ch.read(buf) : ch.receive(buf) == null ? 0 : buf.position();
                         } catch (IOException e) {
                             break; // ICMP unreachable after the SFU closed the session, or closed channel
                         }

@@ -15,6 +15,11 @@ interface Target extends AutoCloseable {
     /** The server's process (for {@code /proc/<pid>/...}). */
     long pid();
 
+    /** Where viewers bind their sockets. */
+    default java.net.InetAddress viewerAddress() {
+        return java.net.InetAddress.getLoopbackAddress();
+    }
+
     /** UDP ports where the server receives the publisher (their kernel drops are the server's ingress loss). */
     Set<Integer> ingressPorts();
 
