@@ -125,8 +125,9 @@ public final class Bench {
             result.set("floor", floor);
             result.put("floorMicrosPerPacket", floor.get("microsPerPacket").asDouble());
             Ramp.log("floor: copy + SRTP protect (%s) + DatagramChannel.send on one thread to %d loopback viewers: "
-                            + "%.2f us per packet (%d packets, %.1f %% received)", profile, floorViewers,
-                    floor.get("microsPerPacket").asDouble(), floor.get("packetsSent").asLong(),
+                            + "%.2f us per packet, of which copy + protect %.2f us (%d packets, %.1f %% received)",
+                    profile, floorViewers, floor.get("microsPerPacket").asDouble(),
+                    floor.get("protectMicrosPerPacket").asDouble(), floor.get("packetsSent").asLong(),
                     100 * floor.get("receivedFraction").asDouble());
         }
         if (servers.contains("janus")) {
