@@ -56,7 +56,7 @@ final class FloorLoop {
         }
         byte[] video = template(Pacer.MAX_PAYLOAD);
         byte[] audio = template(Pacer.OPUS_PAYLOAD);
-        long[] result = new long[3];
+        long[] result = new long[4];
         Thread t = new Thread(() -> result[0] = loop(sessions, to, video, audio, packetsPerSecond, seconds, result),
                 "bench-floor");
         t.start();
@@ -69,7 +69,8 @@ final class FloorLoop {
         }
         long cpu = result[0];
         long sent = result[1];
-        long protectCpu = protectOnly(sessions, video, audio, (int) Math.min(sent / Math.max(1, viewers), 4000));
+        long protectCpu = protectOnly(sessions, video, audio, (int) result[3],
+                (int) Math.min(sent / Math.max(1, viewers), 4000));
         for (SrtpSession s : sessions) {
             s.close();
         }
@@ -87,12 +88,14 @@ final class FloorLoop {
     }
 
     /** Copy + protect only, {@code packetTimes} × every session, unpaced, on this thread; returns its CPU ns. */
-    private static long protectOnly(SrtpSession[] sessions, byte[] video, byte[] audio, int packetTimes) {
+    private static long protectOnly(SrtpSession[] sessions, byte[] video, byte[] audio, int firstSeq,
+                                    int packetTimes) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         byte[] buf = new byte[2048];
         long start = mx.getCurrentThreadCpuTime();
         for (int i = 0; i < packetTimes; i++) {
-            int seq = 40_000 + i; // after the sending loop's sequence numbers: no replayed index
+            // right after the sending loop's sequence numbers: jitsi-srtp checks its replay window on protect too
+            int seq = firstSeq + i;
             boolean isAudio = (seq & 3) == 3;
             byte[] template = isAudio ? audio : video;
             int len = template.length - 64;
@@ -177,6 +180,7 @@ final class FloorLoop {
             }
             result[1] = sent - sentAtMeasure;
             result[2] = sent;
+            result[3] = total;
             return mx.getCurrentThreadCpuTime() - cpuAtMeasure;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("floor loop: " + e, e);
