@@ -34,7 +34,7 @@ import java.util.concurrent.Executors;
  * reactors (receiver threads, 2), max-loss (fraction of packets a step may lose and still count as sustained,
  * 0.001), viewer-rtx (viewers accept RTX as Chrome does, true), stamp-viewers (viewers that decrypt to read the
  * payload stamp, 4), cpus (taskset CPU list for both servers, e.g. 0 or 0,1; default unpinned), floor-seconds (5,
- * 0 skips), floor-viewers (default: our highest sustained step), janus-iface (rcbench0), janus-debug (3), out
+ * 0 skips), floor-viewers (default: our highest sustained step, at least 100), janus-iface (rcbench0), janus-debug (3), out
  * (results JSON file).
  */
 public final class Bench {
