@@ -44,7 +44,7 @@ fi
 [ -f "$here/target/sfu-forwarding.jar" ] || die "no target/sfu-forwarding.jar (run without SKIP_BUILD=1)"
 
 netns=()
-if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null; then
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare --net true 2>/dev/null; then
   netns=(unshare --net -- bash -c '
     ip link set lo up &&
     ip link add rcbench0 type veth peer name rcbench1 &&
@@ -53,7 +53,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/nu
       { echo "run.sh: stopped: could not set up the private network namespace (veth rcbench0)" >&2; exit 1; }
     exec "$@"' run-in-netns)
 elif [[ ",$servers," == *,janus,* ]]; then
-  die "Janus needs the private network namespace: run as root with unshare and ip (iproute2), or pass --servers relaycast"
+  die "Janus needs the private network namespace: run as root where unshare --net works, with ip (iproute2), or pass --servers relaycast"
 fi
 if [[ ",$servers," == *,janus,* ]] && ! command -v janus >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
