@@ -4,7 +4,6 @@ import io.relaycast.sfu.rtcp.NtpTime;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.SenderReport;
 import io.relaycast.sfu.rtcp.SourceDescription;
-import io.relaycast.sfu.srtp.SrtpSession;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,15 +17,52 @@ import java.util.concurrent.locks.LockSupport;
  * packets/s. Real RTP headers: sequence numbers, 90 kHz / 48 kHz timestamps, marker on a frame's last packet,
  * one-byte header extensions (abs-send-time, transport-wide sequence number, audio level, mid for the first
  * second). Payloads: a VP8 payload descriptor (RFC 7741: S bit, PartID 0) and payload header whose P bit says
- * key or inter frame; the rest is filler. Sender reports once a second. Everything is SRTP-protected with our
- * srtp package and sent from this one thread.
+ * key or inter frame; the rest is filler, whose last 8 octets carry {@link System#nanoTime()} at send (the
+ * "payload stamp": servers that rewrite abs-send-time, as Janus does, still forward it untouched). Sender reports
+ * once a second. Everything goes out of this one thread through a {@link Sink}: SRTP to our SFU's shared port, or
+ * plain RTP to a Janus streaming mountpoint.
  */
 final class Pacer implements Runnable {
+    /** Where the publisher's packets go. */
+    interface Sink {
+        /** Sends one RTP packet (plain in {@code buf}); returns the octets put on the wire, or -1 if dropped. */
+        int rtp(byte[] buf, int len, boolean video);
+
+        /** Sends one plain RTCP compound packet (sender report + SDES), or drops it where nobody listens. */
+        void rtcp(byte[] buf, int len);
+    }
+
+    /** Publisher → our SFU: SRTP over the publisher peer's ICE/DTLS transport. */
+    static Sink srtp(Peer peer) {
+        return new Sink() {
+            @Override
+            public int rtp(byte[] buf, int len, boolean video) {
+                int n = peer.srtp.protectRtp(buf, 0, len);
+                if (n < 0) {
+                    return -1;
+                }
+                try {
+                    return peer.channel.write(ByteBuffer.wrap(buf, 0, n)) == 0 ? -1 : n;
+                } catch (IOException e) {
+                    return -1;
+                }
+            }
+
+            @Override
+            public void rtcp(byte[] buf, int len) {
+                int n = peer.srtp.protectRtcp(buf, 0, len);
+                if (n > 0) {
+                    peer.sendRaw(buf, 0, n);
+                }
+            }
+        };
+    }
+
     static final int FPS = 30;
     static final int MAX_PAYLOAD = 1200;
     static final int OPUS_PAYLOAD = 120;
 
-    private final Peer peer;
+    private final Sink sink;
     private final long audioSsrc;
     private final long videoSsrc;
     private final int interFrameBytes;
@@ -56,15 +92,14 @@ final class Pacer implements Runnable {
     volatile long requestedAtNanos;
 
     /** @param videoBitrate video payload bits per second; inter and key frame sizes follow from it */
-    Pacer(Peer peer, long audioSsrc, long videoSsrc, int videoBitrate, int gopFrames) {
-        this.peer = peer;
+    Pacer(Sink sink, long audioSsrc, long videoSsrc, int videoBitrate, int gopFrames) {
+        this.sink = sink;
         this.audioSsrc = audioSsrc;
         this.videoSsrc = videoSsrc;
         this.gopFrames = gopFrames;
         double avgFrame = videoBitrate / 8.0 / FPS;
         this.interFrameBytes = (int) (avgFrame * gopFrames / (gopFrames + 3)); // a key frame is 4 inter frames
         this.keyFrameBytes = 4 * interFrameBytes;
-        peer.onKeyframeRequest = this::requestKeyframe;
     }
 
     void start() {
@@ -149,7 +184,10 @@ final class Pacer implements Runnable {
             for (int j = at; j < end; j++) {
                 buf[j] = (byte) j;
             }
-            send(end, each);
+            if (end - at >= 8) {
+                putLong(end - 8, System.nanoTime()); // the payload stamp (class comment)
+            }
+            send(end, each, true);
             videoPackets++;
         }
     }
@@ -159,7 +197,7 @@ final class Pacer implements Runnable {
         for (int j = 0; j < OPUS_PAYLOAD; j++) {
             buf[at + j] = (byte) (j * 7);
         }
-        send(at + OPUS_PAYLOAD, OPUS_PAYLOAD);
+        send(at + OPUS_PAYLOAD, OPUS_PAYLOAD, false);
         audioPackets++;
     }
 
@@ -201,19 +239,9 @@ final class Pacer implements Runnable {
         return at;
     }
 
-    private void send(int len, int payload) {
-        SrtpSession s = peer.srtp;
-        int n = s.protectRtp(buf, 0, len);
+    private void send(int len, int payload, boolean video) {
+        int n = sink.rtp(buf, len, video);
         if (n < 0) {
-            sendDrops++;
-            return;
-        }
-        try {
-            if (peer.channel.write(ByteBuffer.wrap(buf, 0, n)) == 0) {
-                sendDrops++;
-                return;
-            }
-        } catch (IOException e) {
             sendDrops++;
             return;
         }
@@ -230,10 +258,7 @@ final class Pacer implements Runnable {
             int len = SenderReport.write(rtcp, 0, ssrc, ntp, k == 0 ? videoTs : audioNow,
                     k == 0 ? videoPackets : audioPackets, payloadBytes, new ReportBlock[0], 0);
             int sdes = SourceDescription.writeCname(rtcp, len, ssrc, cname, 0, cname.length);
-            int n = peer.srtp.protectRtcp(rtcp, 0, len + sdes);
-            if (n > 0) {
-                peer.sendRaw(rtcp, 0, n);
-            }
+            sink.rtcp(rtcp, len + sdes);
         }
     }
 
@@ -242,6 +267,11 @@ final class Pacer implements Runnable {
         buf[at + 1] = (byte) (v >>> 16);
         buf[at + 2] = (byte) (v >>> 8);
         buf[at + 3] = (byte) v;
+    }
+
+    private void putLong(int at, long v) {
+        putInt(at, v >>> 32);
+        putInt(at + 4, v);
     }
 
     void stop() {

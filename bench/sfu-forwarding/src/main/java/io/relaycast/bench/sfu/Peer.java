@@ -91,6 +91,9 @@ final class Peer {
     final long[] highestSeq = {-1, -1};
     long rtcpIn;
     long unprotectFailures;
+    /** Decrypts every video packet to read the publisher's payload stamp (a few viewers per run: {@link Pacer}). */
+    volatile boolean stamp;
+    private final byte[] stampBuf = new byte[2048];
     long keyframeStarts;
 
     // publisher: keyframe requests from the SFU
@@ -103,13 +106,19 @@ final class Peer {
     private final byte[] scratch = new byte[2048];
 
     Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer) throws IOException {
+        this(id, role, decrypt, certificate, receiveBuffer, InetAddress.getLoopbackAddress());
+    }
+
+    /** @param bind the local address (Janus's libnice pairs no loopback candidate with its veth address) */
+    Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer, InetAddress bind)
+            throws IOException {
         this.id = id;
         this.role = role;
         this.decrypt = decrypt;
         this.certificate = certificate;
         this.channel = DatagramChannel.open();
         channel.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
-        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        channel.bind(new InetSocketAddress(bind, 0));
         channel.configureBlocking(false);
     }
 
@@ -283,7 +292,10 @@ final class Peer {
         int b0 = in.get(0) & 0xFF;
         int headerEnd = 12 + 4 * (b0 & 0x0F);
         if ((b0 & 0x10) != 0 && absSendTimeId > 0 && len >= headerEnd + 4) {
-            readAbsSendTime(in, headerEnd, len);
+            ViewerLatency.absSendTime(in, headerEnd, len, absSendTimeId, reactor.latency);
+        }
+        if (stamp && kind == 1 && !ViewerLatency.stamp(in, len, srtp, stampBuf, reactor.stampLatency)) {
+            unprotectFailures++;
         }
         if (decrypt && kind == 1 && tFirstKeyframe == 0) {
             byte[] copy = new byte[len];
@@ -325,7 +337,7 @@ final class Peer {
                 unprotectFailures++;
                 return;
             }
-            int payload = payloadOffset(packet, plain);
+            int payload = ViewerLatency.payloadOffset(packet, plain);
             // VP8 payload descriptor (RFC 7741 section 4.2): S=1, PartID=0 starts a frame; then the payload header's
             // P bit (RFC 6386 section 9.1) is 0 for a key frame
             if (payload >= 0 && payload + 2 <= plain && (packet[payload] & 0x80) == 0
@@ -333,47 +345,6 @@ final class Peer {
                 keyframeStarts++;
                 tFirstKeyframe = System.nanoTime();
             }
-        }
-    }
-
-    private static int payloadOffset(byte[] b, int len) {
-        int at = 12 + 4 * (b[0] & 0x0F);
-        if ((b[0] & 0x10) != 0) {
-            if (at + 4 > len) {
-                return -1;
-            }
-            at += 4 + 4 * (((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF));
-        }
-        return at <= len ? at : -1;
-    }
-
-    /** RFC 8285 one-byte elements: find abs-send-time and record publisher-send → here. */
-    private void readAbsSendTime(ByteBuffer in, int at, int len) {
-        if ((in.getShort(at) & 0xFFFF) != 0xBEDE) {
-            return;
-        }
-        int end = at + 4 + 4 * (in.getShort(at + 2) & 0xFFFF);
-        if (end > len) {
-            return;
-        }
-        int i = at + 4;
-        while (i < end) {
-            int h = in.get(i) & 0xFF;
-            if (h == 0) {
-                i++;
-                continue;
-            }
-            int id = h >>> 4;
-            int l = (h & 0x0F) + 1;
-            if (id == 15) {
-                return;
-            }
-            if (id == absSendTimeId && l == 3 && i + 4 <= end) {
-                int sent = ((in.get(i + 1) & 0xFF) << 16) | ((in.get(i + 2) & 0xFF) << 8) | (in.get(i + 3) & 0xFF);
-                reactor.latency.record(AbsSendTime.elapsedMicros(sent, System.nanoTime()));
-                return;
-            }
-            i += 1 + l;
         }
     }
 

@@ -13,7 +13,10 @@ import java.util.concurrent.ExecutorService;
 
 /** One selector thread reading the sockets of many peers (the bench's receivers cost one thread, not one each). */
 final class Reactor implements Runnable, AutoCloseable {
+    /** abs-send-time: publisher send → viewer receive, every counting viewer. */
     final Histogram latency = new Histogram();
+    /** The payload stamp: publisher send → viewer receive, the few decrypting stamp viewers. */
+    final Histogram stampLatency = new Histogram();
     private final Selector selector;
     private final Queue<Peer> pending = new ConcurrentLinkedQueue<>();
     private final ExecutorService handshakes;
@@ -60,7 +63,8 @@ final class Reactor implements Runnable, AutoCloseable {
                         buf.clear();
                         int r;
                         try {
-                            r = ch.read(buf);
+                            // the floor loop's receivers are not connected: read() would refuse them
+                            r = ch.isConnected() ? ch.read(buf) : ch.receive(buf) == null ? 0 : buf.position();
                         } catch (IOException e) {
                             break; // ICMP unreachable after the SFU closed the session, or closed channel
                         }
