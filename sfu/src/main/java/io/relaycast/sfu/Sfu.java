@@ -470,6 +470,12 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     }
 
     @Override
+    public StreamStats streamStats(String streamId) {
+        Room room = rooms.get(streamId);
+        return room == null || room.isClosed() ? null : room.stats();
+    }
+
+    @Override
     public List<StreamStats> streamStats() {
         List<StreamStats> all = new ArrayList<>();
         for (Room room : rooms.values()) {

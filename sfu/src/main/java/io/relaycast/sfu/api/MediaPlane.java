@@ -37,6 +37,11 @@ public interface MediaPlane {
         return java.util.List.of();
     }
 
+    /** Typed measurements of one stream on this node (no addresses), or null when this node has no media for it. */
+    default StreamStats streamStats(String streamId) {
+        return null;
+    }
+
     /** The SFU's offer to a new viewer of a published stream. */
     String subscribe(String streamId, String peerId, CandidateSink candidates) throws MediaException;
 
