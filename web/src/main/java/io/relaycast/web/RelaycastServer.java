@@ -47,6 +47,7 @@ import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
 import io.relaycast.web.health.MediaPortCheck;
+import io.relaycast.web.health.MediaSocketMetrics;
 import io.relaycast.web.health.ReadinessCheck;
 import io.relaycast.web.http.ApiErrors;
 import io.relaycast.web.http.Authenticator;
@@ -191,6 +192,7 @@ public final class RelaycastServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
+        MediaSocketMetrics.bind(metrics, media);
 
         var mapper = Json.mapper();
         Javalin app = Javalin.create(cfg -> {

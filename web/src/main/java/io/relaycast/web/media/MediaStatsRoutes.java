@@ -52,6 +52,7 @@ public final class MediaStatsRoutes {
                         "the SFU's debug state holds viewers' addresses: admins only");
             }
             body.put("media", media.mediaStats(id)); // the untyped superset; its shape may change
+            body.put("sockets", media.socketStats()); // the node's media port: buffer granted, kernel drops
         } else {
             StreamStats stats = media.streamStats(id);
             body.put("media", stats == null ? null : OwnerMediaStats.of(stats, labels));
