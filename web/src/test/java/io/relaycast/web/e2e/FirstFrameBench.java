@@ -40,12 +40,14 @@ public final class FirstFrameBench {
             Thread.sleep(3000); // past the publisher's start-up: every join lands mid-stream, as in production
             List<Long> presented = new ArrayList<>();
             List<Long> decoded = new ArrayList<>();
+            List<String> phases = new ArrayList<>();
             for (int i = 0; i < joins; i++) {
                 String viewer = browser.openWindow(site.page("viewer.html", "streamId", id, "socket",
                         server.socketUrl(), "token", server.api.devUser("first-frame viewer " + i)[0]));
                 browser.waitFor("window.state && state.firstVideoFrameMs !== undefined"
                         + " && state.firstFrameMs !== undefined", Duration.ofSeconds(30));
                 presented.add(Math.round(((Number) browser.eval("state.firstVideoFrameMs")).doubleValue()));
+                phases.add(phases((List<?>) browser.eval("state.log.slice()")));
                 decoded.add(Math.round(((Number) browser.eval("state.firstFrameMs")).doubleValue()));
                 browser.eval("leave()");
                 browser.closeWindow(viewer);
@@ -56,14 +58,37 @@ public final class FirstFrameBench {
             List<Long> d = sorted(decoded);
             System.out.printf("{\"joins\":%d,\"presentedMs\":%s,\"decodedMs\":%s,\"presentedP50\":%d,"
                             + "\"presentedP90\":%d,\"presentedMax\":%d,\"decodedP50\":%d,\"decodedP90\":%d,"
-                            + "\"cores\":%d,\"loadBefore\":\"%s\",\"loadAfter\":\"%s\"}%n",
+                            + "\"cores\":%d,\"loadBefore\":\"%s\",\"loadAfter\":\"%s\",\"phases\":[%s]}%n",
                     joins, presented, decoded, pct(p, 50), pct(p, 90), p.get(p.size() - 1), pct(d, 50), pct(d, 90),
-                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
+                    Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter, String.join(",", phases));
         } finally {
             browser.close();
             server.close();
             site.close();
         }
+    }
+
+    /**
+     * ms after "join" of each step the viewer page logs ("<ms> <what>" lines): offer received, answer
+     * acknowledged, peer connection connected (ICE + DTLS), first video frame presented. As a JSON object.
+     */
+    private static String phases(List<?> log) {
+        double join = Double.NaN;
+        StringBuilder out = new StringBuilder("{");
+        for (Object o : log) {
+            String line = String.valueOf(o);
+            int space = line.indexOf(' ');
+            double at = Double.parseDouble(line.substring(0, space));
+            String what = line.substring(space + 1);
+            if (what.equals("join")) {
+                join = at;
+            } else if (!Double.isNaN(join) && (what.equals("offer") || what.equals("answered")
+                    || what.equals("pc connected") || what.equals("first video frame"))) {
+                out.append(out.length() > 1 ? "," : "").append('"').append(what).append("\":")
+                        .append(Math.round(at - join));
+            }
+        }
+        return out.append('}').toString();
     }
 
     private static List<Long> sorted(List<Long> in) {
