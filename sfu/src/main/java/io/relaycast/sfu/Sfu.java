@@ -3,11 +3,13 @@ package io.relaycast.sfu;
 import io.relaycast.sfu.api.IceCandidate;
 import io.relaycast.sfu.api.MediaException;
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.api.MediaSocketStats;
 import io.relaycast.sfu.api.StreamStats;
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.forward.ForwardingConfig;
 import io.relaycast.sfu.forward.ForwardingWorkers;
 import io.relaycast.sfu.room.MediaPacket;
+import io.relaycast.sfu.config.SocketBufferConfig;
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
@@ -96,6 +98,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     private final SubscriberOfferBuilder subscriberOffers = new SubscriberOfferBuilder();
     private final SubscriberAnswerReader subscriberAnswers;
     private final ViewerAnswerBuilder viewerAnswers;
+    private final SocketBufferConfig socketBuffers;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final int publisherMaxKbps;
@@ -117,6 +120,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         this.subscriberAnswers = new SubscriberAnswerReader(limits);
         this.viewerAnswers = new ViewerAnswerBuilder(limits);
         this.forwarding = new ForwardingWorkers<>(forwardingConfig, MediaPacket.MAX_LENGTH, MediaPacket::new);
+        this.socketBuffers = media.socketBuffers();
     }
 
     /**
@@ -483,6 +487,18 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     public Map<String, Object> mediaStats(String streamId) {
         Room room = rooms.get(streamId);
         return room == null ? null : room.debugState();
+    }
+
+    @Override
+    public MediaSocketStats socketStats() {
+        return new MediaSocketStats(harvesters.port(), harvesters.receiveBufferBytes(),
+                socketBuffers.receiveBytes(), harvesters.kernelDrops());
+    }
+
+    @Override
+    public StreamStats streamStats(String streamId) {
+        Room room = rooms.get(streamId);
+        return room == null || room.isClosed() ? null : room.stats();
     }
 
     @Override

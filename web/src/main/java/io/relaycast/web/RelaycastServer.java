@@ -47,12 +47,14 @@ import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
 import io.relaycast.web.health.MediaPortCheck;
+import io.relaycast.web.health.MediaSocketMetrics;
 import io.relaycast.web.health.ReadinessCheck;
 import io.relaycast.web.http.ApiErrors;
 import io.relaycast.web.http.Authenticator;
 import io.relaycast.web.http.Cors;
 import io.relaycast.web.http.Json;
 import io.relaycast.web.media.HlsRoutes;
+import io.relaycast.web.media.MediaStatsRoutes;
 import io.relaycast.web.media.MediaTaps;
 import io.relaycast.web.media.VodRoutes;
 import io.relaycast.web.media.WhipWhepRoutes;
@@ -63,9 +65,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -192,6 +192,7 @@ public final class RelaycastServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
+        MediaSocketMetrics.bind(metrics, media);
 
         var mapper = Json.mapper();
         Javalin app = Javalin.create(cfg -> {
@@ -247,16 +248,8 @@ public final class RelaycastServer implements AutoCloseable {
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
         new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);
-        // the SFU's per-publisher and per-viewer statistics, for the stream's owner or an admin (debugging)
-        app.get(Api.PREFIX + "/streams/{id}/media-stats", ctx -> {
-            String id = ctx.pathParam("id");
-            streams.requireOwned(auth.user(ctx), id);
-            Map<String, Object> stats = media.mediaStats(id);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("streamId", id);
-            body.put("media", stats);
-            ctx.json(body);
-        });
+        // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
+        new MediaStatsRoutes(streams, media, auth).register(app);
         new VodRoutes(recordings, config.recording().directory()).register(app);
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
         Pages.register(app);

@@ -37,6 +37,16 @@ public interface MediaPlane {
         return java.util.List.of();
     }
 
+    /** The node's media sockets (buffer size, kernel drops), or null when there is no media plane here. */
+    default MediaSocketStats socketStats() {
+        return null;
+    }
+
+    /** Typed measurements of one stream on this node (no addresses), or null when this node has no media for it. */
+    default StreamStats streamStats(String streamId) {
+        return null;
+    }
+
     /** The SFU's offer to a new viewer of a published stream. */
     String subscribe(String streamId, String peerId, CandidateSink candidates) throws MediaException;
 

@@ -29,7 +29,7 @@ final class Ice4jRuntime {
     private Ice4jRuntime() {
     }
 
-    static synchronized void configure(IceConfig ice) {
+    static synchronized void configure(IceConfig ice, int receiveBufferBytes) {
         if (configuredConsentInterval != null) {
             if (!configuredConsentInterval.equals(ice.consentCheckInterval())) {
                 LOG.warn("ice4j is already configured with consent-check-interval {}; ignoring {}",
@@ -53,7 +53,7 @@ final class Ice4jRuntime {
         // short-term credentials on every check (RFC 5389 §10.1.2: reject with 400/401), so require them.
         System.setProperty(StackProperties.REQUIRE_MESSAGE_INTEGRITY, "true");
 
-        Config ours = ConfigFactory.parseMap(Map.of(
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of(
                 // RFC 7675 §5.1 cadence instead of ice4j's 15 s
                 "ice4j.consent-freshness.interval", ice.consentCheckInterval().toMillis() + " ms",
                 // we send through the selected pair's socket, never through ice4j's merging socket
@@ -67,8 +67,12 @@ final class Ice4jRuntime {
                 // when the first Agent is created
                 "ice4j.harvest.mapping.aws.enabled", false,
                 // fe80:: addresses need a scope id and only reach the same link; a browser there has better ones
-                "ice4j.harvest.use-link-local-addresses", false),
-                "relaycast ice");
+                "ice4j.harvest.use-link-local-addresses", false));
+        if (receiveBufferBytes > 0) {
+            // SO_RCVBUF of the shared port's socket, set by ice4j when it binds it (AbstractUdpListener)
+            settings.put("ice4j.harvest.udp.receive-buffer-size", receiveBufferBytes);
+        }
+        Config ours = ConfigFactory.parseMap(settings, "relaycast ice");
         JitsiConfig.Companion.useDebugNewConfig(
                 new TypesafeConfigSource("relaycast ice over application config", ours.withFallback(ConfigFactory.load())));
 

@@ -40,6 +40,8 @@ public final class IceHarvesters implements AutoCloseable {
     private final IceTcpServer tcp; // null when ICE-TCP is off
     private final List<String> tcpCandidateLines;
     private final SendSockets sendSockets;
+    private final int receiveBuffer;
+    private final UdpKernelDrops kernelDrops;
 
     /**
      * Binds the shared port.
@@ -57,7 +59,7 @@ public final class IceHarvesters implements AutoCloseable {
      * @throws IOException when no address could be bound (port taken, no usable interface)
      */
     public IceHarvesters(MediaConfig media, IceConfig ice, int sendWorkers) throws IOException {
-        Ice4jRuntime.configure(ice);
+        Ice4jRuntime.configure(ice, media.socketBuffers().receiveBytes());
         this.config = ice;
         List<InetAddress> addresses = ice.bindAddresses().isEmpty()
                 ? HostCandidateHarvester.getAllAllowedAddresses()
@@ -113,7 +115,8 @@ public final class IceHarvesters implements AutoCloseable {
             }
             try {
                 // RFC 6544: the same addresses as the UDP port, one listening port shared by every session
-                this.tcp = new IceTcpServer(boundAddresses, ice.tcpPort(), IceTcpServer.Limits.defaults());
+                this.tcp = new IceTcpServer(boundAddresses, ice.tcpPort(), IceTcpServer.Limits.defaults(),
+                        media.socketBuffers());
             } catch (IOException e) {
                 for (SinglePortUdpHarvester h : bound) {
                     h.close();
@@ -125,8 +128,11 @@ public final class IceHarvesters implements AutoCloseable {
             this.tcp = null;
             this.tcpCandidateLines = List.of();
         }
+        this.receiveBuffer = SocketBufferProbe.effectiveReceiveBuffer(media.socketBuffers().receiveBytes());
+        this.kernelDrops = UdpKernelDrops.forPort(port);
         LOG.info("ICE listening on UDP port {} at {}{}", port, boundAddresses(),
                 mappings.isEmpty() ? "" : ", advertising " + media.publicIp());
+        SocketBufferProbe.logOnce(media.socketBuffers().receiveBytes(), receiveBuffer);
     }
 
     /**
@@ -164,6 +170,16 @@ public final class IceHarvesters implements AutoCloseable {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The shared port's SO_RCVBUF as the kernel granted it (the request capped at net.core.rmem_max), or -1. */
+    public int receiveBufferBytes() {
+        return receiveBuffer;
+    }
+
+    /** Datagrams the kernel dropped on the shared port (receive buffer full); -1 where /proc cannot tell. */
+    public long kernelDrops() {
+        return kernelDrops.drops();
     }
 
     /** The bound UDP port (the real one when the configured port was 0). */

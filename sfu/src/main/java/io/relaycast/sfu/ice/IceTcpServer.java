@@ -1,5 +1,6 @@
 package io.relaycast.sfu.ice;
 
+import io.relaycast.sfu.config.SocketBufferConfig;
 import io.relaycast.sfu.stun.StunAttributeType;
 import io.relaycast.sfu.stun.StunMessage;
 import io.relaycast.sfu.stun.StunMessageClass;
@@ -93,6 +94,7 @@ public final class IceTcpServer implements AutoCloseable {
     private static final long TRANSACTION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final List<ServerSocketChannel> listeners;
+    private final SocketBufferConfig buffers;
     private final int port;
     private final Limits limits;
     private final Selector selector;
@@ -123,7 +125,18 @@ public final class IceTcpServer implements AutoCloseable {
      * @throws IOException when an address cannot be bound: start-up fails rather than advertising a dead candidate
      */
     public IceTcpServer(List<InetAddress> addresses, int port, Limits limits) throws IOException {
+        this(addresses, port, limits, SocketBufferConfig.KERNEL_DEFAULTS);
+    }
+
+    /**
+     * As above, with kernel buffers: SO_RCVBUF on the listening socket (accepted ones inherit it, and it must be set
+     * before listen for TCP window scaling to cover it), SO_SNDBUF on each accepted connection. 0 keeps the
+     * kernel's autotuning (tcp_rmem / tcp_wmem).
+     */
+    public IceTcpServer(List<InetAddress> addresses, int port, Limits limits, SocketBufferConfig buffers)
+            throws IOException {
         this.limits = limits;
+        this.buffers = buffers;
         this.selector = Selector.open();
         List<ServerSocketChannel> bound = new ArrayList<>();
         int p = port;
@@ -132,6 +145,9 @@ public final class IceTcpServer implements AutoCloseable {
                 ServerSocketChannel ch = ServerSocketChannel.open();
                 try {
                     ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // restart despite TIME_WAIT
+                    if (buffers.receiveBytes() > 0) {
+                        ch.setOption(StandardSocketOptions.SO_RCVBUF, buffers.receiveBytes());
+                    }
                     ch.bind(new InetSocketAddress(a, p), 128);
                     ch.configureBlocking(false);
                     ch.register(selector, SelectionKey.OP_ACCEPT);
@@ -299,6 +315,9 @@ public final class IceTcpServer implements AutoCloseable {
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // media: no Nagle delay on small frames
+            if (buffers.sendBytes() > 0) {
+                ch.setOption(StandardSocketOptions.SO_SNDBUF, buffers.sendBytes());
+            }
             InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
             InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>It must have its own socket: like a browser, it sends the first check. Two sessions on ice4j's single-port
  * harvester cannot reach each other, since that harvester only opens a path to an address that checked it first.
  */
-final class LoopbackBrowser implements AutoCloseable {
-    final CompletableFuture<IceProcessingState> connected = new CompletableFuture<>();
+public final class LoopbackBrowser implements AutoCloseable {
+    public final CompletableFuture<IceProcessingState> connected = new CompletableFuture<>();
     final LinkedBlockingQueue<byte[]> received = new LinkedBlockingQueue<>();
 
     private final Agent agent = new Agent();
@@ -44,7 +44,7 @@ final class LoopbackBrowser implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
 
-    LoopbackBrowser(IceRole role) throws IOException {
+    public LoopbackBrowser(IceRole role) throws IOException {
         agent.setControlling(role == IceRole.CONTROLLING);
         agent.setNominationStrategy(NominationStrategy.NOMINATE_FIRST_VALID);
         agent.setPerformConsentFreshness(true);
@@ -67,11 +67,11 @@ final class LoopbackBrowser implements AutoCloseable {
         reader.start();
     }
 
-    String ufrag() {
+    public String ufrag() {
         return agent.getLocalUfrag();
     }
 
-    String password() {
+    public String password() {
         return agent.getLocalPassword();
     }
 
@@ -79,19 +79,19 @@ final class LoopbackBrowser implements AutoCloseable {
         return host.getTransportAddress().getPort();
     }
 
-    String candidateLine() {
+    public String candidateLine() {
         TransportAddress a = host.getTransportAddress();
         return CandidateLine.of(host.getFoundation(), host.getPriority(), a.getHostAddress(), a.getPort(), "host",
                 null, -1).format();
     }
 
-    void setRemoteCredentials(String ufrag, String password) {
+    public void setRemoteCredentials(String ufrag, String password) {
         stream.setRemoteUfrag(ufrag);
         stream.setRemotePassword(password);
     }
 
     /** Adds one of our session's candidate lines, before start or trickled into the running check list. */
-    void addRemoteCandidate(String line) {
+    public void addRemoteCandidate(String line) {
         CandidateLine c = CandidateLine.parse(line);
         RemoteCandidate rc = new RemoteCandidate(new TransportAddress(c.address(), c.port(), Transport.UDP),
                 component, CandidateType.HOST_CANDIDATE, c.foundation(), c.priority(), null);
@@ -103,7 +103,7 @@ final class LoopbackBrowser implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         agent.startConnectivityEstablishment();
     }
 
@@ -111,11 +111,11 @@ final class LoopbackBrowser implements AutoCloseable {
         return agent.getState();
     }
 
-    void send(byte[] data) throws IOException {
+    public void send(byte[] data) throws IOException {
         component.send(data, 0, data.length);
     }
 
-    byte[] next(long timeoutMs) throws InterruptedException {
+    public byte[] next(long timeoutMs) throws InterruptedException {
         return received.poll(timeoutMs, TimeUnit.MILLISECONDS);
     }
 

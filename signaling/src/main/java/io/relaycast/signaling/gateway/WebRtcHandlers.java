@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * WebRTC negotiation over Socket.IO: the broadcaster's offer → the SFU's answer; a viewer's join → the SFU's
@@ -66,7 +67,14 @@ final class WebRtcHandlers {
             throw new ServiceException(stream.status() == StreamStatus.ENDED ? ErrorCode.STREAM_ENDED : ErrorCode.STREAM_CANCELLED,
                     "a " + stream.status().wire() + " stream cannot be published");
         }
-        String answer = deps.media().publish(streamId, s.publisherPeer(), sdp, sink(client, streamId, s, true));
+        CandidateRelay relay = relay(client, streamId);
+        String answer;
+        try {
+            answer = deps.media().publish(streamId, s.publisherPeer(), sdp, sink(relay, client, streamId, s, true));
+        } catch (MediaException | RuntimeException e) {
+            relay.discard();
+            throw e;
+        }
         s.publishing.add(streamId);
         client.joinRoom(Events.publisherRoom(streamId));
         client.joinRoom(Events.room(streamId));
@@ -74,6 +82,7 @@ final class WebRtcHandlers {
         deps.streams().startForPublisher(streamId);
         Map<String, Object> ack = Map.of("streamId", streamId, "answer", Map.of("type", "answer", "sdp", answer));
         client.sendEvent(Events.OFFER_ACK, ack);
+        openAfterThisEvent(s, relay);
         return ack;
     }
 
@@ -88,9 +97,11 @@ final class WebRtcHandlers {
         }
         ViewerSession session = deps.viewers().join(s.principal, s.id.toString(), streamId, ViewerService.TRANSPORT_WEBRTC);
         String offer;
+        CandidateRelay relay = relay(client, streamId);
         try {
-            offer = deps.media().subscribe(streamId, s.viewerPeer(), sink(client, streamId, s, false));
+            offer = deps.media().subscribe(streamId, s.viewerPeer(), sink(relay, client, streamId, s, false));
         } catch (MediaException | RuntimeException e) {
+            relay.discard();
             deps.viewers().closeSession(session.id());
             throw e;
         }
@@ -103,6 +114,7 @@ final class WebRtcHandlers {
         ack.put("hls", deps.hlsUrl().apply(streamId));
         client.sendEvent(Events.JOIN_ACK, ack);
         client.sendEvent(Events.OFFER_RECEIVED, Map.of("streamId", streamId, "offer", Map.of("type", "offer", "sdp", offer)));
+        openAfterThisEvent(s, relay);
         notifyPublisher(Events.VIEWER_JOINED, streamId, s);
         return ack;
     }
@@ -266,15 +278,36 @@ final class WebRtcHandlers {
         gateway.socket().getRoomOperations(Events.publisherRoom(streamId)).sendEvent(event, m);
     }
 
-    private MediaPlane.CandidateSink sink(SocketIOClient client, String streamId, ClientSession s, boolean publisher) {
+    /** Our candidates for one peer, held until its description is out (see {@link CandidateRelay}). */
+    private static CandidateRelay relay(SocketIOClient client, String streamId) {
+        return new CandidateRelay(c -> {
+            Map<String, Object> cand = new LinkedHashMap<>();
+            cand.put("candidate", c.candidate() == null ? "" : c.candidate());
+            cand.put("sdpMid", c.sdpMid());
+            cand.put("sdpMLineIndex", c.sdpMLineIndex());
+            client.sendEvent(Events.ICE_CANDIDATE_RECEIVED, Map.of("streamId", streamId, "candidate", cand));
+        });
+    }
+
+    /**
+     * Releases the held candidates once this handler is done: handlers run one at a time on the connection's serial
+     * executor and the acknowledgement goes out at the end of the running one, so a task queued now runs after both
+     * the description event and the ack. If the queue refuses it the event is out already: release at once.
+     */
+    private static void openAfterThisEvent(ClientSession s, CandidateRelay relay) {
+        try {
+            s.executor.execute(relay::open);
+        } catch (RejectedExecutionException e) {
+            relay.open();
+        }
+    }
+
+    private MediaPlane.CandidateSink sink(CandidateRelay relay, SocketIOClient client, String streamId, ClientSession s,
+                                          boolean publisher) {
         return new MediaPlane.CandidateSink() {
             @Override
             public void onLocalCandidate(IceCandidate c) {
-                Map<String, Object> cand = new LinkedHashMap<>();
-                cand.put("candidate", c.candidate() == null ? "" : c.candidate());
-                cand.put("sdpMid", c.sdpMid());
-                cand.put("sdpMLineIndex", c.sdpMLineIndex());
-                client.sendEvent(Events.ICE_CANDIDATE_RECEIVED, Map.of("streamId", streamId, "candidate", cand));
+                relay.offer(c);
             }
 
             @Override

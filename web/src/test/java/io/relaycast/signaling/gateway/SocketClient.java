@@ -22,6 +22,8 @@ import static org.testng.Assert.fail;
 public final class SocketClient implements AutoCloseable {
     private final Socket socket;
     private final Map<String, List<JSONObject>> received = new ConcurrentHashMap<>();
+    /** Every event's name (and "ack:" + event for acknowledgements) in the order it arrived. */
+    private final List<String> arrivalOrder = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Object> connected = new CompletableFuture<>();
 
     private SocketClient(String url, String token, Map<String, String> headers) {
@@ -42,6 +44,7 @@ public final class SocketClient implements AutoCloseable {
             String name = String.valueOf(args[0]);
             JSONObject payload = args.length > 1 && args[1] instanceof JSONObject o ? o : new JSONObject();
             received.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(payload);
+            arrivalOrder.add(name);
         });
     }
 
@@ -84,7 +87,10 @@ public final class SocketClient implements AutoCloseable {
     public JSONObject request(String event, Object payload) {
         CompletableFuture<JSONObject> ack = new CompletableFuture<>();
         socket.emit(event, new Object[]{payload instanceof Map<?, ?> m ? new JSONObject(m) : payload},
-                (Ack) args -> ack.complete(args.length > 0 && args[0] instanceof JSONObject o ? o : new JSONObject()));
+                (Ack) args -> {
+                    arrivalOrder.add("ack:" + event);
+                    ack.complete(args.length > 0 && args[0] instanceof JSONObject o ? o : new JSONObject());
+                });
         try {
             return ack.get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -115,12 +121,18 @@ public final class SocketClient implements AutoCloseable {
         return await(event, o -> true, 5000);
     }
 
+    /** The names of every event received so far, in arrival order. */
+    public List<String> arrivalOrder() {
+        return new ArrayList<>(arrivalOrder);
+    }
+
     public List<JSONObject> events(String event) {
         return new ArrayList<>(received.getOrDefault(event, List.of()));
     }
 
     public void clear() {
         received.clear();
+        arrivalOrder.clear();
     }
 
     @Override

@@ -200,8 +200,12 @@ public class MediaQualityE2ETest {
                 "the SFU got the NACKs through the lossy uplink: " + nackedBefore + " -> " + state);
         long rtx = ((Number) state.get("retransmittedRtx")).longValue();
         assertTrue(rtx >= 10, "the SFU answered from its cache with RTX: " + state);
-        // the same numbers for the stream's owner over the API; not for others
-        JsonNode mediaStats = server.api.get("/api/v1/streams/" + streamId + "/media-stats", ownerToken).expect(200);
+        // the same numbers over the API: typed for the stream's owner, the debug state for admins; not for others
+        JsonNode ownerStats = server.api.get("/api/v1/streams/" + streamId + "/media-stats", ownerToken).expect(200);
+        assertTrue(ownerStats.get("media").get("viewers").get(0).get("retransmissionsSent").asLong() >= rtx,
+                ownerStats.toString());
+        JsonNode mediaStats = server.api.get("/api/v1/streams/" + streamId + "/media-stats?debug=1",
+                server.api.devUser("quality admin", "admin")[0]).expect(200);
         JsonNode viewerStats = mediaStats.get("media").get("subscribers").elements().next();
         assertTrue(viewerStats.get("retransmittedRtx").asLong() >= rtx, mediaStats.toString());
         assertTrue(mediaStats.get("media").get("publisher").get("sources").size() >= 2, mediaStats.toString());
