@@ -77,6 +77,13 @@ public final class SignalingServer implements AutoCloseable {
     private final WebRtcHandlers webrtc;
     private final ChatHandlers chatHandlers;
     private volatile int boundPort;
+    /** Runs a closed connection's clean-up when the handler pool is saturated; one task per closed connection. */
+    private final java.util.concurrent.ExecutorService cleanupThread =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "signaling-cleanup");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.concurrent.ScheduledExecutorService graceTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "publisher-grace");
@@ -215,7 +222,7 @@ public final class SignalingServer implements AutoCloseable {
             return new AuthTokenResult(false, connectError(ErrorCode.UNAUTHENTICATED.name(),
                     "send auth: { token } in the handshake"));
         }
-        ClientSession s = new ClientSession(client.getSessionId(), principal, new SerialExecutor(pool, MAX_QUEUED_PER_CLIENT));
+        ClientSession s = new ClientSession(client.getSessionId(), principal, new SerialExecutor(pool, cleanupThread, MAX_QUEUED_PER_CLIENT));
         sessions.put(client.getSessionId(), s);
         if (principal != null) {
             Principal p = principal;
@@ -229,12 +236,9 @@ public final class SignalingServer implements AutoCloseable {
         if (s == null) {
             return;
         }
-        try {
-            s.executor.execute(() -> webrtc.cleanUp(s));
-        } catch (RejectedExecutionException e) {
-            pool.getQueue().clear(); // shutting down or overloaded: still free media resources right here
-            webrtc.cleanUp(s);
-        }
+        // never refused, never touches other connections' queued events (issue 11: a flood then a disconnect
+        // used to clear the shared queue and stall every other connection for good)
+        s.executor.closeWith(() -> webrtc.cleanUp(s));
     }
 
     /** A request handler: returns the ack payload (or null for {@code {ok:true}}). */
@@ -354,6 +358,7 @@ public final class SignalingServer implements AutoCloseable {
         graceTimer.shutdownNow();
         server.stop();
         pool.shutdownNow();
+        cleanupThread.shutdownNow();
         if (redisson != null) {
             redisson.shutdown();
         }
