@@ -104,6 +104,7 @@ public final class SignalingServer implements AutoCloseable {
         });
         this.redisson = deps.redisUrl() == null || deps.redisUrl().isBlank() ? null : redisson(deps.redisUrl());
         this.server = new SocketIOServer(socketConfig());
+        server.setPipelineFactory(new GatewayChannelInitializer());
         this.viewerCounts = new ViewerCountBroadcaster(server, deps.viewers(), config.viewerCountInterval());
         this.webrtc = new WebRtcHandlers(this, deps);
         this.chatHandlers = new ChatHandlers(this, deps);
@@ -169,14 +170,23 @@ public final class SignalingServer implements AutoCloseable {
         return c;
     }
 
-    /** Browsers send Origin; a foreign one is refused outright (not echoed). Non-browser clients send none. */
+    /**
+     * Browsers send Origin; a foreign one is refused outright (not echoed). Non-browser clients send none, or
+     * (python's websocket library) the origin of the very host:port they connect to, which is same-origin by
+     * definition (RFC 6454 §5: same scheme, host and port) and no page is served from the signaling port.
+     */
     private AuthorizationResult authorizeHandshake(HandshakeData data) {
         String origin = data.getHttpHeaders().get("Origin");
-        if (origin != null && !allowedOrigins.contains(origin)) {
+        if (origin != null && !allowedOrigins.contains(origin) && !sameOrigin(origin, data.getHttpHeaders().get("Host"))) {
             LOG.info("socket handshake refused for origin {}", origin);
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
         return AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Origin names the host:port this request was sent to (plain http: this port speaks no TLS itself). */
+    static boolean sameOrigin(String origin, String host) {
+        return host != null && !host.isEmpty() && origin.equalsIgnoreCase("http://" + host);
     }
 
     private void registerListeners() {
