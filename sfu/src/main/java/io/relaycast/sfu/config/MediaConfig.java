@@ -10,10 +10,15 @@ import java.net.UnknownHostException;
  * {@code relaycast.media}: the shared UDP port, the address advertised for static NAT, and the publishers' video
  * bitrate: where their bandwidth estimate starts and the most they may send (kbit/s; 0 = the browser's own).
  */
-public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, int publisherMaxKbps) {
+public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, int publisherMaxKbps,
+                          io.relaycast.sfu.dtls.DtlsLimits dtls) {
 
     public static final int DEFAULT_PUBLISHER_START_KBPS = 1000;
     public static final int DEFAULT_PUBLISHER_MAX_KBPS = 2500;
+
+    public MediaConfig(int udpPort, String publicIp, int publisherStartKbps, int publisherMaxKbps) {
+        this(udpPort, publicIp, publisherStartKbps, publisherMaxKbps, io.relaycast.sfu.dtls.DtlsLimits.DEFAULTS);
+    }
 
     public MediaConfig(int udpPort, String publicIp) {
         this(udpPort, publicIp, DEFAULT_PUBLISHER_START_KBPS, DEFAULT_PUBLISHER_MAX_KBPS);
@@ -42,7 +47,9 @@ public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, 
             throw new ConfigException.BadValue(c.origin(), "publisher-start-bitrate",
                     "must not exceed publisher-max-bitrate (" + max + " kbit/s), was " + start + " kbit/s");
         }
-        return new MediaConfig(port, ip, start, max);
+        io.relaycast.sfu.dtls.DtlsLimits dtls = c.hasPath("dtls")
+                ? io.relaycast.sfu.dtls.DtlsLimits.from(c.getConfig("dtls")) : io.relaycast.sfu.dtls.DtlsLimits.DEFAULTS;
+        return new MediaConfig(port, ip, start, max, dtls);
     }
 
     /** A bitrate such as {@code 2500k} or {@code 2.5M} (bits per second, SI prefixes), in kbit/s. */
