@@ -338,6 +338,10 @@ public final class SignalingServer implements AutoCloseable {
         }, config.publisherGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    SignalingConfig config() {
+        return config;
+    }
+
     SocketIOServer socket() {
         return server;
     }

@@ -376,6 +376,19 @@ public class SignalingGatewayTest {
             JsonNode a = api.get("/api/v1/streams/" + id + "/analytics", owner[0]).expect(200);
             assertEquals(a.get("mediaHealth").get(0).get("bitrate").asDouble(), 2_500_000.0);
             assertEquals(a.get("mediaHealth").get(0).get("height").asInt(), 720);
+            // only the stream's publisher reports its media health, and at a bounded rate (issue 11)
+            try (SocketClient viewer = SocketClient.connect(url, api.devUser("Nosy")[0])) {
+                assertEquals(code(viewer.request(Events.QUALITY_UPDATE, Map.of("streamId", id, "bitrate", 1))), "NOT_OWNER");
+            }
+            int limited = 0;
+            for (int i = 0; i < 12; i++) {
+                JSONObject r = caster.request(Events.QUALITY_UPDATE, Map.of("streamId", id, "bitrate", 1_000_000 + i));
+                if (r.has("error")) {
+                    assertEquals(code(r), "RATE_LIMITED");
+                    limited++;
+                }
+            }
+            assertTrue(limited >= 3, "10 per 10 s by default, 13 sent: " + limited + " limited");
         }
     }
 
