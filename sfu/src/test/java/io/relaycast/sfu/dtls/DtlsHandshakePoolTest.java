@@ -43,8 +43,9 @@ public class DtlsHandshakePoolTest {
             assertTrue(ran.await(10, TimeUnit.SECONDS));
             // the node-wide cap still holds: 4 attacker + 2 more blocked = 6, the 7th is refused
             CountDownLatch more = new CountDownLatch(2);
-            pool.forPeer(InetAddress.getByName("198.51.100.2")).execute(blockUntil(release, more));
-            pool.forPeer(InetAddress.getByName("198.51.100.3")).execute(blockUntil(release, more));
+            // (the finished handshake's thread may not be waiting for work yet: retried until it is)
+            submitEventually(pool, InetAddress.getByName("198.51.100.2"), blockUntil(release, more));
+            submitEventually(pool, InetAddress.getByName("198.51.100.3"), blockUntil(release, more));
             assertTrue(more.await(10, TimeUnit.SECONDS));
             assertThrows(RejectedExecutionException.class,
                     () -> pool.forPeer(InetAddress.getByName("198.51.100.4")).execute(() -> { }));
@@ -57,6 +58,21 @@ public class DtlsHandshakePoolTest {
             CountDownLatch again = new CountDownLatch(1);
             pool.forPeer(attacker).execute(again::countDown);
             assertTrue(again.await(10, TimeUnit.SECONDS), "the attacker's address is free again once its handshakes ended");
+        }
+    }
+
+    private static void submitEventually(DtlsHandshakePool pool, InetAddress from, Runnable task) throws InterruptedException {
+        long end = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try {
+                pool.forPeer(from).execute(task);
+                return;
+            } catch (RejectedExecutionException e) {
+                if (System.currentTimeMillis() > end) {
+                    throw e;
+                }
+                Thread.sleep(10);
+            }
         }
     }
 
