@@ -62,9 +62,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,16 +82,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Sfu implements MediaPlane, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** DTLS handshakes in progress at once; more are refused (the browser retries its ClientHello). */
-    private static final int MAX_HANDSHAKES = 64;
 
     private final IceHarvesters harvesters;
     private final IceSessions sessions;
     private final DtlsCertificate certificate = DtlsCertificate.processWide();
-    private final DtlsConfig dtlsConfig = DtlsConfig.defaults();
+    private final DtlsConfig dtlsConfig;
     private final Fingerprint fingerprint;
     private final ScheduledExecutorService timer;
-    private final ThreadPoolExecutor handshakes;
+    private final io.relaycast.sfu.dtls.DtlsHandshakePool handshakes;
     private final PublisherAnswerBuilder publisherAnswers;
     private final SubscriberOfferBuilder subscriberOffers = new SubscriberOfferBuilder();
     private final SubscriberAnswerReader subscriberAnswers;
@@ -111,8 +107,9 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         String sdp = certificate.sdpFingerprint(); // "sha-256 AB:CD:..."
         this.fingerprint = Fingerprint.sha256(sdp.substring(sdp.indexOf(' ') + 1));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sfu-timer"));
-        this.handshakes = new ThreadPoolExecutor(0, MAX_HANDSHAKES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemon("sfu-dtls"));
+        // limits per node and per remote address, and a short timeout, so silent peers cannot starve it (issue 11)
+        this.dtlsConfig = DtlsConfig.defaults().withHandshakeTimeout(media.dtls().handshakeTimeout());
+        this.handshakes = new io.relaycast.sfu.dtls.DtlsHandshakePool(media.dtls(), daemon("sfu-dtls"));
         this.publisherMaxKbps = media.publisherMaxKbps() > 0 ? media.publisherMaxKbps()
                 : MediaConfig.DEFAULT_PUBLISHER_MAX_KBPS;
         this.publisherAnswers = new PublisherAnswerBuilder(SupportedCodecs.defaults(), limits,
@@ -848,7 +845,8 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         }
         m.put("open", !closed);
         m.put("iceSessions", sessions.size());
-        m.put("dtlsHandshakesRunning", handshakes.getActiveCount());
+        m.put("dtlsHandshakesRunning", handshakes.running());
+        m.put("dtlsHandshakesRefused", handshakes.refused());
         m.put("srtpBackend", String.valueOf(SrtpCryptoSetup.effective()));
         m.put("forwarding", forwarding.debugState());
         m.put("sendSockets", harvesters.sendSocketsState());
@@ -873,7 +871,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         sessions.close();
         harvesters.close();
         timer.shutdownNow();
-        handshakes.shutdownNow();
+        handshakes.close();
         forwarding.close();
         LOG.info("SFU stopped");
     }

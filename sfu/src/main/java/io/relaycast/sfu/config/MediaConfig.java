@@ -12,7 +12,7 @@ import java.net.UnknownHostException;
  * the media sockets' kernel buffers ({@link SocketBufferConfig}).
  */
 public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, int publisherMaxKbps,
-                          SocketBufferConfig socketBuffers) {
+                          SocketBufferConfig socketBuffers, io.relaycast.sfu.dtls.DtlsLimits dtls) {
 
     public static final int DEFAULT_PUBLISHER_START_KBPS = 1000;
     public static final int DEFAULT_PUBLISHER_MAX_KBPS = 2500;
@@ -22,7 +22,8 @@ public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, 
     }
 
     public MediaConfig(int udpPort, String publicIp, int publisherStartKbps, int publisherMaxKbps) {
-        this(udpPort, publicIp, publisherStartKbps, publisherMaxKbps, SocketBufferConfig.DEFAULTS);
+        this(udpPort, publicIp, publisherStartKbps, publisherMaxKbps, SocketBufferConfig.DEFAULTS,
+                io.relaycast.sfu.dtls.DtlsLimits.DEFAULTS);
     }
 
     public static MediaConfig from(Config c) {
@@ -48,7 +49,9 @@ public record MediaConfig(int udpPort, String publicIp, int publisherStartKbps, 
             throw new ConfigException.BadValue(c.origin(), "publisher-start-bitrate",
                     "must not exceed publisher-max-bitrate (" + max + " kbit/s), was " + start + " kbit/s");
         }
-        return new MediaConfig(port, ip, start, max, SocketBufferConfig.from(c));
+        io.relaycast.sfu.dtls.DtlsLimits dtls = c.hasPath("dtls")
+                ? io.relaycast.sfu.dtls.DtlsLimits.from(c.getConfig("dtls")) : io.relaycast.sfu.dtls.DtlsLimits.DEFAULTS;
+        return new MediaConfig(port, ip, start, max, SocketBufferConfig.from(c), dtls);
     }
 
     /** A bitrate such as {@code 2500k} or {@code 2.5M} (bits per second, SI prefixes), in kbit/s. */

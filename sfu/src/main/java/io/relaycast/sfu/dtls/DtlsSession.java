@@ -119,8 +119,19 @@ public final class DtlsSession implements AutoCloseable {
         try {
             executor.execute(this::runHandshake);
         } catch (RejectedExecutionException e) {
-            handshakeFailed(new DtlsHandshakeException(DtlsHandshakeException.Reason.CLOSED,
-                    "executor rejected the handshake", e));
+            if (role == DtlsRole.SERVER) {
+                // no thread for it now (the node or this address is at its limit): the ClientHello stays queued
+                // and the peer's retransmission (RFC 6347 section 4.2.4) starts it again
+                synchronized (stateLock) {
+                    if (state == State.HANDSHAKING) {
+                        state = State.NEW;
+                    }
+                }
+                LOG.debug("DTLS handshake deferred: {}", e.getMessage());
+            } else {
+                handshakeFailed(new DtlsHandshakeException(DtlsHandshakeException.Reason.CLOSED,
+                        "executor rejected the handshake", e));
+            }
         }
         return handshake;
     }

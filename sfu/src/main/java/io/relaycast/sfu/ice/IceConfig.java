@@ -32,7 +32,8 @@ public record IceConfig(List<InetAddress> bindAddresses,
                         Duration consentTimeout,
                         Duration connectTimeout,
                         int maxRemoteCandidates,
-                        int tcpPort) {
+                        int tcpPort,
+                        IceTcpServer.Limits tcpLimits) {
 
     public IceConfig {
         bindAddresses = List.copyOf(bindAddresses);
@@ -56,6 +57,13 @@ public record IceConfig(List<InetAddress> bindAddresses,
         }
     }
 
+    /** ICE-TCP with the default limits. */
+    public IceConfig(List<InetAddress> bindAddresses, Duration consentCheckInterval, Duration consentTimeout,
+                     Duration connectTimeout, int maxRemoteCandidates, int tcpPort) {
+        this(bindAddresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates, tcpPort,
+                IceTcpServer.Limits.defaults());
+    }
+
     /** Without ICE-TCP. */
     public IceConfig(List<InetAddress> bindAddresses, Duration consentCheckInterval, Duration consentTimeout,
                      Duration connectTimeout, int maxRemoteCandidates) {
@@ -65,7 +73,7 @@ public record IceConfig(List<InetAddress> bindAddresses,
     /** ICE-TCP on {@code port} (0: off). */
     public IceConfig withTcpPort(int port) {
         return new IceConfig(bindAddresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates,
-                port);
+                port, tcpLimits);
     }
 
     public boolean tcpEnabled() {
@@ -79,7 +87,7 @@ public record IceConfig(List<InetAddress> bindAddresses,
 
     public IceConfig withBindAddresses(List<InetAddress> addresses) {
         return new IceConfig(addresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates,
-                tcpPort);
+                tcpPort, tcpLimits);
     }
 
     /**
@@ -105,7 +113,8 @@ public record IceConfig(List<InetAddress> bindAddresses,
                     c.hasPath("consent-timeout") ? c.getDuration("consent-timeout") : d.consentTimeout,
                     c.hasPath("connect-timeout") ? c.getDuration("connect-timeout") : d.connectTimeout,
                     c.hasPath("max-remote-candidates") ? c.getInt("max-remote-candidates") : d.maxRemoteCandidates,
-                    c.hasPath("tcp-port") ? c.getInt("tcp-port") : d.tcpPort);
+                    c.hasPath("tcp-port") ? c.getInt("tcp-port") : d.tcpPort,
+                    c.hasPath("tcp-limits") ? IceTcpServer.Limits.from(c.getConfig("tcp-limits")) : d.tcpLimits);
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(c.origin(), "ice", e.getMessage());
         }

@@ -115,8 +115,7 @@ public final class IceHarvesters implements AutoCloseable {
             }
             try {
                 // RFC 6544: the same addresses as the UDP port, one listening port shared by every session
-                this.tcp = new IceTcpServer(boundAddresses, ice.tcpPort(), IceTcpServer.Limits.defaults(),
-                        media.socketBuffers());
+                this.tcp = new IceTcpServer(boundAddresses, ice.tcpPort(), ice.tcpLimits(), media.socketBuffers());
             } catch (IOException e) {
                 for (SinglePortUdpHarvester h : bound) {
                     h.close();

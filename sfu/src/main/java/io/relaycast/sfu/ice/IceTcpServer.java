@@ -74,9 +74,44 @@ public final class IceTcpServer implements AutoCloseable {
      * @param nominationDelay  how long UDP gets before we nominate a TCP pair as the controlling agent
      */
     public record Limits(int maxConnections, Duration authTimeout, int maxFirstFrame, int maxFrame, int outputBuffer,
-                         Duration nominationDelay) {
+                         Duration nominationDelay, int maxConnectionsPerAddress, int maxConnectionsPerSession) {
+        public Limits {
+            if (maxConnections < 1 || maxConnectionsPerAddress < 1 || maxConnectionsPerSession < 1) {
+                throw new IllegalArgumentException("ICE-TCP connection limits must be at least 1");
+            }
+            if (authTimeout.isNegative() || authTimeout.isZero()) {
+                throw new IllegalArgumentException("ICE-TCP auth-timeout must be positive");
+            }
+            if (maxFirstFrame < 128 || maxFrame < maxFirstFrame || outputBuffer < maxFrame) {
+                throw new IllegalArgumentException("ICE-TCP sizes: 128 <= max-first-frame <= max-frame <= output-buffer");
+            }
+        }
+
+        /** Without per-address and per-session caps beyond the node's (tests of the other limits). */
+        public Limits(int maxConnections, Duration authTimeout, int maxFirstFrame, int maxFrame, int outputBuffer,
+                      Duration nominationDelay) {
+            this(maxConnections, authTimeout, maxFirstFrame, maxFrame, outputBuffer, nominationDelay, maxConnections,
+                    maxConnections);
+        }
+
         public static Limits defaults() {
-            return new Limits(1024, Duration.ofSeconds(5), 1024, 8192, 256 * 1024, Duration.ofMillis(500));
+            return new Limits(1024, Duration.ofSeconds(5), 1024, 8192, 256 * 1024, Duration.ofMillis(500), 16, 4);
+        }
+
+        /** {@code relaycast.media.ice.tcp-limits}; absent keys keep {@link #defaults()}. */
+        public static Limits from(com.typesafe.config.Config c) {
+            Limits d = defaults();
+            return new Limits(
+                    c.hasPath("max-connections") ? c.getInt("max-connections") : d.maxConnections,
+                    c.hasPath("auth-timeout") ? c.getDuration("auth-timeout") : d.authTimeout,
+                    c.hasPath("max-first-frame") ? (int) (long) c.getBytes("max-first-frame") : d.maxFirstFrame,
+                    c.hasPath("max-frame") ? (int) (long) c.getBytes("max-frame") : d.maxFrame,
+                    c.hasPath("output-buffer") ? (int) (long) c.getBytes("output-buffer") : d.outputBuffer,
+                    d.nominationDelay,
+                    c.hasPath("max-connections-per-address") ? c.getInt("max-connections-per-address")
+                            : d.maxConnectionsPerAddress,
+                    c.hasPath("max-connections-per-session") ? c.getInt("max-connections-per-session")
+                            : d.maxConnectionsPerSession);
         }
     }
 
@@ -97,6 +132,9 @@ public final class IceTcpServer implements AutoCloseable {
     private final SocketBufferConfig buffers;
     private final int port;
     private final Limits limits;
+    /** Open connections per remote address and authenticated ones per session (selector thread only). */
+    private final java.util.Map<java.net.InetAddress, Integer> perAddress = new java.util.HashMap<>();
+    private final java.util.Map<IceSession, Integer> perSession = new java.util.HashMap<>();
     private final Selector selector;
     private final List<IceTcpConnection> connections = new ArrayList<>(); // selector thread only
     private volatile int openConnections;
@@ -313,18 +351,25 @@ public final class IceTcpServer implements AutoCloseable {
             return;
         }
         try {
+            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
+            // one source cannot take the node's connections (issue 11); counted on this selector thread only
+            if (perAddress.getOrDefault(remote.getAddress(), 0) >= limits.maxConnectionsPerAddress()) {
+                refused++;
+                closeQuietly(ch);
+                return;
+            }
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // media: no Nagle delay on small frames
             if (buffers.sendBytes() > 0) {
                 ch.setOption(StandardSocketOptions.SO_SNDBUF, buffers.sendBytes());
             }
-            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
             InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
             SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
             IceTcpConnection c = new IceTcpConnection(ch, key, SelectedPair.plain(remote), SelectedPair.plain(local),
                     limits.maxFirstFrame(), limits.outputBuffer(), System.nanoTime());
             key.attach(c);
             connections.add(c);
+            perAddress.merge(remote.getAddress(), 1, Integer::sum);
             openConnections = connections.size();
             accepted++;
         } catch (IOException e) {
@@ -374,6 +419,12 @@ public final class IceTcpServer implements AutoCloseable {
                     close(c);
                     return;
                 }
+                if (perSession.getOrDefault(s, 0) >= limits.maxConnectionsPerSession()) {
+                    refused++; // a session needs one path, a few at most (one per candidate pair it checks)
+                    close(c);
+                    return;
+                }
+                perSession.merge(s, 1, Integer::sum);
                 // the bound connection reads into a bigger buffer: carry over what followed the first frame
                 c.bind(s, limits.maxFrame(), limits.outputBuffer(), pos, end);
                 authenticated++;
@@ -578,7 +629,9 @@ public final class IceTcpServer implements AutoCloseable {
         closeQuietly(c.channel);
         connections.remove(c);
         openConnections = connections.size();
+        perAddress.computeIfPresent(c.remote.getAddress(), (k, n) -> n <= 1 ? null : n - 1);
         if (c.session != null) {
+            perSession.computeIfPresent(c.session, (k, n) -> n <= 1 ? null : n - 1);
             c.session.tcpClosed(c); // ends the session when this was its path (like lost consent)
         }
     }

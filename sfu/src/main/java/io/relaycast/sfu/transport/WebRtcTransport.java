@@ -173,7 +173,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
             // path (RFC 5763 section 5). A later session finds the handshake started: start() is idempotent.
             DtlsSession d = t.dtls;
             if (d != null && d.role() == DtlsRole.CLIENT) {
-                d.start(t.handshakeExecutor);
+                d.start(t.handshakeExecutor());
             }
             t.iceConnected(session);
         }
@@ -425,6 +425,13 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
         return true;
     }
 
+    /** Where a handshake with the current peer runs: limited per remote address when the pool can (issue 11). */
+    private Executor handshakeExecutor() {
+        SelectedPair pair = ice.selectedPair();
+        return handshakeExecutor instanceof io.relaycast.sfu.dtls.DtlsHandshakePool pool
+                ? pool.forPeer(pair == null ? null : pair.remote().getAddress()) : handshakeExecutor;
+    }
+
     /** True once {@link #connect} has taken the peer's description. */
     public boolean hasRemoteDescription() {
         return dtls != null;
@@ -513,7 +520,7 @@ public final class WebRtcTransport implements PacketTransport, DatagramHandler, 
                 dtlsIn.increment();
                 d.offer(buf, off, len);
                 if (d.state() == DtlsSession.State.NEW) {
-                    d.start(handshakeExecutor);
+                    d.start(handshakeExecutor());
                 }
             }
             default -> droppedUnknown.increment(); // ZRTP, TURN channel data, noise (RFC 7983 section 7)

@@ -204,6 +204,36 @@ public class IceTcpServerTest {
         }
     }
 
+    /** Issue 11: one source address, and one session, hold a bounded share of the port's connections. */
+    @Test
+    public void boundsConnectionsPerAddressAndPerSession() throws Exception {
+        tcp.close();
+        tcp = new IceTcpServer(List.of(LOOPBACK), 0, new IceTcpServer.Limits(16, Duration.ofSeconds(5), 1024, 8192,
+                64 * 1024, Duration.ofMillis(100), 3, 1));
+        tcp.start(sessions::get, CONFIG);
+        IceSession s = sessions.create(IceRole.CONTROLLED, new RecordingListener());
+        assertTrue(s.setRemoteCredentials(BROWSER_UFRAG, BROWSER_PASSWORD));
+        assertTrue(s.start());
+        try (Client first = new Client(); Client second = new Client()) {
+            first.check(s, false);
+            assertEquals(first.readStun().messageClass(), StunMessageClass.SUCCESS_RESPONSE, "the session's first path");
+            second.check(s, false);
+            second.assertClosed(); // a second authenticated connection of the same session
+            await(() -> tcp.connectionCount() == 1, "the second one closed");
+            try (Client a = new Client(); Client b = new Client()) {
+                await(() -> tcp.connectionCount() == 3, "3 from 127.0.0.1");
+                try (Client extra = new Client()) {
+                    extra.assertClosed(); // the 4th from the same address
+                }
+                assertEquals(tcp.connectionCount(), 3);
+            }
+            await(() -> tcp.connectionCount() == 1, "closed ones give their slots back");
+            try (Client again = new Client()) {
+                await(() -> tcp.connectionCount() == 2, "accepted again");
+            }
+        }
+    }
+
     @Test
     public void controlledSessionFollowsTheBrowsersNominationAndCarriesMedia() throws Exception {
         RecordingListener events = new RecordingListener();

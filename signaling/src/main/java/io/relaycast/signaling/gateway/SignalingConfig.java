@@ -15,7 +15,8 @@ import java.util.List;
 public record SignalingConfig(String host, int port, String publicUrl, List<String> corsAllowedOrigins,
                               int maxFrameBytes, int maxEventBytes, Duration handshakeTimeout,
                               Duration pingInterval, Duration pingTimeout, Duration viewerCountInterval,
-                              int handlerThreads, int handlerQueue, Duration publisherGrace) {
+                              int handlerThreads, int handlerQueue, Duration publisherGrace,
+                              int qualityUpdates, Duration qualityUpdateWindow) {
 
     public static SignalingConfig from(Config c) {
         int port = c.getInt("port");
@@ -53,8 +54,15 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         if (queue < 100) {
             throw new ConfigException.BadValue(c.origin(), "handler-queue", "must be at least 100");
         }
+        // stream:quality-update per connection (issue 11): a broadcaster's stats every few seconds, not a flood
+        int updates = c.hasPath("quality-update-rate-limit.updates") ? c.getInt("quality-update-rate-limit.updates") : 10;
+        if (updates < 1) {
+            throw new ConfigException.BadValue(c.origin(), "quality-update-rate-limit.updates", "must be at least 1");
+        }
+        Duration updateWindow = c.hasPath("quality-update-rate-limit.window")
+                ? positive(c, "quality-update-rate-limit.window") : Duration.ofSeconds(10);
         return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
-                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"));
+                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), updates, updateWindow);
     }
 
     private static Duration positive(Config c, String key) {

@@ -77,6 +77,13 @@ public final class SignalingServer implements AutoCloseable {
     private final WebRtcHandlers webrtc;
     private final ChatHandlers chatHandlers;
     private volatile int boundPort;
+    /** Runs a closed connection's clean-up when the handler pool is saturated; one task per closed connection. */
+    private final java.util.concurrent.ExecutorService cleanupThread =
+            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "signaling-cleanup");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.util.concurrent.ScheduledExecutorService graceTimer =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "publisher-grace");
@@ -97,6 +104,7 @@ public final class SignalingServer implements AutoCloseable {
         });
         this.redisson = deps.redisUrl() == null || deps.redisUrl().isBlank() ? null : redisson(deps.redisUrl());
         this.server = new SocketIOServer(socketConfig());
+        server.setPipelineFactory(new GatewayChannelInitializer());
         this.viewerCounts = new ViewerCountBroadcaster(server, deps.viewers(), config.viewerCountInterval());
         this.webrtc = new WebRtcHandlers(this, deps);
         this.chatHandlers = new ChatHandlers(this, deps);
@@ -162,14 +170,23 @@ public final class SignalingServer implements AutoCloseable {
         return c;
     }
 
-    /** Browsers send Origin; a foreign one is refused outright (not echoed). Non-browser clients send none. */
+    /**
+     * Browsers send Origin; a foreign one is refused outright (not echoed). Non-browser clients send none, or
+     * (python's websocket library) the origin of the very host:port they connect to, which is same-origin by
+     * definition (RFC 6454 §5: same scheme, host and port) and no page is served from the signaling port.
+     */
     private AuthorizationResult authorizeHandshake(HandshakeData data) {
         String origin = data.getHttpHeaders().get("Origin");
-        if (origin != null && !allowedOrigins.contains(origin)) {
+        if (origin != null && !allowedOrigins.contains(origin) && !sameOrigin(origin, data.getHttpHeaders().get("Host"))) {
             LOG.info("socket handshake refused for origin {}", origin);
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
         return AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Origin names the host:port this request was sent to (plain http: this port speaks no TLS itself). */
+    static boolean sameOrigin(String origin, String host) {
+        return host != null && !host.isEmpty() && origin.equalsIgnoreCase("http://" + host);
     }
 
     private void registerListeners() {
@@ -215,7 +232,7 @@ public final class SignalingServer implements AutoCloseable {
             return new AuthTokenResult(false, connectError(ErrorCode.UNAUTHENTICATED.name(),
                     "send auth: { token } in the handshake"));
         }
-        ClientSession s = new ClientSession(client.getSessionId(), principal, new SerialExecutor(pool, MAX_QUEUED_PER_CLIENT));
+        ClientSession s = new ClientSession(client.getSessionId(), principal, new SerialExecutor(pool, cleanupThread, MAX_QUEUED_PER_CLIENT));
         sessions.put(client.getSessionId(), s);
         if (principal != null) {
             Principal p = principal;
@@ -229,12 +246,9 @@ public final class SignalingServer implements AutoCloseable {
         if (s == null) {
             return;
         }
-        try {
-            s.executor.execute(() -> webrtc.cleanUp(s));
-        } catch (RejectedExecutionException e) {
-            pool.getQueue().clear(); // shutting down or overloaded: still free media resources right here
-            webrtc.cleanUp(s);
-        }
+        // never refused, never touches other connections' queued events (issue 11: a flood then a disconnect
+        // used to clear the shared queue and stall every other connection for good)
+        s.executor.closeWith(() -> webrtc.cleanUp(s));
     }
 
     /** A request handler: returns the ack payload (or null for {@code {ok:true}}). */
@@ -324,6 +338,10 @@ public final class SignalingServer implements AutoCloseable {
         }, config.publisherGrace().toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    SignalingConfig config() {
+        return config;
+    }
+
     SocketIOServer socket() {
         return server;
     }
@@ -354,6 +372,7 @@ public final class SignalingServer implements AutoCloseable {
         graceTimer.shutdownNow();
         server.stop();
         pool.shutdownNow();
+        cleanupThread.shutdownNow();
         if (redisson != null) {
             redisson.shutdown();
         }

@@ -34,9 +34,14 @@ final class WebRtcHandlers {
     private final SignalingServer gateway;
     private final SignalingServer.Dependencies deps;
 
+    private final io.relaycast.signaling.ratelimit.SlidingWindowRateLimiter qualityUpdates;
+
     WebRtcHandlers(SignalingServer gateway, SignalingServer.Dependencies deps) {
         this.gateway = gateway;
         this.deps = deps;
+        this.qualityUpdates = new io.relaycast.signaling.ratelimit.SlidingWindowRateLimiter(
+                gateway.config().qualityUpdates(), gateway.config().qualityUpdateWindow().toMillis(),
+                java.time.Clock.systemUTC());
     }
 
     void register() {
@@ -217,9 +222,13 @@ final class WebRtcHandlers {
         MediaSample sample = new MediaSample(bitrate == null ? null : bitrate.longValue(), p.optionalNumber("fps"),
                 width == null ? null : width.intValue(), height == null ? null : height.intValue(),
                 p.optionalNumber("packetLoss"), p.optionalNumber("rtt"));
-        Stream stream = deps.streams().requireVisible(who, streamId);
-        String role = stream.ownerId().equals(who.userId()) ? "publisher" : "viewer";
-        deps.analytics().recordSample(streamId, who.userId(), role, sample);
+        // the broadcaster's own media health only (issue 11): a viewer could otherwise write the stream's analytics
+        deps.streams().requireOwned(who, streamId);
+        long wait = qualityUpdates.tryAcquire(s.id.toString());
+        if (wait > 0) {
+            throw new ServiceException(ErrorCode.RATE_LIMITED, "too many quality updates; retry in " + wait + " ms");
+        }
+        deps.analytics().recordSample(streamId, who.userId(), "publisher", sample);
         return null;
     }
 

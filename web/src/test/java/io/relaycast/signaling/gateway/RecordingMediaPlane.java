@@ -24,6 +24,9 @@ public final class RecordingMediaPlane implements MediaPlane {
             throw new MediaException("SDP_MALFORMED", "line 1: not an SDP offer");
         }
         calls.add("publish " + streamId + " " + peerId);
+        if (sdpOffer.contains("slow")) {
+            slowPublish(); // a media plane that takes its time: keeps a handler thread busy
+        }
         sinks.put(peerId, candidates);
         published.put(streamId, peerId);
         candidates.onLocalCandidate(new IceCandidate("candidate:1 1 udp 2130706431 127.0.0.1 10000 typ host", "0", 0));
@@ -100,6 +103,17 @@ public final class RecordingMediaPlane implements MediaPlane {
     public void closeStream(String streamId) {
         calls.add("closeStream " + streamId);
         published.remove(streamId);
+    }
+
+    /** How long an offer containing "slow" takes; a test occupies the handler pool with it. */
+    public volatile long slowPublishMillis = 3000;
+
+    private void slowPublish() {
+        try {
+            Thread.sleep(slowPublishMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

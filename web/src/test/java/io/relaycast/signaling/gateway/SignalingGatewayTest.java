@@ -291,8 +291,8 @@ public class SignalingGatewayTest {
             assertEquals(code(bad.request(Events.CHAT_MESSAGE, Map.of("streamId", "nope", "message", "x"))), "STREAM_NOT_FOUND");
             assertEquals(code(bad.request(Events.CHAT_MESSAGE, Map.of("streamId", id, "message", "x".repeat(501)))), "VALIDATION_FAILED");
             assertEquals(code(bad.request("no:such-event", Map.of("a", 1))), "UNKNOWN_EVENT");
-            String tenMegabytes = "x".repeat(10 * 1024 * 1024);
-            assertEquals(code(bad.request(Events.CHAT_MESSAGE, Map.of("streamId", id, "message", tenMegabytes))), "PAYLOAD_TOO_LARGE");
+            String halfMegabyte = "x".repeat(512 * 1024); // above max-event-bytes, below the transport's frame limit
+            assertEquals(code(bad.request(Events.CHAT_MESSAGE, Map.of("streamId", id, "message", halfMegabyte))), "PAYLOAD_TOO_LARGE");
             assertEquals(code(bad.request(Events.OFFER, Map.of("streamId", id, "offer", "bad sdp"))), "NOT_OWNER");
             assertEquals(code(bad.request(Events.ANSWER, Map.of("streamId", id, "answer", "v=0"))), "NOT_IN_STREAM");
             // the offender's connection is still fine, and so is everyone else's
@@ -301,6 +301,22 @@ public class SignalingGatewayTest {
             assertEquals(ok.getString("message"), "still here");
             good.await(Events.CHAT_MESSAGE, o -> o.optString("message").equals("still here"), 5000);
             assertTrue(good.isConnected());
+        }
+    }
+
+    /** Issue 11: the transport limit is 1 MiB by default (it was 16 MiB); a bigger frame closes that connection only. */
+    @Test
+    public void aFrameAboveTheTransportLimitClosesOnlyThatConnection() throws Exception {
+        try (SocketClient big = SocketClient.connect(url, null); SocketClient other = SocketClient.connect(url, null)) {
+            big.emit(Events.CHAT_MESSAGE, Map.of("streamId", "x", "message", "x".repeat(2 * 1024 * 1024)));
+            long end = System.currentTimeMillis() + 10_000;
+            while (big.isConnected() && System.currentTimeMillis() < end) {
+                Thread.sleep(20);
+            }
+            assertFalse(big.isConnected(), "a 2 MiB frame closes its connection");
+            assertTrue(other.isConnected());
+            assertEquals(code(other.request(Events.CHAT_MESSAGE, Map.of("streamId", "nope", "message", "x"))), "UNAUTHENTICATED",
+                    "everyone else is served as before");
         }
     }
 
@@ -360,6 +376,19 @@ public class SignalingGatewayTest {
             JsonNode a = api.get("/api/v1/streams/" + id + "/analytics", owner[0]).expect(200);
             assertEquals(a.get("mediaHealth").get(0).get("bitrate").asDouble(), 2_500_000.0);
             assertEquals(a.get("mediaHealth").get(0).get("height").asInt(), 720);
+            // only the stream's publisher reports its media health, and at a bounded rate (issue 11)
+            try (SocketClient viewer = SocketClient.connect(url, api.devUser("Nosy")[0])) {
+                assertEquals(code(viewer.request(Events.QUALITY_UPDATE, Map.of("streamId", id, "bitrate", 1))), "NOT_OWNER");
+            }
+            int limited = 0;
+            for (int i = 0; i < 12; i++) {
+                JSONObject r = caster.request(Events.QUALITY_UPDATE, Map.of("streamId", id, "bitrate", 1_000_000 + i));
+                if (r.has("error")) {
+                    assertEquals(code(r), "RATE_LIMITED");
+                    limited++;
+                }
+            }
+            assertTrue(limited >= 3, "10 per 10 s by default, 13 sent: " + limited + " limited");
         }
     }
 

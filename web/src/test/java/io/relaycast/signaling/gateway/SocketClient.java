@@ -98,6 +98,14 @@ public final class SocketClient implements AutoCloseable {
         }
     }
 
+    /** Emits with an ack and returns at once; the future completes with the ack. */
+    public CompletableFuture<JSONObject> requestAsync(String event, Object payload) {
+        CompletableFuture<JSONObject> ack = new CompletableFuture<>();
+        socket.emit(event, new Object[]{payload instanceof Map<?, ?> m ? new JSONObject(m) : payload},
+                (Ack) args -> ack.complete(args.length > 0 && args[0] instanceof JSONObject o ? o : new JSONObject()));
+        return ack;
+    }
+
     /** Waits up to {@code millis} for an event matching the predicate. */
     public JSONObject await(String event, Predicate<JSONObject> match, long millis) {
         long end = System.currentTimeMillis() + millis;

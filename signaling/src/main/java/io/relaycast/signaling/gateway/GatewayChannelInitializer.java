@@ -1,0 +1,63 @@
+package io.relaycast.signaling.gateway;
+
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.handler.ClientHead;
+import com.corundumstudio.socketio.protocol.Packet;
+import com.corundumstudio.socketio.protocol.PacketType;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * netty-socketio's pipeline with two fixes for the long-polling transport (issue 11, item 4), which clients
+ * other than the JavaScript one (Debian's python3-socketio, proxies that force polling) exposed:
+ * <ul>
+ *   <li>netty-socketio 2.0.14 closes the TCP connection after every polling response (its encoder adds a
+ *   CLOSE listener to each write) yet says {@code Connection: keep-alive}. A client that reuses the connection
+ *   for its next request loses that request (about 1 in 10). Every such response now says
+ *   {@code Connection: close}, which is what the server does (RFC 9112 §9.6: a server that closes after a
+ *   response sends "close").</li>
+ *   <li>When a session ends, a client's pending GET poll was left open until its own timeout (~29 s for
+ *   python-engineio). It is now answered with an Engine.IO close packet ("1"), as the Engine.IO protocol's
+ *   reference server does, so the client's read loop ends at once.</li>
+ * </ul>
+ */
+final class GatewayChannelInitializer extends SocketIOChannelInitializer {
+    private static final String CONNECTION_CLOSE = "relaycastConnectionClose";
+    private static final ChannelHandler SAYS_CLOSE = new SaysConnectionClose();
+
+    @Override
+    protected void addSocketioHandlers(ChannelPipeline pipeline) {
+        super.addSocketioHandlers(pipeline);
+        // after the HTTP encoder in pipeline order = before it on the way out: sees responses as objects
+        pipeline.addAfter(HTTP_ENCODER, CONNECTION_CLOSE, SAYS_CLOSE);
+    }
+
+    @Override
+    public void onDisconnect(ClientHead client) {
+        super.onDisconnect(client);
+        if (client.getCurrentTransport() == Transport.POLLING) {
+            // answers the pending poll if there is one; otherwise it waits in a queue nobody reads any more
+            client.send(new Packet(PacketType.CLOSE, client.getEngineIOVersion()), Transport.POLLING);
+        }
+    }
+
+    /** Rewrites keep-alive to close on every HTTP response except the WebSocket upgrade (101). */
+    @ChannelHandler.Sharable
+    static final class SaysConnectionClose extends ChannelOutboundHandlerAdapter {
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof HttpResponse res && !HttpResponseStatus.SWITCHING_PROTOCOLS.equals(res.status())) {
+                res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            super.write(ctx, msg, promise);
+        }
+    }
+}
