@@ -263,7 +263,7 @@ final class WebRtcHandlers {
         m.put("viewerId", viewer.viewerId());
         m.put("displayName", viewer.principal == null ? null : viewer.principal.displayName());
         m.put("viewerCount", deps.viewers().current(streamId));
-        gateway.socket().getRoomOperations(Events.publisherRoom(streamId)).sendEvent(event, m);
+        gateway.rooms().sendEvent(Events.publisherRoom(streamId), event, m);
     }
 
     private MediaPlane.CandidateSink sink(SocketIOClient client, String streamId, ClientSession s, boolean publisher) {
