@@ -15,7 +15,8 @@ import java.util.List;
 public record SignalingConfig(String host, int port, String publicUrl, List<String> corsAllowedOrigins,
                               int maxFrameBytes, int maxEventBytes, Duration handshakeTimeout,
                               Duration pingInterval, Duration pingTimeout, Duration viewerCountInterval,
-                              int handlerThreads, int handlerQueue, Duration publisherGrace) {
+                              int handlerThreads, int handlerQueue, Duration publisherGrace,
+                              int workerThreads, int acceptBacklog) {
 
     public static SignalingConfig from(Config c) {
         int port = c.getInt("port");
@@ -53,8 +54,16 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         if (queue < 100) {
             throw new ConfigException.BadValue(c.origin(), "handler-queue", "must be at least 100");
         }
+        int workers = c.getInt("worker-threads");
+        if (workers < 0 || workers > 256) {
+            throw new ConfigException.BadValue(c.origin(), "worker-threads", "must be 0 (two per core) to 256");
+        }
+        int backlog = c.getInt("accept-backlog");
+        if (backlog < 1 || backlog > 65535) {
+            throw new ConfigException.BadValue(c.origin(), "accept-backlog", "must be 1-65535");
+        }
         return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
-                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"));
+                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), workers, backlog);
     }
 
     private static Duration positive(Config c, String key) {

@@ -142,8 +142,12 @@ public final class SignalingServer implements AutoCloseable {
         c.setAuthorizationListener(this::authorizeHandshake);
         StoreFactory store = redisson == null ? new MemoryStoreFactory() : new RedissonStoreFactory(redisson);
         c.setStoreFactory(store);
+        // one acceptor thread is plenty (one listening socket); the workers carry every connection's I/O
+        c.setBossThreads(1);
+        c.setWorkerThreads(config.workerThreads());
         SocketConfig sc = new SocketConfig();
         sc.setReuseAddress(true);
+        sc.setAcceptBackLog(config.acceptBacklog());
         c.setSocketConfig(sc);
         c.setExceptionListener(new ExceptionListenerAdapter() {
             @Override
