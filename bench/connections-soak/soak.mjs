@@ -33,6 +33,8 @@ const socketUrl = (await (await fetch(base + "/api/v1/config/client")).json()).s
 const sioPath = "/socket.io/?EIO=4&transport=";
 const joinFrame = `421${JSON.stringify(["join-livestream", { streamId: stream.id }])}`;
 
+const reasons = {}; // why clients were lost: close codes and HTTP errors, counted
+const lost = (why) => { reasons[why] = (reasons[why] ?? 0) + 1; };
 const st = { wsJoined: 0, wsLost: 0, wsFailed: 0, pollJoined: 0, pollLost: 0, pollFailed: 0, pings: 0 };
 let trickleOn = false, closing = false;
 const counts = []; // chat messages received per client, counted once the trickle runs
@@ -43,9 +45,9 @@ const wsClient = (i) => new Promise((resolve) => {
   let joined = false;
   counts[i] = 0;
   ws.on("error", (e) => { if (!joined && st.wsFailed < 3) console.error("websocket client failed:", e.message); });
-  ws.on("close", () => {
+  ws.on("close", (code) => {
     if (closing) return;
-    if (joined) st.wsLost++; else { st.wsFailed++; delete counts[i]; resolve(); }
+    if (joined) { st.wsLost++; lost("websocket close " + code); } else { st.wsFailed++; delete counts[i]; resolve(); }
   });
   ws.on("message", (buf) => {
     const f = buf.toString();
@@ -91,15 +93,15 @@ const pollClient = async (i) => {
     while (!closing) {
       let body;
       try { body = await request(agent, "GET", path); } catch (e) {
-        if (!closing) { if (joined) st.pollLost++; else { st.pollFailed++; delete counts[k]; ready(); } }
+        if (!closing) { if (joined) { st.pollLost++; lost("polling GET: " + e.message.slice(0, 60)); } else { st.pollFailed++; delete counts[k]; ready(); } }
         return;
       }
       for (const f of body.split("\x1e")) {
-        if (f === "2") { st.pings++; request(agent, "POST", path, "3").catch(() => {}); }
+        if (f === "2") { st.pings++; request(agent, "POST", path, "3").catch((e) => lost("pong POST failed: " + e.message.slice(0, 60))); }
         else if (f.startsWith('42["chat:message"')) { if (trickleOn) counts[k]++; }
         else if (f.startsWith("40")) request(agent, "POST", path, joinFrame).catch(() => {});
         else if (f.startsWith("431")) { joined = true; st.pollJoined++; ready(); }
-        else if (f === "1") { if (joined) st.pollLost++; return; }
+        else if (f === "1") { if (joined) { st.pollLost++; lost("polling close packet"); } return; }
       }
     }
   })();
@@ -176,7 +178,7 @@ const summary = { summary: true, websocketClients: WS, pollingClients: POLL, joi
   connectionsLost: st.wsLost + st.pollLost, wsLost: st.wsLost, pollLost: st.pollLost, chatSent: sent,
   clientsWithEveryMessage: full, fewestMessages: Math.min(...joined), pingsAnswered: st.pings,
   cpuCoresMean: +(samples.reduce((a, s) => a + s.cpuCores, 0) / samples.length).toFixed(2), cpuCoresMax: max("cpuCores"),
-  fdsMax: max("fds"), heapMiBMax: max("heapMiB"), rssMiBMax: max("rssMiB"), threadsMax: max("threads") };
+  lostBecause: reasons, fdsMax: max("fds"), heapMiBMax: max("heapMiB"), rssMiBMax: max("rssMiB"), threadsMax: max("threads") };
 console.log(JSON.stringify(summary));
 closing = true;
 process.exit(0);
