@@ -17,6 +17,8 @@ const bases = basesArg.split(","), pids = pidsArg.split(",");
 const CLIENTS = Number(clientsArg ?? 1000), RATE = Number(rateArg ?? 50), SECONDS = Number(secondsArg ?? 60);
 // Relaycast's default chat limit is 5 messages per 10 s per user: spread sending over enough users (the
 // reference server gets the same senders)
+// the first seconds at the full rate are a warm-up (the JVM's JIT, Node's too) and are not measured
+const WARMUP = Number(process.env.WARMUP_SECONDS ?? 5);
 const SENDERS = Math.min(CLIENTS, Math.max(1, Math.ceil(RATE / 0.4)));
 const post = async (path, token, body) => {
   const r = await fetch(bases[0] + path, { method: "POST", headers: { "content-type": "application/json",
@@ -51,6 +53,7 @@ if (target === "relaycast") {
 const socketUrl = (i) => socketUrls[i % socketUrls.length];
 
 const latencies = [];
+let measureFrom = Infinity;
 let received = 0, errors = 0;
 // Socket.IO v4 over a raw WebSocket: "0{open}" → we send "40{auth}" → "40{sid}"; "2" ping → "3" pong;
 // events are "42[name, payload]", acks "43<id>[...]".
@@ -65,8 +68,11 @@ const rawClient = (i) => new Promise((resolve, reject) => {
     if (f.startsWith("431")) { resolve(ws); return; }
     if (f.startsWith('42["chat:message"')) {
       const k = f.indexOf('"message":"') + 11;
-      latencies.push(performance.now() - Number(f.slice(k, f.indexOf(" ", k))));
-      received++;
+      const sentAt = Number(f.slice(k, f.indexOf(" ", k)));
+      if (sentAt >= measureFrom) {
+        latencies.push(performance.now() - sentAt);
+        received++;
+      }
     } else if (f.startsWith('42["stream:error"')) errors++;
   });
 });
@@ -87,20 +93,23 @@ for (let j = 0; j < SENDERS; j++) {
 }
 console.error(`${target}: connected ${receivers.length} receivers to ${socketUrls.length} node(s); sending ${RATE} msg/s for ${SECONDS} s from ${SENDERS} senders`);
 
-const cpu0 = cpuSeconds(), t0 = performance.now();
+let cpu0 = 0, t0 = performance.now();
+const total = RATE * (WARMUP + SECONDS), warm = RATE * WARMUP;
 let sent = 0;
 await new Promise((resolve) => {
   const tick = setInterval(() => {
     const due = Math.floor(((performance.now() - t0) / 1000) * RATE);
-    while (sent < due && sent < RATE * SECONDS) {
+    while (sent < due && sent < total) {
+      if (sent === warm) { measureFrom = performance.now(); cpu0 = cpuSeconds(); }
       sockets[sent % SENDERS].emit("chat:message", { streamId, message: `${performance.now()} bench` });
       sent++;
     }
-    if (sent >= RATE * SECONDS) { clearInterval(tick); resolve(); }
+    if (sent >= total) { clearInterval(tick); resolve(); }
   }, 5);
 });
 await new Promise((r) => setTimeout(r, 2000)); // let the last messages arrive
-const wall = (performance.now() - t0) / 1000, cpu = cpuSeconds() - cpu0;
+const wall = (performance.now() - measureFrom) / 1000, cpu = cpuSeconds() - cpu0;
+sent -= warm;
 latencies.sort((a, b) => a - b);
 const result = {
   target, nodes: socketUrls.length, clients: CLIENTS, senders: SENDERS, rate: RATE, messagesSent: sent,
