@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -70,7 +71,7 @@ final class RoomFanOut {
         Packet packet = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
         packet.setSubType(PacketType.EVENT);
         packet.setName(name);
-        packet.setData(List.of(data));
+        packet.setData(Arrays.asList(data)); // as netty-socketio does: its Redis codec knows this list
         Namespace ns = defaultNamespace();
         deliverLocally(ns, room, packet);
         server.getConfiguration().getStoreFactory().pubSubStore()
