@@ -36,7 +36,7 @@ port=$(free_port tcp); sport=$(free_port tcp)
 (cd "$root" && PORT=$port SIGNALING_PORT=$sport RTC_UDP_PORT=$(free_port udp) DATA_DIR=$data \
    exec java -XX:+UseZGC -Xmx1g ${JAVA_OPTS:-} -jar "$jar") >"$data/server.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; [ -n "${KEEP_LOG:-}" ] && cp "$data/server.log" "$KEEP_LOG"; rm -rf "$data"; true' EXIT
 for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "relaycast did not start" >&2; tail -20 "$data/server.log" >&2; exit 1; }
 echo "connections-soak: server pid $pid (fd limit $(awk '/Max open files/ {print $4}' /proc/$pid/limits)), load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
