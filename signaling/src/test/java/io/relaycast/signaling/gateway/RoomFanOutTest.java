@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -169,6 +167,9 @@ public class RoomFanOutTest {
             for (WsClient w : wsClients) {
                 assertEquals(w.await(event), expected);
             }
+            for (PollingClient p : pollingClients) {
+                assertEquals(p.await(event), expected); // netty-socketio encodes for a polling client when its GET comes
+            }
             assertEquals(json.count(event), 1 + POLLING_CLIENTS);
         }
     }
@@ -181,6 +182,11 @@ public class RoomFanOutTest {
         for (WsClient w : wsClients) {
             for (int i = 0; i < 50; i++) {
                 assertEquals(w.await("fanout:seq"), "42[\"fanout:seq\",{\"i\":" + i + "}]");
+            }
+        }
+        for (PollingClient p : pollingClients) {
+            for (int i = 0; i < 50; i++) {
+                assertEquals(p.await("fanout:seq"), "42[\"fanout:seq\",{\"i\":" + i + "}]");
             }
         }
         assertEquals(json.count("fanout:seq"), 50 * (1 + POLLING_CLIENTS));
@@ -235,35 +241,49 @@ public class RoomFanOutTest {
         }
     }
 
-    /** Engine.IO v4 long-polling: GET opens, POST "40" connects, then GETs carry packets separated by 0x1e. */
+    /**
+     * Engine.IO v4 long-polling: GET opens, POST "40" connects, then GETs carry packets separated by 0x1e. One TCP
+     * connection per request, with {@code Connection: close}: netty-socketio closes the connection after every
+     * polling response whatever it says, and a pooling client (the JDK's) may send the next request down a
+     * connection the server is closing.
+     */
     private final class PollingClient {
         final BlockingQueue<String> events = new LinkedBlockingQueue<>();
         volatile boolean stop;
-        private final String base;
+        private final String path;
 
         PollingClient() throws Exception {
-            String open = get("http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling");
+            String open = request("GET", "/socket.io/?EIO=4&transport=polling", null);
             assertTrue(open.startsWith("0{"), open);
             String sid = open.replaceAll("(?s).*\"sid\":\"([^\"]+)\".*", "$1");
-            base = "http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling&sid=" + sid;
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base))
-                    .POST(HttpRequest.BodyPublishers.ofString("40")).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertEquals(r.statusCode(), 200);
+            path = "/socket.io/?EIO=4&transport=polling&sid=" + sid;
+            assertEquals(request("POST", path, "40"), "ok");
             Thread t = new Thread(this::poll, "polling-client");
             t.setDaemon(true);
             t.start();
         }
 
-        private String get(String url) throws Exception {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(150)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+        private String request(String method, String target, String body) throws IOException {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(150_000);
+                byte[] content = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String head = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n"
+                        + (body == null ? "" : "Content-Type: text/plain;charset=UTF-8\r\nContent-Length: " + content.length + "\r\n")
+                        + "\r\n";
+                socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(content);
+                socket.getOutputStream().flush();
+                String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                int split = response.indexOf("\r\n\r\n");
+                assertTrue(response.startsWith("HTTP/1.1 200"), method + " " + target + ": " + response);
+                return response.substring(split + 4);
+            }
         }
 
         private void poll() {
             while (!stop) {
                 try {
-                    for (String packet : get(base).split("\u001e")) {
+                    for (String packet : request("GET", path, null).split("\u001e")) {
                         if (packet.startsWith("42")) {
                             events.add(packet);
                         }
