@@ -28,14 +28,21 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *   python-engineio). It is now answered with an Engine.IO close packet ("1"), as the Engine.IO protocol's
  *   reference server does, so the client's read loop ends at once.</li>
  * </ul>
+ * It also puts {@link WebSocketConnections} just before the packet handler (the encode-once room fan-out).
  */
 final class GatewayChannelInitializer extends SocketIOChannelInitializer {
     private static final String CONNECTION_CLOSE = "relaycastConnectionClose";
     private static final ChannelHandler SAYS_CLOSE = new SaysConnectionClose();
+    private final WebSocketConnections connections;
+
+    GatewayChannelInitializer(WebSocketConnections connections) {
+        this.connections = connections;
+    }
 
     @Override
     protected void addSocketioHandlers(ChannelPipeline pipeline) {
         super.addSocketioHandlers(pipeline);
+        pipeline.addBefore(PACKET_HANDLER, WebSocketConnections.HANDLER_NAME, connections);
         // after the HTTP encoder in pipeline order = before it on the way out: sees responses as objects
         pipeline.addAfter(HTTP_ENCODER, CONNECTION_CLOSE, SAYS_CLOSE);
     }

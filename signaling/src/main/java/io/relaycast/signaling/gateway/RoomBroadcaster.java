@@ -1,6 +1,5 @@
 package io.relaycast.signaling.gateway;
 
-import com.corundumstudio.socketio.SocketIOServer;
 import io.relaycast.signaling.chat.ChatListener;
 import io.relaycast.signaling.chat.Comment;
 import io.relaycast.signaling.featured.FeaturedItem;
@@ -17,14 +16,15 @@ import java.util.function.Consumer;
 
 /**
  * Turns stored changes into room events, whichever door the change came through (REST or socket). Room
- * operations go through netty-socketio's store, so with Redis they reach clients on every node.
+ * broadcasts are encoded once ({@link RoomFanOut}) and published through netty-socketio's store, so with Redis
+ * they reach clients on every node.
  */
 final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLifecycleListener, Consumer<FeaturedItem> {
-    private final SocketIOServer server;
+    private final RoomFanOut rooms;
     private final MediaPlane media;
 
-    RoomBroadcaster(SocketIOServer server, MediaPlane media) {
-        this.server = server;
+    RoomBroadcaster(RoomFanOut rooms, MediaPlane media) {
+        this.rooms = rooms;
         this.media = media;
     }
 
@@ -42,17 +42,17 @@ final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLif
 
     @Override
     public void onMessage(Comment c) {
-        server.getRoomOperations(Events.room(c.streamId())).sendEvent(Events.CHAT_MESSAGE, chatMessage(c));
+        rooms.sendEvent(Events.room(c.streamId()), Events.CHAT_MESSAGE, chatMessage(c));
     }
 
     @Override
     public void onDeleted(String streamId, String commentId) {
-        server.getRoomOperations(Events.room(streamId)).sendEvent(Events.CHAT_DELETED, Map.of("id", commentId, "streamId", streamId));
+        rooms.sendEvent(Events.room(streamId), Events.CHAT_DELETED, Map.of("id", commentId, "streamId", streamId));
     }
 
     @Override
     public void onPinned(String streamId, String commentId) {
-        server.getRoomOperations(Events.room(streamId)).sendEvent(Events.CHAT_PINNED, Map.of("id", commentId, "streamId", streamId));
+        rooms.sendEvent(Events.room(streamId), Events.CHAT_PINNED, Map.of("id", commentId, "streamId", streamId));
     }
 
     @Override
@@ -63,12 +63,12 @@ final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLif
         m.put("userId", r.userId());
         m.put("x", r.x());
         m.put("y", r.y());
-        server.getRoomOperations(Events.room(r.streamId())).sendEvent(Events.REACTION, m);
+        rooms.sendEvent(Events.room(r.streamId()), Events.REACTION, m);
     }
 
     @Override
     public void onStarted(Stream s) {
-        server.getRoomOperations(Events.room(s.id())).sendEvent(Events.START,
+        rooms.sendEvent(Events.room(s.id()), Events.START,
                 Map.of("streamId", s.id(), "startedAt", Instant.ofEpochMilli(s.startedAt()).toString()));
     }
 
@@ -76,13 +76,13 @@ final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLif
     public void onEnded(Stream s) {
         media.closeStream(s.id());
         Map<String, Object> m = Map.of("streamId", s.id(), "endedAt", Instant.ofEpochMilli(s.endedAt()).toString());
-        server.getRoomOperations(Events.room(s.id())).sendEvent(Events.END, m);
-        server.getRoomOperations(Events.room(s.id())).sendEvent(Events.ENDED, m);
+        rooms.sendEvent(Events.room(s.id()), Events.END, m);
+        rooms.sendEvent(Events.room(s.id()), Events.ENDED, m);
     }
 
     @Override
     public void onCancelled(Stream s) {
-        server.getRoomOperations(Events.room(s.id())).sendEvent(Events.ENDED, Map.of("streamId", s.id(), "cancelled", true));
+        rooms.sendEvent(Events.room(s.id()), Events.ENDED, Map.of("streamId", s.id(), "cancelled", true));
     }
 
     @Override
@@ -95,6 +95,6 @@ final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLif
         m.put("imageUrl", f.imageUrl());
         m.put("price", f.price());
         m.put("currency", f.currency());
-        server.getRoomOperations(Events.room(f.streamId())).sendEvent(Events.FEATURED, m);
+        rooms.sendEvent(Events.room(f.streamId()), Events.FEATURED, m);
     }
 }

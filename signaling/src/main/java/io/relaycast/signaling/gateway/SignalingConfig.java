@@ -16,7 +16,8 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
                               int maxFrameBytes, int maxEventBytes, Duration handshakeTimeout,
                               Duration pingInterval, Duration pingTimeout, Duration viewerCountInterval,
                               int handlerThreads, int handlerQueue, Duration publisherGrace,
-                              int qualityUpdates, Duration qualityUpdateWindow) {
+                              int qualityUpdates, Duration qualityUpdateWindow, int workerThreads,
+                              int acceptBacklog) {
 
     public static SignalingConfig from(Config c) {
         int port = c.getInt("port");
@@ -61,8 +62,17 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         }
         Duration updateWindow = c.hasPath("quality-update-rate-limit.window")
                 ? positive(c, "quality-update-rate-limit.window") : Duration.ofSeconds(10);
+        int workers = c.getInt("worker-threads");
+        if (workers < 0 || workers > 256) {
+            throw new ConfigException.BadValue(c.origin(), "worker-threads", "must be 0 (two per core) to 256");
+        }
+        int backlog = c.getInt("accept-backlog");
+        if (backlog < 1 || backlog > 65535) {
+            throw new ConfigException.BadValue(c.origin(), "accept-backlog", "must be 1-65535");
+        }
         return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
-                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), updates, updateWindow);
+                handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), updates, updateWindow,
+                workers, backlog);
     }
 
     private static Duration positive(Config c, String key) {

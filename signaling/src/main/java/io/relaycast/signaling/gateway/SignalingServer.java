@@ -76,6 +76,7 @@ public final class SignalingServer implements AutoCloseable {
     private final ViewerCountBroadcaster viewerCounts;
     private final WebRtcHandlers webrtc;
     private final ChatHandlers chatHandlers;
+    private final RoomFanOut rooms;
     private volatile int boundPort;
     /** Runs a closed connection's clean-up when the handler pool is saturated; one task per closed connection. */
     private final java.util.concurrent.ExecutorService cleanupThread =
@@ -104,15 +105,17 @@ public final class SignalingServer implements AutoCloseable {
         });
         this.redisson = deps.redisUrl() == null || deps.redisUrl().isBlank() ? null : redisson(deps.redisUrl());
         this.server = new SocketIOServer(socketConfig());
-        server.setPipelineFactory(new GatewayChannelInitializer());
-        this.viewerCounts = new ViewerCountBroadcaster(server, deps.viewers(), config.viewerCountInterval());
+        WebSocketConnections connections = new WebSocketConnections();
+        server.setPipelineFactory(new GatewayChannelInitializer(connections));
+        this.rooms = new RoomFanOut(server, connections);
+        this.viewerCounts = new ViewerCountBroadcaster(rooms, deps.viewers(), config.viewerCountInterval());
         this.webrtc = new WebRtcHandlers(this, deps);
         this.chatHandlers = new ChatHandlers(this, deps);
-        RoomBroadcaster rooms = new RoomBroadcaster(server, deps.media());
-        deps.chat().addListener(rooms);
-        deps.reactions().addListener(rooms);
-        deps.streams().addListener(rooms);
-        deps.featured().addListener(rooms);
+        RoomBroadcaster broadcaster = new RoomBroadcaster(rooms, deps.media());
+        deps.chat().addListener(broadcaster);
+        deps.reactions().addListener(broadcaster);
+        deps.streams().addListener(broadcaster);
+        deps.featured().addListener(broadcaster);
         deps.viewers().addListener(viewerCounts);
         deps.viewers().addListener(webrtc::onViewerCountChanged);
         registerListeners();
@@ -146,8 +149,12 @@ public final class SignalingServer implements AutoCloseable {
         c.setAuthorizationListener(this::authorizeHandshake);
         StoreFactory store = redisson == null ? new MemoryStoreFactory() : new RedissonStoreFactory(redisson);
         c.setStoreFactory(store);
+        // one acceptor thread is plenty (one listening socket); the workers carry every connection's I/O
+        c.setBossThreads(1);
+        c.setWorkerThreads(config.workerThreads());
         SocketConfig sc = new SocketConfig();
         sc.setReuseAddress(true);
+        sc.setAcceptBackLog(config.acceptBacklog());
         c.setSocketConfig(sc);
         c.setExceptionListener(new ExceptionListenerAdapter() {
             @Override
@@ -346,12 +353,17 @@ public final class SignalingServer implements AutoCloseable {
         return server;
     }
 
+    RoomFanOut rooms() {
+        return rooms;
+    }
+
     public void start() {
         io.netty.util.concurrent.Future<Void> bind = server.startAsync().syncUninterruptibly();
         if (!bind.isSuccess()) {
             throw new IllegalStateException("Socket.IO could not listen on " + config.host() + ":" + config.port(), bind.cause());
         }
         // startAsync hands back the bind's ChannelFuture: the only place the real port (for port 0) is visible
+        rooms.takeOverRemoteDispatch(); // the store subscribes at start; only now can its DISPATCH listener be replaced
         boundPort = bind instanceof io.netty.channel.ChannelFuture cf
                 ? ((java.net.InetSocketAddress) cf.channel().localAddress()).getPort() : config.port();
         LOG.info("Socket.IO listening on {}:{}{}", config.host(), boundPort, redisson == null ? "" : " (rooms shared through Redis)");

@@ -1,6 +1,5 @@
 package io.relaycast.signaling.gateway;
 
-import com.corundumstudio.socketio.SocketIOServer;
 import io.relaycast.signaling.viewer.ViewerCountListener;
 import io.relaycast.signaling.viewer.ViewerService;
 import io.relaycast.signaling.viewer.ViewerStats;
@@ -22,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 final class ViewerCountBroadcaster implements ViewerCountListener, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ViewerCountBroadcaster.class);
 
-    private final SocketIOServer server;
+    private final RoomFanOut rooms;
     private final ViewerService viewers;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -31,8 +30,8 @@ final class ViewerCountBroadcaster implements ViewerCountListener, AutoCloseable
         return t;
     });
 
-    ViewerCountBroadcaster(SocketIOServer server, ViewerService viewers, Duration interval) {
-        this.server = server;
+    ViewerCountBroadcaster(RoomFanOut rooms, ViewerService viewers, Duration interval) {
+        this.rooms = rooms;
         this.viewers = viewers;
         long ms = interval.toMillis();
         timer.scheduleWithFixedDelay(this::flush, ms, ms, TimeUnit.MILLISECONDS);
@@ -48,7 +47,7 @@ final class ViewerCountBroadcaster implements ViewerCountListener, AutoCloseable
             dirty.remove(id);
             try {
                 ViewerStats s = viewers.stats(null, id, true);
-                server.getRoomOperations(Events.room(id)).sendEvent(Events.VIEWER_COUNT,
+                rooms.sendEvent(Events.room(id), Events.VIEWER_COUNT,
                         Map.of("streamId", id, "current", s.current(), "peak", s.peak()));
             } catch (RuntimeException e) {
                 LOG.warn("viewer count for {} not sent: {}", id, e.getMessage());

@@ -284,7 +284,7 @@ final class WebRtcHandlers {
         m.put("viewerId", viewer.viewerId());
         m.put("displayName", viewer.principal == null ? null : viewer.principal.displayName());
         m.put("viewerCount", deps.viewers().current(streamId));
-        gateway.socket().getRoomOperations(Events.publisherRoom(streamId)).sendEvent(event, m);
+        gateway.rooms().sendEvent(Events.publisherRoom(streamId), event, m);
     }
 
     /** Our candidates for one peer, held until its description is out (see {@link CandidateRelay}). */
