@@ -36,6 +36,8 @@ public final class Recorder implements AutoCloseable {
     private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
     private final Set<String> finishing = ConcurrentHashMap.newKeySet();
     private volatile String lastError;
+    private static final java.util.regex.Pattern UUIDS =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private volatile Boolean ffmpegOk;
 
     public Recorder(RecordingConfig config, RoomTaps taps, RecordingStore store) {
@@ -174,7 +176,8 @@ public final class Recorder implements AutoCloseable {
         m.put("ok", !config.enabled() || ffmpegAvailable());
         m.put("enabled", config.enabled());
         m.put("recording", sessions.size());
-        m.put("lastError", lastError);
+        // readiness is unauthenticated: it names no stream or recording (ids of private streams would leak)
+        m.put("lastError", lastError == null ? null : UUIDS.matcher(lastError).replaceAll("<id>"));
         return m;
     }
 

@@ -54,6 +54,8 @@ import io.relaycast.web.http.Cors;
 import io.relaycast.web.http.Json;
 import io.relaycast.web.media.HlsRoutes;
 import io.relaycast.web.media.MediaTaps;
+import io.relaycast.web.media.PlaybackAccess;
+import io.relaycast.web.media.PlaybackTokens;
 import io.relaycast.web.media.VodRoutes;
 import io.relaycast.web.media.WhipWhepRoutes;
 import io.relaycast.web.pages.Pages;
@@ -232,13 +234,17 @@ public final class RelaycastServer implements AutoCloseable {
         int port = app.port();
         String publicUrl = config.http().publicUrl().isEmpty() ? "http://localhost:" + port : config.http().publicUrl();
         Urls urls = new Urls(publicUrl);
-        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, new Views(urls), urls, users, streams, viewers, chat,
+        PlaybackAccess playback = new PlaybackAccess(new PlaybackTokens(PlaybackTokens.deriveKey(
+                config.playback().secret(), config.auth().hmacSecret()), config.playback().tokenTtl(), clock),
+                config.auth().allowAnonymousViewers(), streamRepository::find);
+        Views views = new Views(urls, playback);
+        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, views, urls, users, streams, viewers, chat,
                 reactions, featured, analytics, recordings, iceServers, devTokens);
         ApiRoutes.register(app, api);
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
-                    iceServers, urls, port, media);
+                    iceServers, urls, id -> views.hls(streams.require(id)), port, media);
         } catch (RuntimeException e) {
             app.stop();
             mediaTaps.close();
@@ -246,7 +252,7 @@ public final class RelaycastServer implements AutoCloseable {
         }
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
-        new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);
+        new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers()).register(app);
         // the SFU's per-publisher and per-viewer statistics, for the stream's owner or an admin (debugging)
         app.get(Api.PREFIX + "/streams/{id}/media-stats", ctx -> {
             String id = ctx.pathParam("id");
@@ -257,8 +263,8 @@ public final class RelaycastServer implements AutoCloseable {
             body.put("media", stats);
             ctx.json(body);
         });
-        new VodRoutes(recordings, config.recording().directory()).register(app);
-        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
+        new VodRoutes(recordings, config.recording().directory(), playback).register(app);
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback).register(app);
         Pages.register(app);
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
@@ -270,7 +276,8 @@ public final class RelaycastServer implements AutoCloseable {
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
                                                   ViewerService viewers, ChatService chat, ReactionService reactions,
                                                   FeaturedService featured, AnalyticsService analytics,
-                                                  IceServerService iceServers, Urls urls, int httpPort,
+                                                  IceServerService iceServers, Urls urls,
+                                                  java.util.function.Function<String, String> hlsUrl, int httpPort,
                                                   MediaPlane media) {
         // this server's own pages are cross-origin to the socket port: allow them, and the configured origins
         Set<String> origins = new LinkedHashSet<>(config.signaling().corsAllowedOrigins());
@@ -280,7 +287,7 @@ public final class RelaycastServer implements AutoCloseable {
         origins.add(URI.create(urls.base()).resolve("/").toString().replaceAll("/$", ""));
         SignalingServer signaling = new SignalingServer(config.signaling(), origins, new SignalingServer.Dependencies(
                 new TokenVerifier(config.auth()), users, streams, viewers, chat, reactions, featured, analytics, iceServers,
-                media, urls::hls, config.auth().allowAnonymousViewers(), config.redisUrl()));
+                media, hlsUrl, config.auth().allowAnonymousViewers(), config.redisUrl()));
         try {
             signaling.start();
         } catch (RuntimeException e) {

@@ -25,7 +25,7 @@ final class ViewerRoutes {
             m.put("sessionId", s.id());
             m.put("streamId", id);
             m.put("iceServers", api.iceServers().forUser(viewer == null ? null : viewer.userId()));
-            m.put("hls", api.urls().hls(id));
+            m.put("hls", api.views().hls(api.streams().require(id))); // join checked the caller may watch it
             m.put("whep", api.urls().whep(id));
             m.put("joinedAt", Views.iso(s.joinedAt()));
             ctx.status(201).json(m);

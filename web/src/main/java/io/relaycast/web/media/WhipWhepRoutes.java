@@ -41,9 +41,11 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private final MediaPlane media;
     private final Authenticator auth;
     private final MediaSessions sessions = new MediaSessions();
+    private final boolean allowAnonymousViewers;
 
     public WhipWhepRoutes(StreamService streams, ViewerService viewers, IceServerService iceServers, MediaPlane media,
-                          Authenticator auth) {
+                          Authenticator auth, boolean allowAnonymousViewers) {
+        this.allowAnonymousViewers = allowAnonymousViewers;
         this.streams = streams;
         this.viewers = viewers;
         this.iceServers = iceServers;
@@ -92,6 +94,10 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private void play(Context ctx) {
         String streamId = ctx.pathParam("streamId");
         Principal viewer = ctx.header("Authorization") == null ? null : auth.verify(bearerOrThrow(ctx));
+        if (viewer == null && !allowAnonymousViewers) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"relaycast-whep\"");
+            throw new ServiceException(ErrorCode.UNAUTHENTICATED, "anonymous viewers are off: send Authorization: Bearer <jwt>");
+        }
         Stream stream = streams.requireVisible(viewer, streamId);
         if (!stream.isLive()) {
             throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + stream.status().wire() + ", not live");
