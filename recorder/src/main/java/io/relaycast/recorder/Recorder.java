@@ -97,7 +97,7 @@ public final class Recorder implements AutoCloseable {
         finishing.add(s.id());
         work.submit(() -> {
             try {
-                RecordingSession.Outcome o = s.finish();
+                PartJoiner.Outcome o = s.finish();
                 if (!s.hasStarted()) {
                     LOG.info("stream {}: ended without media; nothing recorded", s.streamId());
                 } else if (o.ok()) {
@@ -179,6 +179,24 @@ public final class Recorder implements AutoCloseable {
         // readiness is unauthenticated: it names no stream or recording (ids of private streams would leak)
         m.put("lastError", lastError == null ? null : UUIDS.matcher(lastError).replaceAll("<id>"));
         return m;
+    }
+
+    /**
+     * Crash recovery, once at start-up and in the background: recordings a killed server left marked
+     * {@code recording} get their parts joined and become ready, or failed with the reason ({@link RecordingRecovery}).
+     */
+    public void recoverUnfinished() {
+        String marker = "recovery";
+        finishing.add(marker);
+        work.submit(() -> {
+            try {
+                new RecordingRecovery(config, store, new PartJoiner(config)).run();
+            } catch (RuntimeException e) {
+                LOG.error("recovering unfinished recordings failed", e);
+            } finally {
+                finishing.remove(marker);
+            }
+        });
     }
 
     /** The running session of a stream (tests, debug state), or null. */

@@ -126,16 +126,16 @@ public final class RecordingSession {
         current = null;
         String tail = r.tail();
         if (tail.contains("No space left on device")) {
-            failLive("disk full while recording: " + lastLine(tail));
+            failLive("disk full while recording: " + PartJoiner.lastLine(tail));
             return;
         }
         restarts++;
         if (restarts > config.maxRestarts()) {
-            failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + lastLine(tail));
+            failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + PartJoiner.lastLine(tail));
             return;
         }
         LOG.warn("stream {}: recording {}: ffmpeg exited ({}) mid-stream; restarting into part {}: {}", streamId,
-                id, code, parts.size(), lastLine(tail));
+                id, code, parts.size(), PartJoiner.lastLine(tail));
         startPart();
     }
 
@@ -160,94 +160,19 @@ public final class RecordingSession {
         }
     }
 
-    /** What {@link #finish} produced. */
-    public record Outcome(boolean ok, Path file, String format, long durationMs, long sizeBytes, Path thumbnail,
-                          int parts, String error) {
-        static Outcome failed(String error) {
-            return new Outcome(false, null, null, 0, 0, null, 0, error);
-        }
-    }
-
     /** The stream ended: stop ffmpeg (it writes its trailer), join the parts, make the thumbnail. */
-    Outcome finish() {
+    PartJoiner.Outcome finish() {
         List<Path> written;
         synchronized (this) {
             stopping = true;
             release();
             written = List.copyOf(parts);
         }
-        List<Path> playable = new ArrayList<>();
-        for (Path p : written) {
-            // a part cut short (SIGKILL, or SIGTERM in the middle of a cluster) has no duration in its header but
-            // its clusters are readable: what counts is that ffprobe finds the streams
-            if (p.toFile().length() > 0 && !Ffmpeg.streams(config.ffprobe(), p).isEmpty()) {
-                playable.add(p);
-            }
-        }
-        if (playable.isEmpty()) {
-            return Outcome.failed("no media was recorded (" + written.size() + " part(s), none playable)");
-        }
         String format = switch (videoCodec) {
             case "vp8", "vp9", "av1", "" -> "webm";
             default -> "mp4";
         };
-        Path file = dir.resolve("recording." + format);
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
-        try {
-            if (playable.size() == 1) {
-                cmd.addAll(List.of("-i", playable.get(0).toString()));
-            } else {
-                StringBuilder list = new StringBuilder("ffconcat version 1.0\n");
-                for (Path p : playable) {
-                    list.append("file '").append(p.getFileName()).append("'\n");
-                }
-                Path listFile = dir.resolve("parts.ffconcat");
-                Files.writeString(listFile, list.toString(), StandardCharsets.UTF_8);
-                cmd.addAll(List.of("-f", "concat", "-safe", "0", "-i", listFile.toString()));
-            }
-            cmd.addAll(List.of("-map", "0", "-c", "copy"));
-            if (format.equals("mp4")) {
-                // Opus in MP4 is not played everywhere: AAC is; +faststart puts the index first (seek before download)
-                cmd.addAll(List.of("-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"));
-            }
-            cmd.add(file.toString());
-            Ffmpeg.Result r = Ffmpeg.run(cmd, 600);
-            if (!r.ok()) {
-                return Outcome.failed("joining " + playable.size() + " part(s) failed: " + lastLine(r.stderrTail()));
-            }
-            long duration = Ffmpeg.durationMillis(config.ffprobe(), file);
-            if (duration <= 0) {
-                return Outcome.failed("the finished recording is not readable by ffprobe");
-            }
-            Path thumb = thumbnail(file, duration);
-            for (Path p : written) {
-                Files.deleteIfExists(p);
-                Files.deleteIfExists(Path.of(p.toString().replace(".mkv", ".sdp")));
-            }
-            Files.deleteIfExists(dir.resolve("parts.ffconcat"));
-            return new Outcome(true, file, format, duration, Files.size(file), thumb, playable.size(), null);
-        } catch (IOException e) {
-            String msg = e.getMessage();
-            return Outcome.failed((msg != null && msg.contains("No space left") ? "disk full: " : "") + e);
-        }
-    }
-
-    private Path thumbnail(Path file, long durationMs) {
-        Path thumb = dir.resolve("thumbnail.jpg");
-        double at = Math.min(2.0, durationMs / 2000.0);
-        try {
-            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                    "-ss", String.format(java.util.Locale.ROOT, "%.3f", at), "-i", file.toString(), "-frames:v", "1",
-                    "-vf", "scale=-2:'min(360,ih)'", "-q:v", "4", thumb.toString()), 60);
-            return r.ok() && Files.size(thumb) > 0 ? thumb : null;
-        } catch (IOException e) {
-            return null; // audio-only recordings have none
-        }
-    }
-
-    private static String lastLine(String tail) {
-        String[] lines = tail.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1];
+        return new PartJoiner(config).join(dir, written, format);
     }
 
     /** True once media arrived and the first part started (the recordings row exists). */

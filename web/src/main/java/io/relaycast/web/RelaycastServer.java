@@ -31,6 +31,7 @@ import io.relaycast.signaling.ice.TurnSecretKeeper;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
 import io.relaycast.signaling.recording.RecordingRepository;
+import io.relaycast.signaling.stream.LiveStreamRecovery;
 import io.relaycast.signaling.stream.StreamRepository;
 import io.relaycast.signaling.stream.StreamService;
 import io.relaycast.signaling.user.FollowRepository;
@@ -43,6 +44,7 @@ import io.relaycast.web.api.ApiRoutes;
 import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
+import io.relaycast.web.config.NodeIdentity;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
@@ -90,10 +92,14 @@ public final class RelaycastServer implements AutoCloseable {
     private final TurnSecretKeeper turnSecrets;
     /** Stores the media plane's stats of each live stream as analytics samples. */
     private final SfuStatsSampler sfuStats;
+    /** Ends the streams a crash left live whose publisher does not come back. */
+    private final LiveStreamRecovery liveRecovery;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
-                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets, SfuStatsSampler sfuStats) {
+                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets, SfuStatsSampler sfuStats,
+                            LiveStreamRecovery liveRecovery) {
+        this.liveRecovery = liveRecovery;
         this.config = config;
         this.database = database;
         this.http = http;
@@ -229,6 +235,9 @@ public final class RelaycastServer implements AutoCloseable {
                 config.dataDir().resolve("thumbnails"), streams);
         health.add(mediaTaps.recorderCheck());
         health.register(app);
+        MediaPlane plane = media;
+        LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(streamRepository, streams,
+                NodeIdentity.load(config.dataDir()), plane::isPublished, config.signaling().publisherGrace());
 
         app.start(config.http().host(), config.http().port());
         int port = app.port();
@@ -247,6 +256,7 @@ public final class RelaycastServer implements AutoCloseable {
                     iceServers, urls, id -> views.hls(streams.require(id)), port, media);
         } catch (RuntimeException e) {
             app.stop();
+            liveRecovery.close();
             mediaTaps.close();
             throw e;
         }
@@ -270,7 +280,7 @@ public final class RelaycastServer implements AutoCloseable {
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
         return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
-                sfuStats);
+                sfuStats, liveRecovery);
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -364,6 +374,7 @@ public final class RelaycastServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            liveRecovery.close();
             sfuStats.close();
             signaling.close();
             http.stop();

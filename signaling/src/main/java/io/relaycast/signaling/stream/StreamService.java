@@ -123,6 +123,15 @@ public final class StreamService {
     public Stream startForPublisher(String id) {
         Stream s = require(id);
         if (s.status() == StreamStatus.LIVE) {
+            // already live: a reconnect, or a publish after a restart of this server, whose taps (HLS, recording)
+            // died with it; listeners restart what is not running
+            for (StreamLifecycleListener l : listeners) {
+                try {
+                    l.onPublisherAttached(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("stream listener {} failed for {}", l.getClass().getSimpleName(), id, e);
+                }
+            }
             return s;
         }
         if (s.status() != StreamStatus.SCHEDULED) {
