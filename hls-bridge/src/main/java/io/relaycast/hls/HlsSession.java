@@ -117,8 +117,11 @@ public final class HlsSession {
     private int probeHeight(Path sdpFile) {
         feed.nudgeKeyframes();
         try {
-            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffprobe(), "-v", "error", "-protocol_whitelist", "file,udp,rtp",
-                    "-select_streams", "v:0", "-show_entries", "stream=height", "-of", "csv=p=0", sdpFile.toString()), 10);
+            List<String> probe = new ArrayList<>(List.of(config.ffprobe(), "-v", "error", "-select_streams", "v:0",
+                    "-show_entries", "stream=height", "-of", "csv=p=0"));
+            probe.addAll(TapFeed.inputArgs(sdpFile));
+            probe.remove("-i"); // ffprobe takes the input as its last argument
+            Ffmpeg.Result r = Ffmpeg.run(probe, 10);
             String out = r.stdout().trim();
             if (r.ok() && out.matches("\\d+")) {
                 return Integer.parseInt(out);
@@ -144,8 +147,9 @@ public final class HlsSession {
             // -2: width keeps the aspect ratio and stays even (H.264 4:2:0 needs even sizes)
             filter.append(";[s").append(i).append("]scale=-2:").append(ladder.get(i).height()).append("[v").append(i).append(']');
         }
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
-                "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(), "-filter_complex", filter.toString()));
+        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
+        cmd.addAll(TapFeed.inputArgs(sdpFile));
+        cmd.addAll(List.of("-filter_complex", filter.toString()));
         StringBuilder varMap = new StringBuilder();
         boolean audio = feed.tap().tracks().audio() != null;
         for (int i = 0; i < n; i++) {

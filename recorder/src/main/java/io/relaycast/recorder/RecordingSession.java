@@ -99,11 +99,11 @@ public final class RecordingSession {
         Path out = dir.resolve("part-" + n + ".mkv");
         try {
             Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
-            List<String> cmd = List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
-                    "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(),
-                    "-map", "0", "-c", "copy", "-f", "matroska",
+            List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
+            cmd.addAll(TapFeed.inputArgs(sdpFile));
+            cmd.addAll(List.of("-map", "0", "-c", "copy", "-f", "matroska",
                     "-cluster_time_limit", Long.toString(config.flushInterval().toMillis()),
-                    "-flush_packets", "1", "-y", out.toString());
+                    "-flush_packets", "1", "-y", out.toString()));
             Ffmpeg.Running r = feed.launch(cmd, dir, "rec-" + n, this::partExited);
             if (!started) {
                 started = true;

@@ -126,6 +126,9 @@ public final class RelaycastServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         if (config.devMode()) {
             LOG.warn("DEV MODE: dev tokens at POST /api/v1/auth/dev-token; not for production (set RELAYCAST_MODE=production)");
+            LOG.warn("DEV MODE: HTTP listens on {} and Socket.IO on {}{}", config.http().host(), config.signaling().host(),
+                    config.http().host().startsWith("127.") ? " (this machine only; HTTP_HOST=0.0.0.0 and "
+                            + "SIGNALING_HOST=0.0.0.0 open them to the network, dev tokens included)" : "");
         }
         LOG.info("database: {}", config.database().describe());
         LOG.info("data folder: {}", config.dataDir());

@@ -18,6 +18,11 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
                               int handlerThreads, int handlerQueue, Duration publisherGrace) {
 
     public static SignalingConfig from(Config c) {
+        return from(c, c.getString("host"));
+    }
+
+    /** @param host the address to listen on, as resolved by the server (an empty configured host means loopback in dev mode) */
+    public static SignalingConfig from(Config c, String host) {
         int port = c.getInt("port");
         if (port < 0 || port > 65535) {
             throw new ConfigException.BadValue(c.origin(), "port", "must be 0-65535, was " + port);
@@ -53,7 +58,7 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         if (queue < 100) {
             throw new ConfigException.BadValue(c.origin(), "handler-queue", "must be at least 100");
         }
-        return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
+        return new SignalingConfig(host.isEmpty() ? "0.0.0.0" : host, port, url, List.copyOf(origins), (int) frame, (int) event,
                 handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"));
     }
 

@@ -82,10 +82,13 @@ public record RelaycastConfig(
             throw new ConfigException.BadValue(c.origin(), "relaycast.mode", "must be 'dev' or 'production', was '" + mode + "'");
         }
         boolean dev = mode.equals("dev");
+        if (!dev) {
+            ProductionSecrets.check(c);
+        }
         Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
         return new RelaycastConfig(dev, dataDir,
-                section(c, "http", HttpConfig::from),
-                section(c, "signaling", SignalingConfig::from),
+                section(c, "http", s -> HttpConfig.from(s, dev)),
+                section(c, "signaling", s -> SignalingConfig.from(s, BindHost.resolve(s.getString("host"), dev))),
                 section(c, "database", s -> DatabaseConfig.from(s, dataDir)),
                 section(c, "auth", s -> AuthConfig.from(s, dev, dataDir)),
                 section(c, "streams", StreamsConfig::from),
