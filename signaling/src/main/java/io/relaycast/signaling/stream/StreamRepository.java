@@ -92,6 +92,11 @@ public final class StreamRepository {
                 .bind("node", node).mapTo(String.class).list());
     }
 
+    public int countLive(String ownerId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streams WHERE status = 'live' AND owner_id = :o")
+                .bind("o", ownerId).mapTo(Integer.class).one());
+    }
+
     /** {@code node} carries the live stream now. */
     public void setLiveNode(String id, String node) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE streams SET live_node = :node WHERE id = :id")

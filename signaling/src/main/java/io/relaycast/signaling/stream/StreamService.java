@@ -116,6 +116,7 @@ public final class StreamService {
             }
         }
         requireEligible(who);
+        requireLiveCapacity(s.ownerId(), who.isAdmin());
         return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
     }
 
@@ -142,7 +143,20 @@ public final class StreamService {
         if (!e.eligible()) {
             throw new ServiceException(ErrorCode.NOT_ELIGIBLE, e.reason());
         }
+        requireLiveCapacity(s.ownerId(), false);
         return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
+    }
+
+    /** One account cannot hold more than {@code streams.max-live-per-account} streams live (admins can). */
+    private void requireLiveCapacity(String ownerId, boolean admin) {
+        if (admin) {
+            return;
+        }
+        int live = streams.countLive(ownerId);
+        if (live >= config.maxLivePerAccount()) {
+            throw new ServiceException(ErrorCode.LIVE_LIMIT_REACHED, "this account already has " + live
+                    + " live stream(s), the most allowed (streams.max-live-per-account); end one first");
+        }
     }
 
     public Stream end(Principal who, String id) {
