@@ -61,7 +61,7 @@ public final class HlsSession {
         deleteTree(dir);
         Files.createDirectories(dir);
         feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
-                config.queuePackets(), taps, work, this::publisherChanged);
+                config.queuePackets(), taps, work, t -> { }, this::publisherChanged);
         feed.attach(); // only now: publisherChanged reads the feed
     }
 

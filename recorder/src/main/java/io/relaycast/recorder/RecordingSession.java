@@ -71,7 +71,7 @@ public final class RecordingSession {
     void start() throws IOException {
         Files.createDirectories(dir);
         feed = TapFeed.open("rec-" + id.substring(0, 8), streamId, config.queuePackets(), taps, work,
-                this::publisherChanged);
+                this::publisherChanged, this::mediaFlowing);
         feed.attach(); // only now: publisherChanged reads the feed
     }
 
@@ -86,6 +86,22 @@ public final class RecordingSession {
             old.stop(5000);
         }
         startPart();
+    }
+
+    /**
+     * The publisher's media reaches the tap. The part started at its installation is usually listening: the encoder
+     * now runs, so ask for a keyframe to start the file. If that ffmpeg gave up while the publisher was still
+     * connecting, start the part now.
+     */
+    private synchronized void mediaFlowing(PublishedTracks tracks) {
+        if (stopping) {
+            return;
+        }
+        if (current == null) {
+            startPart(); // asks for keyframes itself
+        } else {
+            feed.nudgeKeyframes();
+        }
     }
 
     private synchronized void startPart() {
@@ -125,6 +141,13 @@ public final class RecordingSession {
         }
         current = null;
         String tail = r.tail();
+        if (!feed.tap().mediaFlowing()) {
+            // no media yet (the publisher is still connecting): ffmpeg timed out waiting, which is no crash; the
+            // part starts again when media flows
+            LOG.info("stream {}: recording {}: ffmpeg stopped before any media ({}); waiting for the publisher's media",
+                    streamId, id, PartJoiner.lastLine(tail));
+            return;
+        }
         if (tail.contains("No space left on device")) {
             failLive("disk full while recording: " + PartJoiner.lastLine(tail));
             return;

@@ -42,20 +42,24 @@ public final class TapFeed implements AutoCloseable {
 
     /**
      * Binds the tap on two distinct even loopback ports (RTP on the even port, RFC 3550 §11). Nothing flows until
-     * {@link #attach()}: the owner stores the feed first, since {@code onPublisherChange} (run on {@code work} for
-     * the first publisher and every new one) uses it. It runs when that publisher's media actually flows (its first
-     * video packet), not when its offer was answered: a reader started while ICE and DTLS still connect waited for
-     * nothing (ffmpeg gave up after 15 s) and its keyframe requests were spent before the encoder ran.
+     * {@link #attach()}: the owner stores the feed first, since the callbacks (run on {@code work}) use it.
+     * {@code onPublisherChange} runs when a publisher is installed (its offer answered), {@code onMediaFlowing}
+     * when that publisher's media actually passes the tap (its first video packet), which can be many seconds
+     * later: a reader started at installation may have given up by then (ffmpeg stops after about 10-15 s without
+     * input) and the keyframes it asked for were never sent, so owners (re)start their reader and ask for a
+     * keyframe when media flows.
      */
     public static TapFeed open(String name, String streamId, int queuePackets, RoomTaps taps, ExecutorService work,
-                               Consumer<PublishedTracks> onPublisherChange) throws IOException {
+                               Consumer<PublishedTracks> onPublisherChange,
+                               Consumer<PublishedTracks> onMediaFlowing) throws IOException {
         int audioPort = TapPorts.evenPair(LOOPBACK);
         int videoPort;
         do {
             videoPort = TapPorts.evenPair(LOOPBACK);
         } while (videoPort == audioPort);
         RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
-        tap.onMediaFlowing(t -> work.submit(() -> onPublisherChange.accept(t)));
+        tap.onPublisherChange(t -> work.submit(() -> onPublisherChange.accept(t)));
+        tap.onMediaFlowing(t -> work.submit(() -> onMediaFlowing.accept(t)));
         return new TapFeed(streamId, taps, work, tap);
     }
 

@@ -104,6 +104,11 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         this.mediaListener = listener;
     }
 
+    /** True once the current publisher's media flows (see {@link #onMediaFlowing}). */
+    public boolean mediaFlowing() {
+        return tracks != null && !awaitingMedia;
+    }
+
     public PublishedTracks tracks() {
         return tracks;
     }

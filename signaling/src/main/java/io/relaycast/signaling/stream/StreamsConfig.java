@@ -8,7 +8,7 @@ public record StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds
                             int maxLivePerAccount) {
 
     public StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds, int maxPageSize) {
-        this(minFollowersToStream, defaultSlowModeSeconds, maxPageSize, 3);
+        this(minFollowersToStream, defaultSlowModeSeconds, maxPageSize, 5);
     }
 
     public static StreamsConfig from(Config c) {

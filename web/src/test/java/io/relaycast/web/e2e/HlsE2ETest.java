@@ -49,6 +49,7 @@ public class HlsE2ETest {
     private String publisher;
     private String master;
     private String token;
+    private String ownerToken;
 
     @BeforeClass
     public void start() throws Exception {
@@ -59,6 +60,7 @@ public class HlsE2ETest {
         server = TestServer.start(o);
         browser = Browser.start();
         String owner = server.api.devUser("hls-owner")[0];
+        ownerToken = owner;
         JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "hls", "visibility", "followers")).expect(201);
         streamId = stream.get("id").asText();
         publisher = browser.openWindow(site.page("whip.html", "whip", server.baseUrl() + "/whip/" + streamId,
@@ -230,7 +232,20 @@ public class HlsE2ETest {
         assertTrue(Files.getLastModifiedTime(file).compareTo(first) > 0, "refreshed after the 5 s interval");
     }
 
-    @Test(dependsOnMethods = {"hlsJsInChromiumPlaysForTenSeconds", "theLiveThumbnailAppearsAndIsRefreshed"})
+    /** The watch page's HLS path (?hls=1) for a signed-in viewer allowed to see the followers-only stream. */
+    @Test(dependsOnMethods = "hlsJsInChromiumPlaysForTenSeconds")
+    public void theWatchPagePlaysTheFollowersOnlyStreamOverHls() throws Exception {
+        String page = browser.openWindow(server.baseUrl() + "/");
+        browser.eval("localStorage.setItem('relaycast.token', '" + ownerToken + "')");
+        browser.open(server.baseUrl() + "/watch/" + streamId + "?hls=1");
+        browser.waitFor("window.watch && window.watch.transport === 'hls'", Duration.ofSeconds(30));
+        browser.waitFor("document.getElementById('video').currentTime > 2", Duration.ofSeconds(45));
+        browser.closeWindow(page);
+        browser.switchTo(publisher);
+    }
+
+    @Test(dependsOnMethods = {"hlsJsInChromiumPlaysForTenSeconds", "theLiveThumbnailAppearsAndIsRefreshed",
+            "theWatchPagePlaysTheFollowersOnlyStreamOverHls"})
     public void endingTheStreamRemovesTheLiveFiles() throws Exception {
         Path dir = server.server.hls().directory(streamId);
         assertNotNull(dir);
