@@ -61,7 +61,7 @@ public final class HlsSession {
         deleteTree(dir);
         Files.createDirectories(dir);
         feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
-                config.queuePackets(), taps, work, t -> { }, this::publisherChanged);
+                config.queuePackets(), taps, work, this::publisherChanged, this::mediaFlowing);
         feed.attach(); // only now: publisherChanged reads the feed
     }
 
@@ -79,8 +79,37 @@ public final class HlsSession {
         launch();
     }
 
+    /**
+     * The publisher's media reaches the tap: the ladder started at its installation is usually running (ask for a
+     * keyframe, the encoder now answers); if it gave up waiting while the publisher connected, start it now.
+     */
+    private void mediaFlowing(PublishedTracks tracks) {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            if (current != null || launching) {
+                feed.nudgeKeyframes();
+                return;
+            }
+        }
+        launch();
+    }
+
+    /** A launch (probe, then ladder) is under way: media arriving meanwhile needs no second one. */
+    private volatile boolean launching;
+
     /** Probe (outside the lock: it takes seconds), then start the ladder. */
     private void launch() {
+        launching = true;
+        try {
+            launchNow();
+        } finally {
+            launching = false;
+        }
+    }
+
+    private void launchNow() {
         String sdp = feed.tap().sdp();
         if (sdp == null) {
             return;
@@ -189,8 +218,12 @@ public final class HlsSession {
                 return;
             }
             current = null;
-            restarts++;
             String tail = r.tail();
+            if (!feed.tap().mediaFlowing()) {
+                LOG.info("stream {}: HLS ffmpeg stopped before any media; it starts again when media flows", streamId);
+                return; // a timeout while the publisher connects, not a crash
+            }
+            restarts++;
             if (restarts > 5) {
                 LOG.error("stream {}: HLS stopped: ffmpeg died {} times; last exit {}: {}", streamId, restarts, code, tail);
                 return;
