@@ -14,7 +14,8 @@ try {
   } else {
     const v = $("video");
     // same-origin paths: the API's absolute URLs carry the configured public host, which may not be this page's
-    const local = (u) => new URL(u, location.href).pathname;
+    // the query keeps the playback token of a stream that is not public
+    const local = (u) => { const x = new URL(u, location.href); return x.pathname + x.search; };
     v.src = local(r.urls.playback);
     if (r.urls.thumbnail) v.poster = local(r.urls.thumbnail);
     $("meta").textContent = [r.durationSeconds != null ? formatDuration(r.durationSeconds * 1000) : null,

@@ -152,9 +152,12 @@ async function recover(socket) {
 }
 
 function watchHls(absoluteUrl) {
-  // same origin: the API's absolute URLs carry the configured public host, which may not be this page's
-  const url = new URL(absoluteUrl, location.href).pathname;
+  // same origin: the API's absolute URLs carry the configured public host, which may not be this page's; the query
+  // keeps the playback token of a stream that is not public
+  const parsed = new URL(absoluteUrl, location.href);
+  const url = parsed.pathname + parsed.search;
   state.pc?.close();
+  state.hls?.destroy();
   state.transport = "hls";
   $("transport").textContent = "HLS";
   const video = $("video");
@@ -170,7 +173,18 @@ function watchHls(absoluteUrl) {
       levels.onchange = () => { hls.currentLevel = Number(levels.value); };
       video.play().catch(() => {});
     });
-    hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) overlay("The video could not be loaded (" + d.details + ")."); });
+    hls.on(Hls.Events.ERROR, (_e, d) => {
+      if (!d.fatal) return;
+      const code = d.response?.code;
+      // the playback token ran out (or was never there): a fresh one comes with the stream's details, once a minute
+      if ((code === 401 || code === 403) && !state.ended && Date.now() - (state.tokenRefreshedAt ?? 0) > 60000) {
+        state.tokenRefreshedAt = Date.now();
+        api(`/streams/${encodeURIComponent(streamId)}`).then((s) => watchHls(s.urls.hls))
+          .catch((e) => overlay("The video could not be loaded (" + e.message + ")."));
+        return;
+      }
+      overlay("The video could not be loaded (" + d.details + ").");
+    });
   } else {
     video.src = url; // Safari plays HLS natively
   }

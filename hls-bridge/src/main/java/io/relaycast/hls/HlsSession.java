@@ -61,7 +61,7 @@ public final class HlsSession {
         deleteTree(dir);
         Files.createDirectories(dir);
         feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
-                config.queuePackets(), taps, work, this::publisherChanged);
+                config.queuePackets(), taps, work, this::publisherChanged, this::mediaFlowing);
         feed.attach(); // only now: publisherChanged reads the feed
     }
 
@@ -79,8 +79,37 @@ public final class HlsSession {
         launch();
     }
 
+    /**
+     * The publisher's media reaches the tap: the ladder started at its installation is usually running (ask for a
+     * keyframe, the encoder now answers); if it gave up waiting while the publisher connected, start it now.
+     */
+    private void mediaFlowing(PublishedTracks tracks) {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            if (current != null || launching) {
+                feed.nudgeKeyframes();
+                return;
+            }
+        }
+        launch();
+    }
+
+    /** A launch (probe, then ladder) is under way: media arriving meanwhile needs no second one. */
+    private volatile boolean launching;
+
     /** Probe (outside the lock: it takes seconds), then start the ladder. */
     private void launch() {
+        launching = true;
+        try {
+            launchNow();
+        } finally {
+            launching = false;
+        }
+    }
+
+    private void launchNow() {
         String sdp = feed.tap().sdp();
         if (sdp == null) {
             return;
@@ -117,8 +146,11 @@ public final class HlsSession {
     private int probeHeight(Path sdpFile) {
         feed.nudgeKeyframes();
         try {
-            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffprobe(), "-v", "error", "-protocol_whitelist", "file,udp,rtp",
-                    "-select_streams", "v:0", "-show_entries", "stream=height", "-of", "csv=p=0", sdpFile.toString()), 10);
+            List<String> probe = new ArrayList<>(List.of(config.ffprobe(), "-v", "error", "-select_streams", "v:0",
+                    "-show_entries", "stream=height", "-of", "csv=p=0"));
+            probe.addAll(TapFeed.inputArgs(sdpFile));
+            probe.remove("-i"); // ffprobe takes the input as its last argument
+            Ffmpeg.Result r = Ffmpeg.run(probe, 10);
             String out = r.stdout().trim();
             if (r.ok() && out.matches("\\d+")) {
                 return Integer.parseInt(out);
@@ -144,8 +176,9 @@ public final class HlsSession {
             // -2: width keeps the aspect ratio and stays even (H.264 4:2:0 needs even sizes)
             filter.append(";[s").append(i).append("]scale=-2:").append(ladder.get(i).height()).append("[v").append(i).append(']');
         }
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
-                "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(), "-filter_complex", filter.toString()));
+        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
+        cmd.addAll(TapFeed.inputArgs(sdpFile));
+        cmd.addAll(List.of("-filter_complex", filter.toString()));
         StringBuilder varMap = new StringBuilder();
         boolean audio = feed.tap().tracks().audio() != null;
         for (int i = 0; i < n; i++) {
@@ -185,8 +218,12 @@ public final class HlsSession {
                 return;
             }
             current = null;
-            restarts++;
             String tail = r.tail();
+            if (!feed.tap().mediaFlowing()) {
+                LOG.info("stream {}: HLS ffmpeg stopped before any media; it starts again when media flows", streamId);
+                return; // a timeout while the publisher connects, not a crash
+            }
+            restarts++;
             if (restarts > 5) {
                 LOG.error("stream {}: HLS stopped: ffmpeg died {} times; last exit {}: {}", streamId, restarts, code, tail);
                 return;

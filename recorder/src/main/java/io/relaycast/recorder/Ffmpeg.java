@@ -94,21 +94,56 @@ public final class Ffmpeg {
         }
     }
 
-    /** Runs a short command to its end (killed after {@code timeoutSeconds}). */
+    /** Largest stdout a short command may print that we keep (ffprobe answers are a few lines). */
+    private static final int MAX_STDOUT = 1 << 20;
+
+    /**
+     * Runs a short command to its end (killed after {@code timeoutSeconds}). Stdout is read on its own thread: reading
+     * it here first would block until the tool closes it, and a hung tool (ffprobe on a stalled input) would hold the
+     * caller forever, whatever the timeout.
+     */
     public static Result run(List<String> command, long timeoutSeconds) throws IOException {
         Process p = new ProcessBuilder(command).start();
         Running r = new Running(p, "run");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Thread reader = new Thread(() -> readBounded(p.getInputStream(), out), "ffmpeg-out");
+        reader.setDaemon(true);
+        reader.start();
         try {
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
-                return new Result(-1, new String(out, StandardCharsets.UTF_8), "timed out after " + timeoutSeconds + " s");
+                reader.join(500);
+                return new Result(-1, stdout(out), "timed out after " + timeoutSeconds + " s");
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), r.tail());
+            reader.join(2_000); // the pipe closes with the process
+            return new Result(p.exitValue(), stdout(out), r.tail());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        }
+    }
+
+    private static void readBounded(InputStream in, java.io.ByteArrayOutputStream out) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                synchronized (out) {
+                    if (out.size() < MAX_STDOUT) {
+                        out.write(buf, 0, Math.min(n, MAX_STDOUT - out.size()));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process was killed: what was read is kept
+        }
+    }
+
+    private static String stdout(java.io.ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.UTF_8);
         }
     }
 

@@ -36,6 +36,8 @@ public final class Recorder implements AutoCloseable {
     private final Map<String, RecordingSession> sessions = new ConcurrentHashMap<>();
     private final Set<String> finishing = ConcurrentHashMap.newKeySet();
     private volatile String lastError;
+    private static final java.util.regex.Pattern UUIDS =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private volatile Boolean ffmpegOk;
 
     public Recorder(RecordingConfig config, RoomTaps taps, RecordingStore store) {
@@ -95,7 +97,7 @@ public final class Recorder implements AutoCloseable {
         finishing.add(s.id());
         work.submit(() -> {
             try {
-                RecordingSession.Outcome o = s.finish();
+                PartJoiner.Outcome o = s.finish();
                 if (!s.hasStarted()) {
                     LOG.info("stream {}: ended without media; nothing recorded", s.streamId());
                 } else if (o.ok()) {
@@ -174,8 +176,27 @@ public final class Recorder implements AutoCloseable {
         m.put("ok", !config.enabled() || ffmpegAvailable());
         m.put("enabled", config.enabled());
         m.put("recording", sessions.size());
-        m.put("lastError", lastError);
+        // readiness is unauthenticated: it names no stream or recording (ids of private streams would leak)
+        m.put("lastError", lastError == null ? null : UUIDS.matcher(lastError).replaceAll("<id>"));
         return m;
+    }
+
+    /**
+     * Crash recovery, once at start-up and in the background: recordings a killed server left marked
+     * {@code recording} get their parts joined and become ready, or failed with the reason ({@link RecordingRecovery}).
+     */
+    public void recoverUnfinished() {
+        String marker = "recovery";
+        finishing.add(marker);
+        work.submit(() -> {
+            try {
+                new RecordingRecovery(config, store, new PartJoiner(config)).run();
+            } catch (RuntimeException e) {
+                LOG.error("recovering unfinished recordings failed", e);
+            } finally {
+                finishing.remove(marker);
+            }
+        });
     }
 
     /** The running session of a stream (tests, debug state), or null. */

@@ -71,7 +71,7 @@ public final class RecordingSession {
     void start() throws IOException {
         Files.createDirectories(dir);
         feed = TapFeed.open("rec-" + id.substring(0, 8), streamId, config.queuePackets(), taps, work,
-                this::publisherChanged);
+                this::publisherChanged, this::mediaFlowing);
         feed.attach(); // only now: publisherChanged reads the feed
     }
 
@@ -88,6 +88,22 @@ public final class RecordingSession {
         startPart();
     }
 
+    /**
+     * The publisher's media reaches the tap. The part started at its installation is usually listening: the encoder
+     * now runs, so ask for a keyframe to start the file. If that ffmpeg gave up while the publisher was still
+     * connecting, start the part now.
+     */
+    private synchronized void mediaFlowing(PublishedTracks tracks) {
+        if (stopping) {
+            return;
+        }
+        if (current == null) {
+            startPart(); // asks for keyframes itself
+        } else {
+            feed.nudgeKeyframes();
+        }
+    }
+
     private synchronized void startPart() {
         String sdp = feed.tap().sdp();
         if (sdp == null) {
@@ -99,11 +115,11 @@ public final class RecordingSession {
         Path out = dir.resolve("part-" + n + ".mkv");
         try {
             Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
-            List<String> cmd = List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning",
-                    "-protocol_whitelist", "file,udp,rtp", "-i", sdpFile.toString(),
-                    "-map", "0", "-c", "copy", "-f", "matroska",
+            List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
+            cmd.addAll(TapFeed.inputArgs(sdpFile));
+            cmd.addAll(List.of("-map", "0", "-c", "copy", "-f", "matroska",
                     "-cluster_time_limit", Long.toString(config.flushInterval().toMillis()),
-                    "-flush_packets", "1", "-y", out.toString());
+                    "-flush_packets", "1", "-y", out.toString()));
             Ffmpeg.Running r = feed.launch(cmd, dir, "rec-" + n, this::partExited);
             if (!started) {
                 started = true;
@@ -125,17 +141,24 @@ public final class RecordingSession {
         }
         current = null;
         String tail = r.tail();
+        if (!feed.tap().mediaFlowing()) {
+            // no media yet (the publisher is still connecting): ffmpeg timed out waiting, which is no crash; the
+            // part starts again when media flows
+            LOG.info("stream {}: recording {}: ffmpeg stopped before any media ({}); waiting for the publisher's media",
+                    streamId, id, PartJoiner.lastLine(tail));
+            return;
+        }
         if (tail.contains("No space left on device")) {
-            failLive("disk full while recording: " + lastLine(tail));
+            failLive("disk full while recording: " + PartJoiner.lastLine(tail));
             return;
         }
         restarts++;
         if (restarts > config.maxRestarts()) {
-            failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + lastLine(tail));
+            failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + PartJoiner.lastLine(tail));
             return;
         }
         LOG.warn("stream {}: recording {}: ffmpeg exited ({}) mid-stream; restarting into part {}: {}", streamId,
-                id, code, parts.size(), lastLine(tail));
+                id, code, parts.size(), PartJoiner.lastLine(tail));
         startPart();
     }
 
@@ -160,94 +183,19 @@ public final class RecordingSession {
         }
     }
 
-    /** What {@link #finish} produced. */
-    public record Outcome(boolean ok, Path file, String format, long durationMs, long sizeBytes, Path thumbnail,
-                          int parts, String error) {
-        static Outcome failed(String error) {
-            return new Outcome(false, null, null, 0, 0, null, 0, error);
-        }
-    }
-
     /** The stream ended: stop ffmpeg (it writes its trailer), join the parts, make the thumbnail. */
-    Outcome finish() {
+    PartJoiner.Outcome finish() {
         List<Path> written;
         synchronized (this) {
             stopping = true;
             release();
             written = List.copyOf(parts);
         }
-        List<Path> playable = new ArrayList<>();
-        for (Path p : written) {
-            // a part cut short (SIGKILL, or SIGTERM in the middle of a cluster) has no duration in its header but
-            // its clusters are readable: what counts is that ffprobe finds the streams
-            if (p.toFile().length() > 0 && !Ffmpeg.streams(config.ffprobe(), p).isEmpty()) {
-                playable.add(p);
-            }
-        }
-        if (playable.isEmpty()) {
-            return Outcome.failed("no media was recorded (" + written.size() + " part(s), none playable)");
-        }
         String format = switch (videoCodec) {
             case "vp8", "vp9", "av1", "" -> "webm";
             default -> "mp4";
         };
-        Path file = dir.resolve("recording." + format);
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"));
-        try {
-            if (playable.size() == 1) {
-                cmd.addAll(List.of("-i", playable.get(0).toString()));
-            } else {
-                StringBuilder list = new StringBuilder("ffconcat version 1.0\n");
-                for (Path p : playable) {
-                    list.append("file '").append(p.getFileName()).append("'\n");
-                }
-                Path listFile = dir.resolve("parts.ffconcat");
-                Files.writeString(listFile, list.toString(), StandardCharsets.UTF_8);
-                cmd.addAll(List.of("-f", "concat", "-safe", "0", "-i", listFile.toString()));
-            }
-            cmd.addAll(List.of("-map", "0", "-c", "copy"));
-            if (format.equals("mp4")) {
-                // Opus in MP4 is not played everywhere: AAC is; +faststart puts the index first (seek before download)
-                cmd.addAll(List.of("-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"));
-            }
-            cmd.add(file.toString());
-            Ffmpeg.Result r = Ffmpeg.run(cmd, 600);
-            if (!r.ok()) {
-                return Outcome.failed("joining " + playable.size() + " part(s) failed: " + lastLine(r.stderrTail()));
-            }
-            long duration = Ffmpeg.durationMillis(config.ffprobe(), file);
-            if (duration <= 0) {
-                return Outcome.failed("the finished recording is not readable by ffprobe");
-            }
-            Path thumb = thumbnail(file, duration);
-            for (Path p : written) {
-                Files.deleteIfExists(p);
-                Files.deleteIfExists(Path.of(p.toString().replace(".mkv", ".sdp")));
-            }
-            Files.deleteIfExists(dir.resolve("parts.ffconcat"));
-            return new Outcome(true, file, format, duration, Files.size(file), thumb, playable.size(), null);
-        } catch (IOException e) {
-            String msg = e.getMessage();
-            return Outcome.failed((msg != null && msg.contains("No space left") ? "disk full: " : "") + e);
-        }
-    }
-
-    private Path thumbnail(Path file, long durationMs) {
-        Path thumb = dir.resolve("thumbnail.jpg");
-        double at = Math.min(2.0, durationMs / 2000.0);
-        try {
-            Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                    "-ss", String.format(java.util.Locale.ROOT, "%.3f", at), "-i", file.toString(), "-frames:v", "1",
-                    "-vf", "scale=-2:'min(360,ih)'", "-q:v", "4", thumb.toString()), 60);
-            return r.ok() && Files.size(thumb) > 0 ? thumb : null;
-        } catch (IOException e) {
-            return null; // audio-only recordings have none
-        }
-    }
-
-    private static String lastLine(String tail) {
-        String[] lines = tail.strip().split("\n");
-        return lines.length == 0 ? "" : lines[lines.length - 1];
+        return new PartJoiner(config).join(dir, written, format);
     }
 
     /** True once media arrived and the first part started (the recordings row exists). */

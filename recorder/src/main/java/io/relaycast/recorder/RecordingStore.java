@@ -14,4 +14,13 @@ public interface RecordingStore {
 
     /** Failed: status {@code failed} with an operator-readable reason. */
     void failed(String recordingId, String error, long endedAt);
+
+    /** A recording still marked {@code recording}; {@code streamLive}: its stream is still live in the database. */
+    record Unfinished(String recordingId, String streamId, boolean streamLive) {
+    }
+
+    /** Recordings still marked {@code recording} (crash recovery at start-up). */
+    default java.util.List<Unfinished> unfinished() {
+        return java.util.List.of();
+    }
 }

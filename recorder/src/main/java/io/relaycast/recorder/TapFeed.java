@@ -26,7 +26,7 @@ public final class TapFeed implements AutoCloseable {
      * When to ask the publisher for keyframes after ffmpeg starts: it binds its ports a few hundred ms after the
      * process starts, and a decoder can begin only at a keyframe, so ask until it surely listens.
      */
-    private static final long[] KEYFRAME_NUDGES_MS = {300, 700, 1500};
+    private static final long[] KEYFRAME_NUDGES_MS = {300, 700, 1500, 3000};
 
     private final String streamId;
     private final RoomTaps taps;
@@ -42,11 +42,16 @@ public final class TapFeed implements AutoCloseable {
 
     /**
      * Binds the tap on two distinct even loopback ports (RTP on the even port, RFC 3550 §11). Nothing flows until
-     * {@link #attach()}: the owner stores the feed first, since {@code onPublisherChange} (run on {@code work} for
-     * the first publisher and every new one) uses it.
+     * {@link #attach()}: the owner stores the feed first, since the callbacks (run on {@code work}) use it.
+     * {@code onPublisherChange} runs when a publisher is installed (its offer answered), {@code onMediaFlowing}
+     * when that publisher's media actually passes the tap (its first video packet), which can be many seconds
+     * later: a reader started at installation may have given up by then (ffmpeg stops after about 10-15 s without
+     * input) and the keyframes it asked for were never sent, so owners (re)start their reader and ask for a
+     * keyframe when media flows.
      */
     public static TapFeed open(String name, String streamId, int queuePackets, RoomTaps taps, ExecutorService work,
-                               Consumer<PublishedTracks> onPublisherChange) throws IOException {
+                               Consumer<PublishedTracks> onPublisherChange,
+                               Consumer<PublishedTracks> onMediaFlowing) throws IOException {
         int audioPort = TapPorts.evenPair(LOOPBACK);
         int videoPort;
         do {
@@ -54,7 +59,19 @@ public final class TapFeed implements AutoCloseable {
         } while (videoPort == audioPort);
         RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
         tap.onPublisherChange(t -> work.submit(() -> onPublisherChange.accept(t)));
+        tap.onMediaFlowing(t -> work.submit(() -> onMediaFlowing.accept(t)));
         return new TapFeed(streamId, taps, work, tap);
+    }
+
+    /**
+     * How ffmpeg and ffprobe open a tap's SDP: the RTP sockets bind loopback only ({@code -localaddr}; ffmpeg's
+     * default is every address, so anyone on the network could send to the port) and the SDP's source filter
+     * ({@code a=source-filter}, RFC 4570, written by {@link io.relaycast.sfu.tap.TapSdp}) drops any packet that does
+     * not come from the tap's own address: nothing but the SFU's tap reaches a recording or the HLS ladder.
+     */
+    public static List<String> inputArgs(Path sdpFile) {
+        return List.of("-protocol_whitelist", "file,udp,rtp", "-localaddr", LOOPBACK.getHostAddress(),
+                "-i", sdpFile.toString());
     }
 
     /** Attaches the tap to the stream's room, now and whenever the room changes. */

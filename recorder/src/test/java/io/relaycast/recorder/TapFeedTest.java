@@ -21,7 +21,7 @@ public class TapFeedTest {
     public void theTapGetsTwoDistinctEvenLoopbackPorts() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
         try (RoomTaps taps = new RoomTaps(id -> null);
-             TapFeed feed = TapFeed.open("t", "stream-1", 16, taps, work, t -> { })) {
+             TapFeed feed = TapFeed.open("t", "stream-1", 16, taps, work, t -> { }, t -> { })) {
             int audio = feed.tap().audioPort();
             int video = feed.tap().videoPort();
             assertNotEquals(audio, video);
@@ -36,7 +36,7 @@ public class TapFeedTest {
     public void theExitOfALaunchedProcessIsReportedWithItsCode() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
         try (RoomTaps taps = new RoomTaps(id -> null);
-             TapFeed feed = TapFeed.open("t", "stream-2", 16, taps, work, t -> { })) {
+             TapFeed feed = TapFeed.open("t", "stream-2", 16, taps, work, t -> { }, t -> { })) {
             CompletableFuture<Object[]> exit = new CompletableFuture<>();
             Ffmpeg.Running r = feed.launch(List.of("sh", "-c", "echo dying >&2; exit 3"), null, "exit-test",
                     (process, code) -> exit.complete(new Object[] {process, code}));
@@ -53,7 +53,7 @@ public class TapFeedTest {
     public void aStoppedProcessIsReportedToo() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
         try (RoomTaps taps = new RoomTaps(id -> null);
-             TapFeed feed = TapFeed.open("t", "stream-3", 16, taps, work, t -> { })) {
+             TapFeed feed = TapFeed.open("t", "stream-3", 16, taps, work, t -> { }, t -> { })) {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
             Ffmpeg.Running r = feed.launch(List.of("sleep", "30"), null, "stop-test", (p, code) -> exit.complete(code));
             r.stop(2000);

@@ -475,6 +475,13 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         return room != null && room.publisher() != null;
     }
 
+    @Override
+    public boolean isPublisher(String streamId, String peerId) {
+        Room room = rooms.get(streamId);
+        Publisher p = room == null ? null : room.publisher();
+        return p != null && p.peerId().equals(peerId);
+    }
+
     /** The room of a stream, for taps (recorder, HLS bridge); null when nobody publishes or watches it. */
     public Room room(String streamId) {
         return rooms.get(streamId);

@@ -31,6 +31,7 @@ import io.relaycast.signaling.ice.TurnSecretKeeper;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
 import io.relaycast.signaling.recording.RecordingRepository;
+import io.relaycast.signaling.stream.LiveStreamRecovery;
 import io.relaycast.signaling.stream.StreamRepository;
 import io.relaycast.signaling.stream.StreamService;
 import io.relaycast.signaling.user.FollowRepository;
@@ -43,6 +44,7 @@ import io.relaycast.web.api.ApiRoutes;
 import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
+import io.relaycast.web.config.NodeIdentity;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
@@ -56,6 +58,8 @@ import io.relaycast.web.http.Json;
 import io.relaycast.web.media.HlsRoutes;
 import io.relaycast.web.media.MediaStatsRoutes;
 import io.relaycast.web.media.MediaTaps;
+import io.relaycast.web.media.PlaybackAccess;
+import io.relaycast.web.media.PlaybackTokens;
 import io.relaycast.web.media.VodRoutes;
 import io.relaycast.web.media.WhipWhepRoutes;
 import io.relaycast.web.pages.Pages;
@@ -88,10 +92,14 @@ public final class RelaycastServer implements AutoCloseable {
     private final TurnSecretKeeper turnSecrets;
     /** Stores the media plane's stats of each live stream as analytics samples. */
     private final SfuStatsSampler sfuStats;
+    /** Ends the streams a crash left live whose publisher does not come back. */
+    private final LiveStreamRecovery liveRecovery;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
-                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets, SfuStatsSampler sfuStats) {
+                            MediaTaps mediaTaps, TurnSecretKeeper turnSecrets, SfuStatsSampler sfuStats,
+                            LiveStreamRecovery liveRecovery) {
+        this.liveRecovery = liveRecovery;
         this.config = config;
         this.database = database;
         this.http = http;
@@ -118,6 +126,9 @@ public final class RelaycastServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         if (config.devMode()) {
             LOG.warn("DEV MODE: dev tokens at POST /api/v1/auth/dev-token; not for production (set RELAYCAST_MODE=production)");
+            LOG.warn("DEV MODE: HTTP listens on {} and Socket.IO on {}{}", config.http().host(), config.signaling().host(),
+                    config.http().host().startsWith("127.") ? " (this machine only; HTTP_HOST=0.0.0.0 and "
+                            + "SIGNALING_HOST=0.0.0.0 open them to the network, dev tokens included)" : "");
         }
         LOG.info("database: {}", config.database().describe());
         LOG.info("data folder: {}", config.dataDir());
@@ -228,42 +239,51 @@ public final class RelaycastServer implements AutoCloseable {
                 config.dataDir().resolve("thumbnails"), streams);
         health.add(mediaTaps.recorderCheck());
         health.register(app);
+        MediaPlane plane = media;
+        LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(streamRepository, streams,
+                NodeIdentity.load(config.dataDir()), plane::isPublished, config.signaling().publisherGrace());
 
         app.start(config.http().host(), config.http().port());
         int port = app.port();
         String publicUrl = config.http().publicUrl().isEmpty() ? "http://localhost:" + port : config.http().publicUrl();
         Urls urls = new Urls(publicUrl);
-        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, new Views(urls), urls, users, streams, viewers, chat,
+        PlaybackAccess playback = new PlaybackAccess(new PlaybackTokens(PlaybackTokens.deriveKey(
+                config.playback().secret(), config.auth().hmacSecret()), config.playback().tokenTtl(), clock),
+                config.auth().allowAnonymousViewers(), streamRepository::find);
+        Views views = new Views(urls, playback);
+        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, views, urls, users, streams, viewers, chat,
                 reactions, featured, analytics, recordings, iceServers, devTokens);
         ApiRoutes.register(app, api);
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
-                    iceServers, urls, port, media);
+                    iceServers, urls, id -> views.hls(streams.require(id)), port, media);
         } catch (RuntimeException e) {
             app.stop();
+            liveRecovery.close();
             mediaTaps.close();
             throw e;
         }
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
-        new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);
+        new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers()).register(app);
         // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
         new MediaStatsRoutes(streams, media, auth).register(app);
-        new VodRoutes(recordings, config.recording().directory()).register(app);
-        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails")).register(app);
+        new VodRoutes(recordings, config.recording().directory(), playback).register(app);
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback).register(app);
         Pages.register(app);
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
         return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
-                sfuStats);
+                sfuStats, liveRecovery);
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
                                                   ViewerService viewers, ChatService chat, ReactionService reactions,
                                                   FeaturedService featured, AnalyticsService analytics,
-                                                  IceServerService iceServers, Urls urls, int httpPort,
+                                                  IceServerService iceServers, Urls urls,
+                                                  java.util.function.Function<String, String> hlsUrl, int httpPort,
                                                   MediaPlane media) {
         // this server's own pages are cross-origin to the socket port: allow them, and the configured origins
         Set<String> origins = new LinkedHashSet<>(config.signaling().corsAllowedOrigins());
@@ -273,7 +293,7 @@ public final class RelaycastServer implements AutoCloseable {
         origins.add(URI.create(urls.base()).resolve("/").toString().replaceAll("/$", ""));
         SignalingServer signaling = new SignalingServer(config.signaling(), origins, new SignalingServer.Dependencies(
                 new TokenVerifier(config.auth()), users, streams, viewers, chat, reactions, featured, analytics, iceServers,
-                media, urls::hls, config.auth().allowAnonymousViewers(), config.redisUrl()));
+                media, hlsUrl, config.auth().allowAnonymousViewers(), config.redisUrl()));
         try {
             signaling.start();
         } catch (RuntimeException e) {
@@ -350,6 +370,7 @@ public final class RelaycastServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            liveRecovery.close();
             sfuStats.close();
             signaling.close();
             http.stop();

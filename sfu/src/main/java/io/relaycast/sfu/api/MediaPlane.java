@@ -98,6 +98,14 @@ public interface MediaPlane {
     /** True while someone publishes into the stream. */
     boolean isPublished(String streamId);
 
+    /**
+     * True while {@code peerId} is the stream's publisher (not replaced by a newer publication). Planes that cannot
+     * tell answer {@link #isPublished}: ending on a stale publisher's leave is then the old behaviour.
+     */
+    default boolean isPublisher(String streamId, String peerId) {
+        return isPublished(streamId);
+    }
+
     /** Where the media plane tells signaling about its own candidates, and that a peer went away on its own. */
     interface CandidateSink {
         void onLocalCandidate(IceCandidate candidate);

@@ -54,6 +54,9 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     private final ReportBlock[] noBlocks = new ReportBlock[0];
     private volatile PublishedTracks tracks;
     private volatile Consumer<PublishedTracks> publisherListener = t -> { };
+    private volatile Consumer<PublishedTracks> mediaListener = t -> { };
+    /** Set by each new publisher, cleared by its first video packet (first packet when it sends no video). */
+    private volatile boolean awaitingMedia;
     private volatile boolean closed;
     // receive thread only
     private long videoSsrc = -1;
@@ -91,6 +94,21 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         this.publisherListener = listener;
     }
 
+    /**
+     * Told (on the publisher's receive thread: hand the work elsewhere) when a new publisher's media actually
+     * flows: its first video packet, or its first packet when it sends no video. A publisher is installed when
+     * its offer is answered, seconds before ICE and DTLS let any media through; a reader started then waits for
+     * nothing and its keyframe requests go unanswered.
+     */
+    public void onMediaFlowing(Consumer<PublishedTracks> listener) {
+        this.mediaListener = listener;
+    }
+
+    /** True once the current publisher's media flows (see {@link #onMediaFlowing}). */
+    public boolean mediaFlowing() {
+        return tracks != null && !awaitingMedia;
+    }
+
     public PublishedTracks tracks() {
         return tracks;
     }
@@ -115,6 +133,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     public void onPublisher(PublishedTracks tracks) {
         this.tracks = tracks;
         videoSsrc = -1;
+        awaitingMedia = true;
         try {
             publisherListener.accept(tracks);
         } catch (RuntimeException e) {
@@ -141,6 +160,9 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         if (packet.kind() == MediaKind.VIDEO && !oneVideoLayer(packet)) {
             return;
         }
+        if (awaitingMedia) {
+            mediaStarted(packet.kind());
+        }
         int len = packet.length();
         if (len > SLOT_BYTES) {
             dropped.increment();
@@ -156,6 +178,19 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         slot.port = packet.kind() == MediaKind.AUDIO ? audioPort : videoPort;
         filled.offer(slot); // cannot fail: there are as many slots as places
         queued.increment();
+    }
+
+    private void mediaStarted(MediaKind kind) {
+        PublishedTracks t = tracks;
+        if (t == null || kind != MediaKind.VIDEO && t.video() != null) {
+            return; // audio comes first; the reader waits for the picture
+        }
+        awaitingMedia = false;
+        try {
+            mediaListener.accept(t);
+        } catch (RuntimeException e) {
+            LOG.warn("tap {}: media listener failed", name, e);
+        }
     }
 
     /** Simulcast sends several SSRCs: keep the first one seen until it falls silent. */

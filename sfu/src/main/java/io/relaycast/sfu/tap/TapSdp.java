@@ -20,15 +20,15 @@ public final class TapSdp {
                 .append("c=IN IP4 ").append(address).append("\r\n")
                 .append("t=0 0\r\n");
         if (tracks.audio() != null) {
-            media(sdp, "audio", audioPort, tracks.audio());
+            media(sdp, "audio", audioPort, tracks.audio(), address);
         }
         if (tracks.video() != null) {
-            media(sdp, "video", videoPort, tracks.video());
+            media(sdp, "video", videoPort, tracks.video(), address);
         }
         return sdp.toString();
     }
 
-    private static void media(StringBuilder sdp, String kind, int port, PublishedTrack track) {
+    private static void media(StringBuilder sdp, String kind, int port, PublishedTrack track, String address) {
         NegotiatedCodec c = track.primaryCodec();
         sdp.append("m=").append(kind).append(' ').append(port).append(" RTP/AVP ").append(c.payloadType()).append("\r\n");
         sdp.append("a=rtpmap:").append(c.payloadType()).append(' ').append(c.encodingName()).append('/').append(c.clockRate());
@@ -39,6 +39,8 @@ public final class TapSdp {
         if (!c.formatParameters().isEmpty()) {
             sdp.append("a=fmtp:").append(c.payloadType()).append(' ').append(c.formatParameters()).append("\r\n");
         }
+        // RFC 4570: only packets from the tap's own address count; ffmpeg drops the rest (anyone else's RTP)
+        sdp.append("a=source-filter: incl IN IP4 ").append(address).append(' ').append(address).append("\r\n");
         sdp.append("a=recvonly\r\n");
     }
 

@@ -27,8 +27,14 @@ public final class ChatService {
     private final ChatConfig config;
     private final Clock clock;
     private final SlidingWindowRateLimiter rateLimiter;
-    /** user|stream → when that user last posted, for slow mode. */
+    /**
+     * user|stream → when that user last posted, for slow mode only (the longest slow-mode gap is an hour): entries
+     * older than that are dropped at most once a minute, so the map holds the last hour's slow-mode posters.
+     */
     private final ConcurrentHashMap<String, Long> lastPost = new ConcurrentHashMap<>();
+    private static final long SLOW_MODE_MAX_MILLIS = 3_600_000;
+    private static final long TRIM_EVERY_MILLIS = 60_000;
+    private volatile long lastTrim;
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
 
     public ChatService(CommentRepository comments, StreamService streams, UserService users, ChatConfig config, Clock clock) {
@@ -75,11 +81,27 @@ public final class ChatService {
         if (wait > 0) {
             throw new ServiceException(ErrorCode.RATE_LIMITED, "too many messages; retry in " + ((wait + 999) / 1000) + " s");
         }
-        lastPost.put(key, now);
+        if (s.chatMode() == ChatMode.SLOW) {
+            lastPost.put(key, now);
+        }
+        trimLastPost(now);
         users.touch(author);
         Comment c = comments.insert(UUID.randomUUID().toString(), streamId, author.userId(), author.displayName(), content, now);
         listeners.forEach(l -> l.onMessage(c));
         return c;
+    }
+
+    private void trimLastPost(long now) {
+        if (now - lastTrim < TRIM_EVERY_MILLIS) {
+            return;
+        }
+        lastTrim = now;
+        lastPost.values().removeIf(t -> now - t >= SLOW_MODE_MAX_MILLIS);
+    }
+
+    /** Entries kept for slow mode (tests: the map is bounded). */
+    int slowModeEntries() {
+        return lastPost.size();
     }
 
     public CommentPage history(Principal reader, String streamId, String cursor, int limit) {

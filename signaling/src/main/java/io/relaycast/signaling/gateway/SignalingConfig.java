@@ -20,6 +20,11 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
                               int acceptBacklog) {
 
     public static SignalingConfig from(Config c) {
+        return from(c, c.getString("host"));
+    }
+
+    /** @param host the address to listen on, as resolved by the server (an empty configured host means loopback in dev mode) */
+    public static SignalingConfig from(Config c, String host) {
         int port = c.getInt("port");
         if (port < 0 || port > 65535) {
             throw new ConfigException.BadValue(c.origin(), "port", "must be 0-65535, was " + port);
@@ -70,7 +75,7 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         if (backlog < 1 || backlog > 65535) {
             throw new ConfigException.BadValue(c.origin(), "accept-backlog", "must be 1-65535");
         }
-        return new SignalingConfig(c.getString("host"), port, url, List.copyOf(origins), (int) frame, (int) event,
+        return new SignalingConfig(host.isEmpty() ? "0.0.0.0" : host, port, url, List.copyOf(origins), (int) frame, (int) event,
                 handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), updates, updateWindow,
                 workers, backlog);
     }

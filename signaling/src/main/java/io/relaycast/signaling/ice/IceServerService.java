@@ -32,6 +32,15 @@ public final class IceServerService {
         this.epochSecrets = config.turnStore().epochBound() ? epochSecrets : null;
     }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** 64 random bits, URL-safe: a fresh anonymous identity per request (per connection of the caller). */
+    private static String anonymousId() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
     public List<IceServer> forUser(String userId) {
         List<IceServer> out = new ArrayList<>();
         if (!config.stunUrls().isEmpty()) {
@@ -39,7 +48,9 @@ public final class IceServerService {
         }
         if (!config.turnUrls().isEmpty()) {
             long expiry = clock.instant().plus(config.credentialTtl()).getEpochSecond();
-            String username = expiry + ":" + (userId == null ? "anonymous" : userId);
+            // an anonymous caller gets an identity of its own (coturn's user-quota counts per username): one client
+            // cannot use up a quota shared by every anonymous viewer
+            String username = expiry + ":" + (userId == null ? "anon-" + anonymousId() : userId);
             String secret = epochSecrets == null ? config.turnSecret() : epochSecrets.signingSecret(expiry);
             out.add(new IceServer(config.turnUrls(), username, credential(secret, username)));
         }

@@ -4,6 +4,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Recordings in SQL; written by the recorder, read by the REST API and the VOD server. */
@@ -48,6 +49,13 @@ public final class RecordingRepository {
 
     public Optional<Recording> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM recordings WHERE id = :id").bind("id", id).map(MAPPER).findOne());
+    }
+
+    /** Recordings still marked recording, with whether their stream is live (crash recovery). */
+    public List<Map.Entry<Recording, Boolean>> unfinished() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT r.*, s.status AS stream_status FROM recordings r"
+                        + " LEFT JOIN streams s ON s.id = r.stream_id WHERE r.status = 'recording'")
+                .map((rs, ctx) -> Map.entry(MAPPER.map(rs, ctx), "live".equals(rs.getString("stream_status")))).list());
     }
 
     public List<Recording> forStream(String streamId) {

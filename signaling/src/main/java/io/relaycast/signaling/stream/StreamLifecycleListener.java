@@ -13,4 +13,11 @@ public interface StreamLifecycleListener {
 
     default void onCancelled(Stream stream) {
     }
+
+    /**
+     * A publisher (re)attached to a stream that was already live: a reconnect within the grace period, or the
+     * broadcaster publishing again after a server restart. Listeners start whatever of theirs is not running.
+     */
+    default void onPublisherAttached(Stream stream) {
+    }
 }

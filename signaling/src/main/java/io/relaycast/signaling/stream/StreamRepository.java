@@ -86,6 +86,23 @@ public final class StreamRepository {
                 .bind("id", id).bind("from", from.wire()).bind("to", to.wire()).bind("now", now).execute()) == 1;
     }
 
+    /** The streams the database says are live on {@code node} (crash recovery at start-up). */
+    public List<String> liveIds(String node) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM streams WHERE status = 'live' AND live_node = :node")
+                .bind("node", node).mapTo(String.class).list());
+    }
+
+    public int countLive(String ownerId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM streams WHERE status = 'live' AND owner_id = :o")
+                .bind("o", ownerId).mapTo(Integer.class).one());
+    }
+
+    /** {@code node} carries the live stream now. */
+    public void setLiveNode(String id, String node) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE streams SET live_node = :node WHERE id = :id")
+                .bind("id", id).bind("node", node).execute());
+    }
+
     public Page<Stream> live(String me, String category, int limit, int offset) {
         String where = "WHERE s.status = 'live' AND" + VISIBLE_TO + (category == null ? "" : " AND s.category = :category");
         return jdbi.withHandle(h -> page(h, where, "ORDER BY viewer_count DESC, s.started_at DESC, s.id",

@@ -116,6 +116,7 @@ public final class StreamService {
             }
         }
         requireEligible(who);
+        requireLiveCapacity(s.ownerId(), who.isAdmin());
         return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
     }
 
@@ -123,6 +124,15 @@ public final class StreamService {
     public Stream startForPublisher(String id) {
         Stream s = require(id);
         if (s.status() == StreamStatus.LIVE) {
+            // already live: a reconnect, or a publish after a restart of this server, whose taps (HLS, recording)
+            // died with it; listeners restart what is not running
+            for (StreamLifecycleListener l : listeners) {
+                try {
+                    l.onPublisherAttached(s);
+                } catch (RuntimeException e) {
+                    LOG.warn("stream listener {} failed for {}", l.getClass().getSimpleName(), id, e);
+                }
+            }
             return s;
         }
         if (s.status() != StreamStatus.SCHEDULED) {
@@ -133,7 +143,20 @@ public final class StreamService {
         if (!e.eligible()) {
             throw new ServiceException(ErrorCode.NOT_ELIGIBLE, e.reason());
         }
+        requireLiveCapacity(s.ownerId(), false);
         return transition(s, StreamStatus.SCHEDULED, StreamStatus.LIVE, "started_at");
+    }
+
+    /** One account cannot hold more than {@code streams.max-live-per-account} streams live (admins can). */
+    private void requireLiveCapacity(String ownerId, boolean admin) {
+        if (admin) {
+            return;
+        }
+        int live = streams.countLive(ownerId);
+        if (live >= config.maxLivePerAccount()) {
+            throw new ServiceException(ErrorCode.LIVE_LIMIT_REACHED, "this account already has " + live
+                    + " live stream(s), the most allowed (streams.max-live-per-account); end one first");
+        }
     }
 
     public Stream end(Principal who, String id) {

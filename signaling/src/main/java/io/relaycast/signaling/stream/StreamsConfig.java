@@ -4,7 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
 /** {@code relaycast.streams}: who may go live and the defaults of new streams. */
-public record StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds, int maxPageSize) {
+public record StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds, int maxPageSize,
+                            int maxLivePerAccount) {
+
+    public StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds, int maxPageSize) {
+        this(minFollowersToStream, defaultSlowModeSeconds, maxPageSize, 5);
+    }
 
     public static StreamsConfig from(Config c) {
         int min = c.getInt("min-followers-to-stream");
@@ -19,6 +24,10 @@ public record StreamsConfig(int minFollowersToStream, int defaultSlowModeSeconds
         if (page < 1 || page > 1000) {
             throw new ConfigException.BadValue(c.origin(), "max-page-size", "must be 1-1000, was " + page);
         }
-        return new StreamsConfig(min, slow, page);
+        int live = c.getInt("max-live-per-account");
+        if (live < 1) {
+            throw new ConfigException.BadValue(c.origin(), "max-live-per-account", "must be at least 1, was " + live);
+        }
+        return new StreamsConfig(min, slow, page, live);
     }
 }

@@ -27,6 +27,9 @@ public final class ViewerService implements StreamLifecycleListener {
     private final SlidingWindowRateLimiter joinLimiter;
     private final Clock clock;
     private final List<ViewerCountListener> listeners = new CopyOnWriteArrayList<>();
+    private final AnonymousApiSessions anonymousApi;
+    /** Closes expired anonymous REST sessions; started with the first one. */
+    private volatile java.util.concurrent.ScheduledExecutorService sweeper;
 
     public ViewerService(ViewerSessionRepository sessions, StreamRepository streamRepository, StreamService streams,
                          ViewerConfig config, Clock clock) {
@@ -35,6 +38,7 @@ public final class ViewerService implements StreamLifecycleListener {
         this.streams = streams;
         this.clock = clock;
         this.joinLimiter = new SlidingWindowRateLimiter(config.joinsPerWindow(), config.joinWindowMillis(), clock);
+        this.anonymousApi = new AnonymousApiSessions(config.anonymousApiPerAddress(), config.anonymousApiTtlMillis());
         streams.addListener(this);
     }
 
@@ -64,6 +68,52 @@ public final class ViewerService implements StreamLifecycleListener {
         return session;
     }
 
+    /**
+     * A REST join ({@code POST /streams/{id}/join}). An anonymous one is known by its remote address: the join rate
+     * limit counts per address, at most {@code anonymous-api-sessions.per-address} stay open per address (a new
+     * one closes the oldest) and each closes after {@code anonymous-api-sessions.ttl} without a leave.
+     */
+    public ViewerSession joinOverApi(Principal viewer, String remoteAddress, String streamId) {
+        if (viewer != null) {
+            return join(viewer, UUID.randomUUID().toString(), streamId, TRANSPORT_API);
+        }
+        String address = remoteAddress == null || remoteAddress.isBlank() ? "unknown" : remoteAddress;
+        ViewerSession s = join(null, "rest:" + address, streamId, TRANSPORT_API);
+        for (String old : anonymousApi.add(address, s.id(), clock.millis())) {
+            closeSession(old);
+        }
+        startSweeper();
+        return s;
+    }
+
+    private void startSweeper() {
+        if (sweeper != null) {
+            return;
+        }
+        synchronized (this) {
+            if (sweeper == null) {
+                var t = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread th = new Thread(r, "anonymous-session-expiry");
+                    th.setDaemon(true);
+                    return th;
+                });
+                t.scheduleWithFixedDelay(this::closeExpired, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+                sweeper = t;
+            }
+        }
+    }
+
+    /** Closes anonymous REST sessions past their time to live. */
+    void closeExpired() {
+        try {
+            for (String id : anonymousApi.expired(clock.millis())) {
+                closeSession(id);
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ViewerService.class).warn("closing expired anonymous sessions failed", e);
+        }
+    }
+
     /** Closes the caller's session; returns it with {@code leftAt} set. Closing twice is harmless. */
     public ViewerSession leave(Principal viewer, String streamId, String sessionId) {
         if (sessionId == null || sessionId.length() > 36) {
@@ -75,6 +125,7 @@ public final class ViewerService implements StreamLifecycleListener {
         if (s.userId() != null && (viewer == null || !viewer.userId().equals(s.userId()))) {
             throw new ServiceException(ErrorCode.FORBIDDEN, "that viewer session is someone else's");
         }
+        anonymousApi.remove(sessionId);
         boolean closed = sessions.close(sessionId, clock.millis());
         if (closed) {
             notifyChanged(streamId);

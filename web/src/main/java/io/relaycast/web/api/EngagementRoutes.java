@@ -30,14 +30,15 @@ final class EngagementRoutes {
                 .orElseThrow(() -> new ServiceException(ErrorCode.NOT_FOUND, "nothing is featured on this stream"))));
         app.get(p + "/analytics", ctx -> ctx.json(Views.analytics(api.analytics().forOwner(api.auth().user(ctx), ctx.pathParam("id")))));
         app.get(p + "/recordings", ctx -> {
-            api.streams().requireVisible(api.auth().reader(ctx), ctx.pathParam("id"));
-            ctx.json(Map.of("items", api.recordings().forStream(ctx.pathParam("id")).stream().map(api.views()::recording).toList()));
+            var stream = api.streams().requireVisible(api.auth().reader(ctx), ctx.pathParam("id"));
+            ctx.json(Map.of("items", api.recordings().forStream(ctx.pathParam("id")).stream()
+                    .map(r -> api.views().recording(r, stream)).toList()));
         });
         app.get(Api.PREFIX + "/recordings/{rid}", ctx -> {
             var r = api.recordings().find(ctx.pathParam("rid"))
                     .orElseThrow(() -> ServiceException.notFound(ErrorCode.RECORDING_NOT_FOUND, "recording", ctx.pathParam("rid")));
-            api.streams().requireVisible(api.auth().reader(ctx), r.streamId());
-            ctx.json(api.views().recording(r));
+            var stream = api.streams().requireVisible(api.auth().reader(ctx), r.streamId());
+            ctx.json(api.views().recording(r, stream));
         });
         app.get(Api.PREFIX + "/ice-servers", ctx -> {
             var who = api.auth().reader(ctx);

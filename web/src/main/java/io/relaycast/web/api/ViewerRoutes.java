@@ -2,13 +2,11 @@ package io.relaycast.web.api;
 
 import io.javalin.Javalin;
 import io.relaycast.signaling.auth.Principal;
-import io.relaycast.signaling.viewer.ViewerService;
 import io.relaycast.signaling.viewer.ViewerSession;
 import io.relaycast.signaling.viewer.ViewerStats;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /** Viewer sessions over REST: join hands out what a player needs (ICE servers, HLS and WHEP URLs). */
 final class ViewerRoutes {
@@ -20,12 +18,12 @@ final class ViewerRoutes {
         app.post(p + "/join", ctx -> {
             Principal viewer = api.auth().reader(ctx);
             String id = ctx.pathParam("id");
-            ViewerSession s = api.viewers().join(viewer, UUID.randomUUID().toString(), id, ViewerService.TRANSPORT_API);
+            ViewerSession s = api.viewers().joinOverApi(viewer, ctx.ip(), id);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("sessionId", s.id());
             m.put("streamId", id);
             m.put("iceServers", api.iceServers().forUser(viewer == null ? null : viewer.userId()));
-            m.put("hls", api.urls().hls(id));
+            m.put("hls", api.views().hls(api.streams().require(id))); // join checked the caller may watch it
             m.put("whep", api.urls().whep(id));
             m.put("joinedAt", Views.iso(s.joinedAt()));
             ctx.status(201).json(m);

@@ -7,18 +7,30 @@ import io.relaycast.signaling.recording.Recording;
 import io.relaycast.signaling.reaction.Reaction;
 import io.relaycast.signaling.stream.Page;
 import io.relaycast.signaling.stream.Stream;
+import io.relaycast.web.media.PlaybackAccess;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of the public contract, built from domain records. Times are ISO-8601 UTC strings. */
+/**
+ * The JSON shapes of the public contract, built from domain records. Times are ISO-8601 UTC strings. Media URLs
+ * of a restricted stream carry a playback token ({@link PlaybackAccess}): a view is only built for a caller whose
+ * access to the stream was checked (listings hold only streams the caller may see).
+ */
 public final class Views {
     private final Urls urls;
+    private final PlaybackAccess playback;
 
-    public Views(Urls urls) {
+    public Views(Urls urls, PlaybackAccess playback) {
         this.urls = urls;
+        this.playback = playback;
+    }
+
+    /** The stream's HLS master URL for a caller allowed to watch it. */
+    public String hls(Stream s) {
+        return playback.forViewer(urls.hls(s.id()), s);
     }
 
     public static String iso(Long millis) {
@@ -50,7 +62,7 @@ public final class Views {
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("whip", urls.whip(s.id()));
         u.put("whep", urls.whep(s.id()));
-        u.put("hls", urls.hls(s.id()));
+        u.put("hls", hls(s));
         u.put("watch", urls.watch(s.id()));
         // the contract's create row calls it watchPage; both names stay so either client family works
         u.put("watchPage", urls.watch(s.id()));
@@ -110,7 +122,8 @@ public final class Views {
         return m;
     }
 
-    public Map<String, Object> recording(Recording r) {
+    /** @param s the recording's stream, whose visibility the caller passed */
+    public Map<String, Object> recording(Recording r, Stream s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id());
         m.put("streamId", r.streamId());
@@ -123,8 +136,8 @@ public final class Views {
         boolean ready = "ready".equals(r.status());
         String ext = r.format() == null ? "mp4" : r.format();
         m.put("urls", Map.of(
-                "playback", ready ? urls.vod(r.id(), "recording." + ext) : "",
-                "thumbnail", ready && r.thumbnailPath() != null ? urls.vod(r.id(), "thumbnail.jpg") : "",
+                "playback", ready ? playback.forViewer(urls.vod(r.id(), "recording." + ext), s) : "",
+                "thumbnail", ready && r.thumbnailPath() != null ? playback.forViewer(urls.vod(r.id(), "thumbnail.jpg"), s) : "",
                 "page", urls.base() + "/vod/" + r.id()));
         return m;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /** {@code relaycast.http}: the HTTP edge (REST, pages, WHIP/WHEP, HLS, VOD). */
 public record HttpConfig(String host, int port, String publicUrl, long maxBodyBytes, List<String> corsAllowedOrigins) {
 
-    public static HttpConfig from(Config c) {
+    /** @param devMode an empty host binds loopback in dev mode, every address in production ({@link BindHost}) */
+    public static HttpConfig from(Config c, boolean devMode) {
         int port = c.getInt("port");
         if (port < 0 || port > 65535) {
             throw new ConfigException.BadValue(c.origin(), "port", "must be 0-65535, was " + port);
@@ -28,6 +29,6 @@ public record HttpConfig(String host, int port, String publicUrl, long maxBodyBy
                         "'" + o + "' must be scheme://host[:port] with no path (and '*' is not allowed)");
             }
         }
-        return new HttpConfig(c.getString("host"), port, url.replaceAll("/+$", ""), max, List.copyOf(origins));
+        return new HttpConfig(BindHost.resolve(c.getString("host"), devMode), port, url.replaceAll("/+$", ""), max, List.copyOf(origins));
     }
 }

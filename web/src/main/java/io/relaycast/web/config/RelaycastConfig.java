@@ -17,6 +17,7 @@ import io.relaycast.signaling.ice.IceServersConfig;
 import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
 import io.relaycast.signaling.viewer.ViewerConfig;
+import io.relaycast.web.media.PlaybackConfig;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -46,7 +47,8 @@ public record RelaycastConfig(
         String redisUrl,
         RecordingConfig recording,
         HlsConfig hls,
-        AnalyticsConfig analytics) {
+        AnalyticsConfig analytics,
+        PlaybackConfig playback) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -82,10 +84,13 @@ public record RelaycastConfig(
             throw new ConfigException.BadValue(c.origin(), "relaycast.mode", "must be 'dev' or 'production', was '" + mode + "'");
         }
         boolean dev = mode.equals("dev");
+        if (!dev) {
+            ProductionSecrets.check(c);
+        }
         Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
         return new RelaycastConfig(dev, dataDir,
-                section(c, "http", HttpConfig::from),
-                section(c, "signaling", SignalingConfig::from),
+                section(c, "http", s -> HttpConfig.from(s, dev)),
+                section(c, "signaling", s -> SignalingConfig.from(s, BindHost.resolve(s.getString("host"), dev))),
                 section(c, "database", s -> DatabaseConfig.from(s, dataDir)),
                 section(c, "auth", s -> AuthConfig.from(s, dev, dataDir)),
                 section(c, "streams", StreamsConfig::from),
@@ -99,7 +104,8 @@ public record RelaycastConfig(
                 c.getString("redis.url"),
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
-                section(c, "analytics", AnalyticsConfig::from));
+                section(c, "analytics", AnalyticsConfig::from),
+                section(c, "playback", PlaybackConfig::from));
     }
 
     /**

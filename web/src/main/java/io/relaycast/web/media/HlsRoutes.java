@@ -5,15 +5,20 @@ import io.javalin.http.Context;
 import io.relaycast.hls.HlsBridge;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The HLS bridge's live files and the directory's live thumbnails. Names are matched against what ffmpeg writes
  * (never joined from raw URL text): {@code /hls/{streamId}/master.m3u8}, {@code /hls/{streamId}/r{N}/index.m3u8},
  * {@code /hls/{streamId}/r{N}/{token}-{seq}.ts}, {@code /thumbnails/{streamId}.jpg}. CORS comes from the API's
- * allow-list filter, which runs on every path.
+ * allow-list filter, which runs on every path. Access follows the stream's visibility ({@link PlaybackAccess}):
+ * restricted streams need {@code ?token=}, their playlists carry it onto every URI, and nothing of theirs may be
+ * kept by a shared cache.
  */
 public final class HlsRoutes {
     private static final Pattern STREAM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -24,17 +29,22 @@ public final class HlsRoutes {
     private static final String PLAYLIST_CACHE = "no-cache";
     /** A segment never changes under its name (names carry a per-session token): cache it as long as it lives. */
     private static final String SEGMENT_CACHE = "public, max-age=86400, immutable";
+    /** Restricted media: the viewer's own browser may keep it, a shared cache (CDN, proxy) must not. */
+    private static final String PRIVATE_PLAYLIST_CACHE = "private, no-cache";
+    private static final String PRIVATE_SEGMENT_CACHE = "private, max-age=86400, immutable";
 
     private final HlsBridge hls;
     private final Path thumbnails;
+    private final PlaybackAccess access;
 
-    public HlsRoutes(HlsBridge hls, Path thumbnails) {
+    public HlsRoutes(HlsBridge hls, Path thumbnails, PlaybackAccess access) {
         this.hls = hls;
         this.thumbnails = thumbnails;
+        this.access = access;
     }
 
     public void register(Javalin app) {
-        app.get("/hls/{streamId}/master.m3u8", ctx -> live(ctx, "master.m3u8", PLAYLIST_TYPE, PLAYLIST_CACHE));
+        app.get("/hls/{streamId}/master.m3u8", ctx -> live(ctx, "master.m3u8", true));
         app.get("/hls/{streamId}/{rendition}/{file}", this::renditionFile);
         app.get("/thumbnails/{file}", this::thumbnail);
     }
@@ -45,23 +55,43 @@ public final class HlsRoutes {
         if (!RENDITION.matcher(rendition).matches()) {
             notFound(ctx);
         } else if (file.equals("index.m3u8")) {
-            live(ctx, rendition + "/index.m3u8", PLAYLIST_TYPE, PLAYLIST_CACHE);
+            live(ctx, rendition + "/index.m3u8", true);
         } else if (SEGMENT.matcher(file).matches()) {
-            live(ctx, rendition + "/" + file, "video/mp2t", SEGMENT_CACHE);
+            live(ctx, rendition + "/" + file, false);
         } else {
             notFound(ctx);
         }
     }
 
-    private void live(Context ctx, String relative, String type, String cache) throws IOException {
+    private void live(Context ctx, String relative, boolean playlist) throws IOException {
         String streamId = ctx.pathParam("streamId");
-        Path dir = hls == null || !STREAM.matcher(streamId).matches() ? null : hls.directory(streamId);
+        if (!STREAM.matcher(streamId).matches()) {
+            notFound(ctx);
+            return;
+        }
+        Optional<PlaybackAccess.Grant> grant = access.check(ctx, streamId); // before any file: no existence oracle
+        Path dir = hls == null || grant.isEmpty() ? null : hls.directory(streamId);
         Path file = dir == null ? null : dir.resolve(relative);
         if (file == null || !Files.isRegularFile(file)) {
             notFound(ctx); // not live, not yet written, or slid out of the window
             return;
         }
-        FileResponses.serve(ctx, file, type, cache);
+        boolean restricted = grant.get().restricted();
+        if (!playlist) {
+            FileResponses.serve(ctx, file, "video/mp2t", restricted ? PRIVATE_SEGMENT_CACHE : SEGMENT_CACHE);
+        } else if (!restricted) {
+            FileResponses.serve(ctx, file, PLAYLIST_TYPE, PLAYLIST_CACHE);
+        } else {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                notFound(ctx); // replaced between the check and the read
+                return;
+            }
+            ctx.header("Cache-Control", PRIVATE_PLAYLIST_CACHE).contentType(PLAYLIST_TYPE)
+                    .result(PlaybackAccess.withToken(text, grant.get().token()));
+        }
     }
 
     private void thumbnail(Context ctx) throws IOException {
@@ -70,13 +100,14 @@ public final class HlsRoutes {
             notFound(ctx);
             return;
         }
+        Optional<PlaybackAccess.Grant> grant = access.check(ctx, name.substring(0, name.length() - 4));
         Path file = thumbnails.resolve(name);
-        if (!Files.isRegularFile(file)) {
+        if (grant.isEmpty() || !Files.isRegularFile(file)) {
             notFound(ctx);
             return;
         }
         // refreshed every 30 s: a short cache keeps the directory's reloads cheap without going stale
-        FileResponses.serve(ctx, file, "image/jpeg", "public, max-age=10");
+        FileResponses.serve(ctx, file, "image/jpeg", (grant.get().restricted() ? "private" : "public") + ", max-age=10");
     }
 
     private static void notFound(Context ctx) {

@@ -24,6 +24,10 @@ final class MediaSessions {
         return Optional.ofNullable(byId.remove(resourceId));
     }
 
+    void removePublishers(String streamId) {
+        byId.values().removeIf(s -> s.streamId().equals(streamId) && s.publisher());
+    }
+
     void removeStream(String streamId) {
         byId.values().removeIf(s -> s.streamId().equals(streamId));
     }

@@ -43,6 +43,7 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         MediaTaps m = new MediaTaps(taps, new Recorder(recording, taps, new Store(recordings)),
                 new HlsBridge(hls, taps, thumbnails));
         streams.addListener(m);
+        m.recorder.recoverUnfinished(); // recordings a crash left behind
         return m;
     }
 
@@ -62,6 +63,17 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
             hls.start(stream.id());
         }
         if (recorder != null && stream.recordingEnabled()) {
+            recorder.start(stream.id());
+        }
+    }
+
+    /** A publisher came back to a live stream (reconnect, or a publish after a restart): start what is not running. */
+    @Override
+    public void onPublisherAttached(Stream stream) {
+        if (hls != null && hls.session(stream.id()) == null) {
+            hls.start(stream.id());
+        }
+        if (recorder != null && stream.recordingEnabled() && recorder.session(stream.id()) == null) {
             recorder.start(stream.id());
         }
     }
@@ -133,6 +145,12 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         @Override
         public void failed(String recordingId, String error, long endedAt) {
             repo.finish(recordingId, "failed", null, null, null, null, null, endedAt, error);
+        }
+
+        @Override
+        public java.util.List<Unfinished> unfinished() {
+            return repo.unfinished().stream()
+                    .map(e -> new Unfinished(e.getKey().id(), e.getKey().streamId(), e.getValue())).toList();
         }
     }
 }

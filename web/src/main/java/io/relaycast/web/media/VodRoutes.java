@@ -20,13 +20,17 @@ public final class VodRoutes {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Finished recordings never change under their id. */
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** A restricted stream's recording: the viewer's browser may keep it, no shared cache may. */
+    private static final String PRIVATE_IMMUTABLE = "private, max-age=31536000, immutable";
 
     private final RecordingRepository recordings;
     private final Path root;
+    private final PlaybackAccess access;
 
-    public VodRoutes(RecordingRepository recordings, Path recordingsDir) {
+    public VodRoutes(RecordingRepository recordings, Path recordingsDir, PlaybackAccess access) {
         this.recordings = recordings;
         this.root = recordingsDir.toAbsolutePath().normalize();
+        this.access = access;
     }
 
     public void register(Javalin app) {
@@ -42,7 +46,7 @@ public final class VodRoutes {
             notFound(ctx);
             return;
         }
-        serve(ctx, r.get().filePath(), ext.equals("webm") ? "video/webm" : "video/mp4");
+        serve(ctx, r.get(), r.get().filePath(), ext.equals("webm") ? "video/webm" : "video/mp4");
     }
 
     private void thumbnail(Context ctx) throws IOException {
@@ -51,7 +55,7 @@ public final class VodRoutes {
             notFound(ctx);
             return;
         }
-        serve(ctx, r.get().thumbnailPath(), "image/jpeg");
+        serve(ctx, r.get(), r.get().thumbnailPath(), "image/jpeg");
     }
 
     private Optional<Recording> ready(String id) {
@@ -61,13 +65,14 @@ public final class VodRoutes {
         return recordings.find(id).filter(r -> "ready".equals(r.status()));
     }
 
-    private void serve(Context ctx, String stored, String type) throws IOException {
+    private void serve(Context ctx, Recording r, String stored, String type) throws IOException {
+        Optional<PlaybackAccess.Grant> grant = access.check(ctx, r.streamId());
         Path file = Path.of(stored).toAbsolutePath().normalize();
-        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
+        if (grant.isEmpty() || !file.startsWith(root) || !Files.isRegularFile(file)) {
             notFound(ctx);
             return;
         }
-        FileResponses.serve(ctx, file, type, IMMUTABLE);
+        FileResponses.serve(ctx, file, type, grant.get().restricted() ? PRIVATE_IMMUTABLE : IMMUTABLE);
     }
 
     private static void notFound(Context ctx) {

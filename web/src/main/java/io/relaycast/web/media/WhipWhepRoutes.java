@@ -41,9 +41,11 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private final MediaPlane media;
     private final Authenticator auth;
     private final MediaSessions sessions = new MediaSessions();
+    private final boolean allowAnonymousViewers;
 
     public WhipWhepRoutes(StreamService streams, ViewerService viewers, IceServerService iceServers, MediaPlane media,
-                          Authenticator auth) {
+                          Authenticator auth, boolean allowAnonymousViewers) {
+        this.allowAnonymousViewers = allowAnonymousViewers;
         this.streams = streams;
         this.viewers = viewers;
         this.iceServers = iceServers;
@@ -83,6 +85,7 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
             throw SdpHttp.toHttp(e);
         }
         String etag = "\"" + UUID.randomUUID() + "\"";
+        sessions.removePublishers(streamId); // a newer publication replaces them: their resources are gone (404)
         sessions.add(new MediaSession(resource, streamId, peer, true, null, etag));
         streams.startForPublisher(streamId);
         LOG.info("WHIP publication {} on stream {}", resource, streamId);
@@ -92,6 +95,10 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private void play(Context ctx) {
         String streamId = ctx.pathParam("streamId");
         Principal viewer = ctx.header("Authorization") == null ? null : auth.verify(bearerOrThrow(ctx));
+        if (viewer == null && !allowAnonymousViewers) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"relaycast-whep\"");
+            throw new ServiceException(ErrorCode.UNAUTHENTICATED, "anonymous viewers are off: send Authorization: Bearer <jwt>");
+        }
         Stream stream = streams.requireVisible(viewer, streamId);
         if (!stream.isLive()) {
             throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + stream.status().wire() + ", not live");
@@ -189,9 +196,16 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private void delete(Context ctx, boolean whip) {
         MediaSession s = find(ctx);
         sessions.remove(s.resourceId());
+        // only the current publication's DELETE ends the stream: one replaced by a newer publish (WHIP or
+        // Socket.IO) ends nothing but itself
+        boolean current = s.publisher() && media.isPublisher(s.streamId(), s.peerId());
         media.close(s.streamId(), s.peerId());
         if (s.publisher()) {
-            streams.endForPublisher(s.streamId()); // DELETE ends the publication (RFC 9725 §4.4), and so the stream
+            if (current) {
+                streams.endForPublisher(s.streamId()); // DELETE ends the publication (RFC 9725 §4.4), and so the stream
+            } else {
+                LOG.info("WHIP DELETE of replaced publication {} on stream {}: the stream goes on", s.resourceId(), s.streamId());
+            }
         } else if (s.viewerSessionId() != null) {
             viewers.closeSession(s.viewerSessionId());
         }

@@ -33,7 +33,9 @@ import static org.testng.Assert.assertTrue;
 /**
  * The HLS bridge end to end: Chromium publishes 640x360 over WHIP; the ladder is checked file by file (master,
  * every rendition with ffprobe, target durations, headers, CORS), hls.js in Chromium plays it for 10 s, the live
- * thumbnail appears and is refreshed, and ending the stream removes the live files and stops ffmpeg.
+ * thumbnail appears and is refreshed, and ending the stream removes the live files and stops ffmpeg. The stream is
+ * followers-only: every file needs the playback token from the join answer (playlists carry it onto their URIs, so
+ * hls.js and ffprobe follow them), and nothing of it may be kept by a shared cache.
  */
 public class HlsE2ETest {
     private static final Duration CONNECT = Duration.ofSeconds(20);
@@ -46,6 +48,8 @@ public class HlsE2ETest {
     private String streamId;
     private String publisher;
     private String master;
+    private String token;
+    private String ownerToken;
 
     @BeforeClass
     public void start() throws Exception {
@@ -56,12 +60,15 @@ public class HlsE2ETest {
         server = TestServer.start(o);
         browser = Browser.start();
         String owner = server.api.devUser("hls-owner")[0];
-        JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "hls")).expect(201);
+        ownerToken = owner;
+        JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "hls", "visibility", "followers")).expect(201);
         streamId = stream.get("id").asText();
         publisher = browser.openWindow(site.page("whip.html", "whip", server.baseUrl() + "/whip/" + streamId,
                 "key", stream.get("streamKey").asText()));
         browser.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
-        master = server.baseUrl() + "/hls/" + streamId + "/master.m3u8";
+        String joined = server.api.post("/api/v1/streams/" + streamId + "/join", owner, Map.of()).expect(201).get("hls").asText();
+        token = joined.substring(joined.indexOf("?token=") + 7);
+        master = server.baseUrl() + "/hls/" + streamId + "/master.m3u8?token=" + token;
     }
 
     @AfterClass(alwaysRun = true)
@@ -137,7 +144,8 @@ public class HlsE2ETest {
         String text = waitForRenditions();
         HttpResponse<byte[]> m = get(master, site.origin());
         assertEquals(m.headers().firstValue("Content-Type").orElse(""), "application/vnd.apple.mpegurl");
-        assertEquals(m.headers().firstValue("Cache-Control").orElse(""), "no-cache");
+        assertEquals(m.headers().firstValue("Cache-Control").orElse(""), "private, no-cache");
+        assertEquals(get(master.substring(0, master.indexOf('?')), null).statusCode(), 401, "no token, no playlist");
         assertEquals(m.headers().firstValue("Access-Control-Allow-Origin").orElse(""), site.origin(), "CORS allow-list");
         assertTrue(get(master, "http://evil.example").headers().firstValue("Access-Control-Allow-Origin").isEmpty());
         List<Integer> heights = new ArrayList<>();
@@ -154,7 +162,7 @@ public class HlsE2ETest {
             String url = resolve(master, variant);
             HttpResponse<byte[]> p = get(url, null);
             assertEquals(p.headers().firstValue("Content-Type").orElse(""), "application/vnd.apple.mpegurl");
-            assertEquals(p.headers().firstValue("Cache-Control").orElse(""), "no-cache");
+            assertEquals(p.headers().firstValue("Cache-Control").orElse(""), "private, no-cache");
             String playlist = text(p);
             Matcher t = Pattern.compile("#EXT-X-TARGETDURATION:(\\d+)").matcher(playlist);
             assertTrue(t.find(), playlist);
@@ -177,6 +185,9 @@ public class HlsE2ETest {
             assertEquals(s.statusCode(), 200, "the newest listed segment is there: " + seg);
             assertEquals(s.headers().firstValue("Content-Type").orElse(""), "video/mp2t");
             assertTrue(s.headers().firstValue("Cache-Control").orElse("").contains("max-age=86400"));
+            assertTrue(s.headers().firstValue("Cache-Control").orElse("").startsWith("private"), "no shared caching");
+            String bare = seg.substring(0, seg.indexOf('?'));
+            assertEquals(get(bare, null).statusCode(), 401, "a segment without the token: " + bare);
             assertEquals(s.body()[0], (byte) 0x47, "an MPEG-TS sync byte: a complete segment starts with one");
             assertEquals(s.body().length % 188, 0, "whole TS packets only");
             String streams = ffprobe(url, "stream=codec_name,height");
@@ -207,7 +218,8 @@ public class HlsE2ETest {
         while (!Files.isRegularFile(file) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        HttpResponse<byte[]> r = get(server.baseUrl() + "/thumbnails/" + streamId + ".jpg", null);
+        assertEquals(get(server.baseUrl() + "/thumbnails/" + streamId + ".jpg", null).statusCode(), 401);
+        HttpResponse<byte[]> r = get(server.baseUrl() + "/thumbnails/" + streamId + ".jpg?token=" + token, null);
         assertEquals(r.statusCode(), 200);
         assertEquals(r.headers().firstValue("Content-Type").orElse(""), "image/jpeg");
         assertNotNull(ImageIO.read(new ByteArrayInputStream(r.body())), "a JPEG ImageIO decodes");
@@ -220,7 +232,20 @@ public class HlsE2ETest {
         assertTrue(Files.getLastModifiedTime(file).compareTo(first) > 0, "refreshed after the 5 s interval");
     }
 
-    @Test(dependsOnMethods = {"hlsJsInChromiumPlaysForTenSeconds", "theLiveThumbnailAppearsAndIsRefreshed"})
+    /** The watch page's HLS path (?hls=1) for a signed-in viewer allowed to see the followers-only stream. */
+    @Test(dependsOnMethods = "hlsJsInChromiumPlaysForTenSeconds")
+    public void theWatchPagePlaysTheFollowersOnlyStreamOverHls() throws Exception {
+        String page = browser.openWindow(server.baseUrl() + "/");
+        browser.eval("localStorage.setItem('relaycast.token', '" + ownerToken + "')");
+        browser.open(server.baseUrl() + "/watch/" + streamId + "?hls=1");
+        browser.waitFor("window.watch && window.watch.transport === 'hls'", Duration.ofSeconds(30));
+        browser.waitFor("document.getElementById('video').currentTime > 2", Duration.ofSeconds(45));
+        browser.closeWindow(page);
+        browser.switchTo(publisher);
+    }
+
+    @Test(dependsOnMethods = {"hlsJsInChromiumPlaysForTenSeconds", "theLiveThumbnailAppearsAndIsRefreshed",
+            "theWatchPagePlaysTheFollowersOnlyStreamOverHls"})
     public void endingTheStreamRemovesTheLiveFiles() throws Exception {
         Path dir = server.server.hls().directory(streamId);
         assertNotNull(dir);

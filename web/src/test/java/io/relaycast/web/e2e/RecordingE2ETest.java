@@ -187,6 +187,50 @@ public class RecordingE2ETest {
         assertTrue(image.getWidth() > 0 && image.getHeight() > 0);
     }
 
+    /**
+     * The broadcaster publishes through Socket.IO without calling /start: the stream goes live when the offer is
+     * answered, seconds before ICE and DTLS let media through. The recording must start when media flows (ffmpeg
+     * started earlier waited for nothing and gave up; its keyframe requests went unanswered): of a 20 s broadcast,
+     * counted from the moment the connection is up, at most 2 s may be missing.
+     */
+    @Test
+    public void aSocketIoPublishWithoutStartIsRecordedFromItsFirstSeconds() throws Exception {
+        String[] owner = server.api.devUser("socket-recorder");
+        String id = server.api.post("/api/v1/streams", owner[0], Map.of("title", "socket recorded", "recordingEnabled", true))
+                .expect(201).get("id").asText();
+        String w = browser.openWindow(site.page("publisher.html", "streamId", id, "socket", server.socketUrl(),
+                "token", owner[0]));
+        browser.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'", CONNECT);
+        long start = System.nanoTime();
+        Thread.sleep(20_000);
+        browser.eval("endStream()");
+        double streamSeconds = (System.nanoTime() - start) / 1e9;
+        browser.closeWindow(w);
+        JsonNode rec = readyRecordingOf(id, owner[0]);
+        double duration = Double.parseDouble(ffprobe(fileOf(rec), "format=duration"));
+        System.out.printf("socket.io publish without /start: stream %.1f s, recorded %.2f s%n", streamSeconds, duration);
+        assertTrue(duration >= streamSeconds - 2.0, "recorded " + duration + " s of a " + streamSeconds
+                + " s broadcast: more than 2 s lost at the start");
+    }
+
+    private JsonNode readyRecordingOf(String streamId, String token) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode items = server.api.get("/api/v1/streams/" + streamId + "/recordings", token).expect(200).get("items");
+            if (items.size() >= 1 && items.get(items.size() - 1).get("status").asText().equals("ready")) {
+                if (items.size() > 1) {
+                    throw new AssertionError("one broadcast made " + items.size() + " recordings: " + items);
+                }
+                return items.get(0);
+            }
+            if (items.size() >= 1 && items.get(items.size() - 1).get("status").asText().equals("failed")) {
+                throw new AssertionError("recording failed: " + items);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no ready recording for " + streamId + " after 60 s");
+    }
+
     @Test(dependsOnMethods = "a20SecondBroadcastBecomesAPlayableSeekableVodWithAThumbnail")
     public void aKilledFfmpegCostsAtMostAboutTwoSeconds() throws Exception {
         String id = createAndPublish()[0];
