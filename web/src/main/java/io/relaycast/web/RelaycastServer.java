@@ -38,11 +38,17 @@ import io.relaycast.signaling.user.UserRepository;
 import io.relaycast.signaling.user.UserService;
 import io.relaycast.signaling.viewer.ViewerService;
 import io.relaycast.signaling.viewer.ViewerSessionRepository;
+import io.relaycast.signaling.webhook.DeliveryRepository;
+import io.relaycast.signaling.webhook.WebhookDispatcher;
+import io.relaycast.signaling.webhook.WebhookEndpointRepository;
+import io.relaycast.signaling.webhook.WebhookOutbox;
+import io.relaycast.signaling.webhook.WebhookService;
 import io.relaycast.web.api.Api;
 import io.relaycast.web.api.ApiRoutes;
 import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
+import io.relaycast.web.api.WebhookRoutes;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
@@ -88,6 +94,8 @@ public final class RelaycastServer implements AutoCloseable {
     private final TurnSecretKeeper turnSecrets;
     /** Stores the media plane's stats of each live stream as analytics samples. */
     private final SfuStatsSampler sfuStats;
+    /** Sends webhook deliveries from the outbox; null when relaycast.webhooks.enabled is false. */
+    private WebhookDispatcher webhookDispatcher;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -223,6 +231,10 @@ public final class RelaycastServer implements AutoCloseable {
         health.add(mediaCheck);
         health.add(new FfmpegCheck());
         RecordingRepository recordings = new RecordingRepository(jdbi);
+        WebhookOutbox webhookOutbox = new WebhookOutbox(jdbi);
+        streams.useOutbox(webhookOutbox);
+        recordings.useOutbox(webhookOutbox);
+        DeliveryRepository webhookDeliveries = new DeliveryRepository(jdbi);
         MediaTaps mediaTaps = MediaTaps.start(ownSfu, config.recording(), recordings, config.hls(),
                 config.dataDir().resolve("thumbnails"), streams);
         health.add(mediaTaps.recorderCheck());
@@ -235,6 +247,8 @@ public final class RelaycastServer implements AutoCloseable {
         Api api = new Api(mapper, config.http().maxBodyBytes(), auth, new Views(urls), urls, users, streams, viewers, chat,
                 reactions, featured, analytics, recordings, iceServers, devTokens);
         ApiRoutes.register(app, api);
+        WebhookRoutes.register(app, api, new WebhookService(new WebhookEndpointRepository(jdbi), webhookDeliveries,
+                config.webhooks(), clock));
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
@@ -263,8 +277,13 @@ public final class RelaycastServer implements AutoCloseable {
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
-                sfuStats);
+        RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
+                mediaTaps, turnSecrets, sfuStats);
+        if (config.webhooks().enabled()) {
+            server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
+                    new java.security.SecureRandom()).start();
+        }
+        return server;
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -358,6 +377,9 @@ public final class RelaycastServer implements AutoCloseable {
     public void close() {
         try {
             sfuStats.close();
+            if (webhookDispatcher != null) {
+                webhookDispatcher.close();
+            }
             signaling.close();
             http.stop();
             mediaTaps.close();

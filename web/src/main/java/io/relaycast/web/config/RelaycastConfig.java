@@ -16,6 +16,7 @@ import io.relaycast.signaling.ice.IceServersConfig;
 import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
 import io.relaycast.signaling.viewer.ViewerConfig;
+import io.relaycast.signaling.webhook.WebhooksConfig;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ public record RelaycastConfig(
         String redisUrl,
         RecordingConfig recording,
         HlsConfig hls,
-        AnalyticsConfig analytics) {
+        AnalyticsConfig analytics,
+        WebhooksConfig webhooks) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -96,7 +98,8 @@ public record RelaycastConfig(
                 c.getString("redis.url"),
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
-                section(c, "analytics", AnalyticsConfig::from));
+                section(c, "analytics", AnalyticsConfig::from),
+                section(c, "webhooks", WebhooksConfig::from));
     }
 
     /**
