@@ -19,7 +19,13 @@ import io.relaycast.signaling.chat.CommentRepository;
 import io.relaycast.signaling.db.Database;
 import io.relaycast.signaling.featured.FeaturedRepository;
 import io.relaycast.signaling.featured.FeaturedService;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.gateway.Events;
 import io.relaycast.signaling.gateway.SignalingServer;
+import io.relaycast.signaling.moderation.Ban;
+import io.relaycast.signaling.moderation.BanRepository;
+import io.relaycast.signaling.moderation.ModerationListener;
+import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.sfu.Sfu;
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.UnavailableMediaPlane;
@@ -48,6 +54,7 @@ import io.relaycast.web.api.ApiRoutes;
 import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
+import io.relaycast.web.api.ModerationRoutes;
 import io.relaycast.web.api.WebhookRoutes;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
@@ -188,6 +195,9 @@ public final class RelaycastServer implements AutoCloseable {
         ChatService chat = new ChatService(comments, streams, users, config.chat(), clock);
         ReactionRepository reactionRepository = new ReactionRepository(jdbi);
         ReactionService reactions = new ReactionService(reactionRepository, streams, config.reactions(), clock);
+        ModerationService moderation = new ModerationService(new BanRepository(jdbi), streams, config.moderation(), clock);
+        chat.useModeration(moderation);
+        reactions.useModeration(moderation);
         FeaturedService featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
         AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
                 new MediaSampleRepository(jdbi), clock);
@@ -249,6 +259,7 @@ public final class RelaycastServer implements AutoCloseable {
         ApiRoutes.register(app, api);
         WebhookRoutes.register(app, api, new WebhookService(new WebhookEndpointRepository(jdbi), webhookDeliveries,
                 config.webhooks(), clock));
+        ModerationRoutes.register(app, api, moderation);
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
@@ -258,6 +269,18 @@ public final class RelaycastServer implements AutoCloseable {
             mediaTaps.close();
             throw e;
         }
+        // a ban is told once to the banned user's sockets, on every node (stream:error BANNED with the streamId)
+        moderation.addListener(new ModerationListener() {
+            @Override
+            public void onBanned(Ban ban) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("code", ErrorCode.BANNED.name());
+                m.put("message", ModerationService.message(ban));
+                m.put("streamId", ban.streamId());
+                m.put("expiresAt", ban.expiresAt() == null ? null : java.time.Instant.ofEpochMilli(ban.expiresAt()).toString());
+                signaling.tellUser(ban.userId(), Events.ERROR, m);
+            }
+        });
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
         new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);

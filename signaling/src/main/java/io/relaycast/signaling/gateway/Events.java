@@ -42,6 +42,7 @@ public final class Events {
     public static final String CHAT_DELETE = "chat:delete";
     public static final String CHAT_DELETED = "stream:chat-deleted";
     public static final String CHAT_PINNED = "stream:chat-pinned";
+    public static final String CHAT_UNPINNED = "stream:chat-unpinned";
     public static final String REACTION = "stream:reaction";
     public static final String VIEWER_COUNT = "stream:viewer-count";
     public static final String START = "stream:start";
@@ -57,6 +58,11 @@ public final class Events {
 
     public static String room(String streamId) {
         return "stream:" + streamId;
+    }
+
+    /** Every socket of one signed-in user, on every node: for messages to that user only (a ban). */
+    public static String userRoom(String userId) {
+        return "user:" + userId;
     }
 
     public static String publisherRoom(String streamId) {

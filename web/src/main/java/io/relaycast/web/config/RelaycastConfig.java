@@ -16,6 +16,7 @@ import io.relaycast.signaling.ice.IceServersConfig;
 import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
 import io.relaycast.signaling.viewer.ViewerConfig;
+import io.relaycast.signaling.moderation.ModerationConfig;
 import io.relaycast.signaling.webhook.WebhooksConfig;
 
 import java.io.File;
@@ -46,7 +47,8 @@ public record RelaycastConfig(
         RecordingConfig recording,
         HlsConfig hls,
         AnalyticsConfig analytics,
-        WebhooksConfig webhooks) {
+        WebhooksConfig webhooks,
+        ModerationConfig moderation) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -99,7 +101,8 @@ public record RelaycastConfig(
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
                 section(c, "analytics", AnalyticsConfig::from),
-                section(c, "webhooks", WebhooksConfig::from));
+                section(c, "webhooks", WebhooksConfig::from),
+                section(c, "moderation", ModerationConfig::from));
     }
 
     /**
