@@ -182,12 +182,7 @@ public final class SignalingServer implements AutoCloseable {
                 if (!r.isSuccess()) {
                     client.sendEvent(Events.ERROR, r.getErrorData());
                     client.disconnect();
-                    return;
                 }
-            }
-            ClientSession s = sessions.get(client.getSessionId());
-            if (s != null && s.principal != null) {
-                client.joinRoom(Events.userRoom(s.principal.userId()));
             }
         });
         server.addDisconnectListener(this::onDisconnect);
@@ -229,7 +224,10 @@ public final class SignalingServer implements AutoCloseable {
         return AuthTokenResult.AuthTokenResultSuccess;
     }
 
-    /** Sends one event to every socket of one user, on every node (through the Redis store when clustered). */
+    /**
+     * Sends one event to every socket of one user that has joined a stream room (join-livestream), on every node
+     * (through the Redis store when clustered).
+     */
     public void tellUser(String userId, String event, Object payload) {
         server.getRoomOperations(Events.userRoom(userId)).sendEvent(event, payload);
     }
