@@ -23,6 +23,12 @@ import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.gateway.Events;
 import io.relaycast.signaling.gateway.SignalingServer;
 import io.relaycast.signaling.moderation.Ban;
+import io.relaycast.signaling.reaction.LikeRepository;
+import io.relaycast.signaling.reaction.LikeService;
+import io.relaycast.signaling.shop.CommerceAnalytics;
+import io.relaycast.signaling.shop.SaleRepository;
+import io.relaycast.signaling.shop.SaleService;
+import io.relaycast.signaling.shop.ViewerMilestones;
 import io.relaycast.signaling.moderation.BanRepository;
 import io.relaycast.signaling.moderation.ModerationListener;
 import io.relaycast.signaling.moderation.ModerationService;
@@ -55,6 +61,7 @@ import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
 import io.relaycast.web.api.ModerationRoutes;
+import io.relaycast.web.api.ShopRoutes;
 import io.relaycast.web.api.WebhookRoutes;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
@@ -198,7 +205,13 @@ public final class RelaycastServer implements AutoCloseable {
         ModerationService moderation = new ModerationService(new BanRepository(jdbi), streams, config.moderation(), clock);
         chat.useModeration(moderation);
         reactions.useModeration(moderation);
-        FeaturedService featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
+        FeaturedRepository featuredRepository = new FeaturedRepository(jdbi);
+        FeaturedService featured = new FeaturedService(featuredRepository, streams, clock);
+        featured.useModeration(moderation);
+        LikeRepository likeRepository = new LikeRepository(jdbi);
+        LikeService likes = new LikeService(likeRepository, streams, moderation, clock);
+        SaleRepository saleRepository = new SaleRepository(jdbi);
+        SaleService sales = new SaleService(saleRepository, featuredRepository, streams, config.shop(), clock);
         AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
                 new MediaSampleRepository(jdbi), clock);
         IceServerService iceServers = new IceServerService(config.ice(), clock, turnSecrets);
@@ -244,6 +257,9 @@ public final class RelaycastServer implements AutoCloseable {
         WebhookOutbox webhookOutbox = new WebhookOutbox(jdbi);
         streams.useOutbox(webhookOutbox);
         recordings.useOutbox(webhookOutbox);
+        featuredRepository.useOutbox(webhookOutbox);
+        saleRepository.useOutbox(webhookOutbox);
+        viewers.addListener(new ViewerMilestones(jdbi, viewers, webhookOutbox, config.shop(), clock));
         DeliveryRepository webhookDeliveries = new DeliveryRepository(jdbi);
         MediaTaps mediaTaps = MediaTaps.start(ownSfu, config.recording(), recordings, config.hls(),
                 config.dataDir().resolve("thumbnails"), streams);
@@ -260,6 +276,8 @@ public final class RelaycastServer implements AutoCloseable {
         WebhookRoutes.register(app, api, new WebhookService(new WebhookEndpointRepository(jdbi), webhookDeliveries,
                 config.webhooks(), clock));
         ModerationRoutes.register(app, api, moderation);
+        ShopRoutes.register(app, api, new ShopRoutes.Shop(sales, likes,
+                new CommerceAnalytics(saleRepository, featuredRepository, likeRepository)));
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
@@ -281,6 +299,16 @@ public final class RelaycastServer implements AutoCloseable {
                 signaling.tellUser(ban.userId(), Events.ERROR, m);
             }
         });
+        // live shopping's room events (no buyer data in stream:sale)
+        sales.addListener(sale -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("streamId", sale.streamId());
+            m.put("featuredId", sale.featuredId());
+            m.put("quantity", sale.quantity());
+            signaling.tellRoom(sale.streamId(), Events.SALE, m);
+        });
+        likes.addListener((streamId, count) -> signaling.tellRoom(streamId, Events.LIKES, Map.of("streamId", streamId, "count", count)));
+        featured.onCleared(streamId -> signaling.tellRoom(streamId, Events.FEATURED_CLEARED, Map.of("streamId", streamId)));
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
         new WhipWhepRoutes(streams, viewers, iceServers, media, auth).register(app);

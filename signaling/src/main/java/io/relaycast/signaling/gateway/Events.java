@@ -47,6 +47,9 @@ public final class Events {
     public static final String VIEWER_COUNT = "stream:viewer-count";
     public static final String START = "stream:start";
     public static final String FEATURED = "stream:featured";
+    public static final String FEATURED_CLEARED = "stream:featured-cleared";
+    public static final String SALE = "stream:sale";
+    public static final String LIKES = "stream:likes";
 
     /** Internal names the JSON layer gives to events it refused to decode. */
     static final String UNKNOWN = "relaycast:unknown-event";

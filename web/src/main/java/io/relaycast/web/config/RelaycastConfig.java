@@ -17,6 +17,7 @@ import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
 import io.relaycast.signaling.viewer.ViewerConfig;
 import io.relaycast.signaling.moderation.ModerationConfig;
+import io.relaycast.signaling.shop.ShopConfig;
 import io.relaycast.signaling.webhook.WebhooksConfig;
 
 import java.io.File;
@@ -48,7 +49,8 @@ public record RelaycastConfig(
         HlsConfig hls,
         AnalyticsConfig analytics,
         WebhooksConfig webhooks,
-        ModerationConfig moderation) {
+        ModerationConfig moderation,
+        ShopConfig shop) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -102,7 +104,8 @@ public record RelaycastConfig(
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
                 section(c, "analytics", AnalyticsConfig::from),
                 section(c, "webhooks", WebhooksConfig::from),
-                section(c, "moderation", ModerationConfig::from));
+                section(c, "moderation", ModerationConfig::from),
+                section(c, "shop", ShopConfig::from));
     }
 
     /**

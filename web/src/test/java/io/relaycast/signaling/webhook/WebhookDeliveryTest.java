@@ -28,7 +28,7 @@ public class WebhookDeliveryTest {
     private static final long WAIT = 60_000;
 
     /** Fast retries for tests; allow-private-targets because the receiver is on 127.0.0.1. */
-    static Map<String, Object> fast() {
+    public static Map<String, Object> fast() {
         Map<String, Object> o = new HashMap<>();
         o.put("relaycast.webhooks.allow-private-targets", true);
         o.put("relaycast.webhooks.poll-interval", "100ms");
@@ -42,7 +42,7 @@ public class WebhookDeliveryTest {
         return o;
     }
 
-    static void waitFor(String what, BooleanSupplier condition) {
+    public static void waitFor(String what, BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + WAIT;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {

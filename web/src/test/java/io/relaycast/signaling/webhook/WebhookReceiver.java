@@ -25,11 +25,11 @@ import java.util.function.Predicate;
  * Signatures are checked with this class's own HMAC code, written from the Standard Webhooks text, not with the
  * server's WebhookSigner.
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Received(String id, String timestamp, String signature, String body, long receivedAtMillis) {
-        JsonNode json() {
+    public record Received(String id, String timestamp, String signature, String body, long receivedAtMillis) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -46,7 +46,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Queue<Answer> script = new ConcurrentLinkedQueue<>();
 
-    WebhookReceiver() throws IOException {
+    public WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/hook", ex -> {
@@ -74,7 +74,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
@@ -86,7 +86,7 @@ final class WebhookReceiver implements AutoCloseable {
         script.add(new Answer(status, holdMillis));
     }
 
-    List<Received> received(Predicate<Received> which) {
+    public List<Received> received(Predicate<Received> which) {
         List<Received> out = new ArrayList<>();
         for (Received r : received) {
             if (which.test(r)) {
@@ -97,12 +97,12 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** Requests about one stream ({@code data.streamId}). */
-    List<Received> forStream(String streamId) {
+    public List<Received> forStream(String streamId) {
         return received(r -> streamId.equals(r.json().path("data").path("streamId").asText()));
     }
 
     /** The Standard Webhooks check, independently: v1,base64(HMAC-SHA256(base64decode(secret - whsec_), id.ts.body)). */
-    static boolean signatureValid(String secret, Received r) throws Exception {
+    public static boolean signatureValid(String secret, Received r) throws Exception {
         byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
