@@ -123,6 +123,30 @@ public class WebhookOutboxTest extends OnBothEngines {
     }
 
     @Test
+    public void aFinishedRecordingWritesRecordingReadyOrFailed() {
+        String ep = endpoint(List.of("recording.ready", "recording.failed"));
+        Principal owner = user("Owner");
+        String stream = s.streams.create(owner, titled("Recorded")).stream().id();
+        var recordings = new io.relaycast.signaling.recording.RecordingRepository(s.db.jdbi());
+        recordings.useOutbox(outbox);
+        String ok = java.util.UUID.randomUUID().toString();
+        String bad = java.util.UUID.randomUUID().toString();
+        for (String r : List.of(ok, bad)) {
+            recordings.insert(new io.relaycast.signaling.recording.Recording(r, stream, "recording", null, null, null, null,
+                    null, s.clock.millis(), null, null));
+        }
+        recordings.finish(ok, "ready", "/data/r.mp4", "mp4", 61_000L, 1234L, null, s.clock.millis(), null);
+        recordings.finish(bad, "failed", null, null, null, null, null, s.clock.millis(), "disk full");
+        List<String> bodies = s.db.jdbi().withHandle(h -> h.createQuery("SELECT e.body FROM webhook_events e JOIN webhook_deliveries d"
+                + " ON d.event_id = e.id WHERE d.endpoint_id = :id ORDER BY e.type DESC").bind("id", ep).mapTo(String.class).list());
+        assertEquals(bodies.size(), 2, bodies.toString());
+        assertTrue(bodies.get(0).contains("\"type\":\"recording.ready\"") && bodies.get(0).contains("\"recordingId\":\"" + ok + "\"")
+                && bodies.get(0).contains("\"durationMs\":61000") && bodies.get(0).contains("\"streamId\":\"" + stream + "\""), bodies.get(0));
+        assertTrue(bodies.get(1).contains("\"type\":\"recording.failed\"") && bodies.get(1).contains("disk full"), bodies.get(1));
+        endpoints.delete(ep);
+    }
+
+    @Test
     public void disabledEndpointsGetNoNewDeliveries() {
         String ep = endpoint(List.of("sale.recorded"));
         s.db.jdbi().useHandle(h -> h.createUpdate("UPDATE webhook_endpoints SET disabled_at = 1, disabled_reason = 'x' WHERE id = :id")
