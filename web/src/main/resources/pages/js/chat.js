@@ -18,11 +18,16 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
     const id = m.id;
     const who = m.displayName ?? "someone";
     const text = m.message ?? m.content;
-    const li = el("li", { "data-id": id, class: m.pinned ? "pinned" : "" });
+    const li = el("li", { "data-id": id, "data-user": m.userId ?? "", class: m.pinned ? "pinned" : "" });
     if (canModerate()) {
-      li.append(el("span", { class: "tools" },
+      const tools = el("span", { class: "tools" },
         el("button", { type: "button", "aria-label": `Pin message from ${who}`, onclick: () => moderate("chat:pin", id) }, "Pin"),
-        el("button", { type: "button", "aria-label": `Delete message from ${who}`, onclick: () => moderate("chat:delete", id) }, "Delete")));
+        el("button", { type: "button", "aria-label": `Delete message from ${who}`, onclick: () => moderate("chat:delete", id) }, "Delete"));
+      if (m.userId && m.userId !== auth.user?.id) {
+        tools.append(el("button", { type: "button", class: "ban", "aria-label": `Ban ${who} from this stream`,
+          onclick: () => ban(m.userId, who) }, "Ban"));
+      }
+      li.append(tools);
     }
     li.append(el("span", { class: "who" }, who), el("span", { class: "text" }, text));
     return li;
@@ -35,6 +40,13 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     list.append(li);
     if (atBottom) list.scrollTop = list.scrollHeight;
+  }
+
+  async function ban(userId, who) {
+    try {
+      await api(`/streams/${encodeURIComponent(streamId)}/bans`, { method: "POST", body: { userId } });
+      say(`${who} is banned from this stream.`);
+    } catch (e) { say(e.message); }
   }
 
   async function moderate(event, id) {
@@ -83,7 +95,7 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
       page.items.forEach(add);
       list.scrollTop = list.scrollHeight;
     },
-    rerender() { for (const [id, li] of items) li.replaceWith(items.set(id, render({ id, displayName: li.querySelector(".who").textContent, message: li.querySelector(".text").textContent, pinned: li.classList.contains("pinned") })).get(id)); },
+    rerender() { for (const [id, li] of items) li.replaceWith(items.set(id, render({ id, userId: li.dataset.user || undefined, displayName: li.querySelector(".who").textContent, message: li.querySelector(".text").textContent, pinned: li.classList.contains("pinned") })).get(id)); },
     say,
   };
 }

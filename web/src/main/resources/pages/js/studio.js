@@ -186,11 +186,27 @@ async function main() {
   socket.on("stream:viewer:left", (e) => { state.viewerCount = e.viewerCount; $("viewers").textContent = e.viewerCount + " watching"; });
   socket.on("stream:viewer-count", (e) => { if (e.streamId === state.streamId) { state.viewerCount = e.current; $("viewers").textContent = e.current + " watching"; } });
   socket.on("stream:error", (e) => state.errors.push(e.code));
+  // revenue and orders, live: the room's stream:sale carries no amounts, so each one refreshes the owner's analytics
+  socket.on("stream:sale", (m) => { if (m.streamId === state.streamId) refreshSales(); });
+  socket.on("stream:likes", (m) => { if (m.streamId === state.streamId) $("s-likes").textContent = String(m.count); });
   socket.on("disconnect", () => { if (state.live) showError("Connection to the server lost; reconnecting…"); });
   socket.on("connect", async () => {
     if (state.streamId) socket.request("join-livestream", { streamId: state.streamId }).catch(() => {});
     if (state.live) { stopPublishing(); await goLive(); } // the server dropped our peer with the socket: publish again
   });
+
+  async function refreshSales() {
+    if (!state.streamId) return;
+    try {
+      const a = await api(`/streams/${encodeURIComponent(state.streamId)}/analytics`);
+      const rev = Object.entries(a.revenue ?? {}).map(([c, v]) => `${v} ${c}`).join(" + ");
+      $("s-revenue").textContent = rev || "–";
+      $("s-orders").textContent = String(a.orders ?? 0);
+      $("s-likes").textContent = String(a.likes ?? 0);
+      state.orders = a.orders;
+    } catch (e) { state.errors.push(e.code); }
+  }
+  window.studio.refreshSales = refreshSales;
 
   await loadStreams();
   let chat;
@@ -200,6 +216,7 @@ async function main() {
     chat = mountChat($("chat"), { streamId: state.streamId, socket, canModerate: () => true });
     await socket.request("join-livestream", { streamId: state.streamId }).catch(() => {});
     await chat.loadHistory().catch(() => {});
+    await refreshSales();
   };
   await mount();
   $("stream-pick").addEventListener("change", async () => { state.streamId = $("stream-pick").value; $("go-live").disabled = !state.streamId; await mount(); });

@@ -206,6 +206,7 @@ async function latencyLoop() {
 
 function showFeatured(f) {
   if (!f) return;
+  state.featuredId = f.id;
   $("featured").hidden = false;
   $("featured-title").textContent = f.title;
   $("featured-price").textContent = f.price != null ? `${f.price} ${f.currency ?? ""}`.trim() : "";
@@ -213,6 +214,48 @@ function showFeatured(f) {
   if (f.imageUrl) { img.src = f.imageUrl; img.hidden = false; } else img.hidden = true;
   const a = $("featured-link");
   if (f.url) { a.href = f.url; a.hidden = false; } else a.hidden = true;
+}
+
+// live shopping: the like button and count, the buy link's click-through, and a "sold" pulse on each sale
+function setLikes(count, liked) {
+  $("like-count").textContent = String(count);
+  if (liked !== undefined) {
+    state.liked = liked;
+    $("like").setAttribute("aria-pressed", String(liked));
+    $("like").classList.toggle("on", liked);
+  }
+}
+
+function wireShopping(socket) {
+  const base = `/streams/${encodeURIComponent(streamId)}`;
+  api(`${base}/like`).then((l) => setLikes(l.likeCount, l.liked)).catch(() => {});
+  $("like").addEventListener("click", async () => {
+    if (!auth.token) { state.errors.push("sign in to like"); $("signin-form").hidden = false; return; }
+    try {
+      const l = await api(`${base}/like`, { method: state.liked ? "DELETE" : "POST" });
+      setLikes(l.likeCount, l.liked);
+    } catch (e) { state.errors.push(e.code); }
+  });
+  // counted before the shop opens in its new tab; the link itself works even if the count fails
+  $("featured-link").addEventListener("click", () => {
+    if (!state.featuredId) return;
+    state.clicks = (state.clicks || 0) + 1;
+    api(`${base}/featured/${encodeURIComponent(state.featuredId)}/click`, { method: "POST" }).catch((e) => state.errors.push(e.code));
+  });
+  socket.on("stream:likes", (m) => { if (m.streamId === streamId) setLikes(m.count); });
+  socket.on("stream:sale", (m) => {
+    if (m.streamId !== streamId) return;
+    state.sales = (state.sales || 0) + 1;
+    const sold = $("sold");
+    sold.textContent = m.quantity > 1 ? `${m.quantity} sold!` : "Sold!";
+    sold.hidden = false;
+    $("featured").classList.remove("pulse");
+    void $("featured").offsetWidth; // restart the animation
+    $("featured").classList.add("pulse");
+    clearTimeout(state.soldTimer);
+    state.soldTimer = setTimeout(() => { sold.hidden = true; $("featured").classList.remove("pulse"); }, 2500);
+  });
+  socket.on("stream:featured-cleared", (m) => { if (m.streamId === streamId) { state.featuredId = null; $("featured").hidden = true; } });
 }
 
 async function main() {
@@ -240,6 +283,7 @@ async function main() {
     onReaction: (r) => floatReaction($("reactions"), r) });
   socket.on("stream:viewer-count", (c) => { if (c.streamId === streamId) setViewers(c.current); });
   socket.on("stream:featured", showFeatured);
+  wireShopping(socket);
   socket.on("stream:ended", () => showEnded());
   socket.on("stream:error", (e) => state.errors.push(e.code));
   await new Promise((r) => (socket.connected ? r() : socket.on("connect", r)));

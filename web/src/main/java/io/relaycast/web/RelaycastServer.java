@@ -19,7 +19,19 @@ import io.relaycast.signaling.chat.CommentRepository;
 import io.relaycast.signaling.db.Database;
 import io.relaycast.signaling.featured.FeaturedRepository;
 import io.relaycast.signaling.featured.FeaturedService;
+import io.relaycast.signaling.error.ErrorCode;
+import io.relaycast.signaling.gateway.Events;
 import io.relaycast.signaling.gateway.SignalingServer;
+import io.relaycast.signaling.moderation.Ban;
+import io.relaycast.signaling.reaction.LikeRepository;
+import io.relaycast.signaling.reaction.LikeService;
+import io.relaycast.signaling.shop.CommerceAnalytics;
+import io.relaycast.signaling.shop.SaleRepository;
+import io.relaycast.signaling.shop.SaleService;
+import io.relaycast.signaling.shop.ViewerMilestones;
+import io.relaycast.signaling.moderation.BanRepository;
+import io.relaycast.signaling.moderation.ModerationListener;
+import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.sfu.Sfu;
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.UnavailableMediaPlane;
@@ -39,12 +51,20 @@ import io.relaycast.signaling.user.UserRepository;
 import io.relaycast.signaling.user.UserService;
 import io.relaycast.signaling.viewer.ViewerService;
 import io.relaycast.signaling.viewer.ViewerSessionRepository;
+import io.relaycast.signaling.webhook.DeliveryRepository;
+import io.relaycast.signaling.webhook.WebhookDispatcher;
+import io.relaycast.signaling.webhook.WebhookEndpointRepository;
+import io.relaycast.signaling.webhook.WebhookOutbox;
+import io.relaycast.signaling.webhook.WebhookService;
 import io.relaycast.web.api.Api;
 import io.relaycast.web.api.ApiRoutes;
 import io.relaycast.web.api.ClientConfigRoutes;
 import io.relaycast.web.api.Urls;
 import io.relaycast.web.api.Views;
 import io.relaycast.web.config.NodeIdentity;
+import io.relaycast.web.api.ModerationRoutes;
+import io.relaycast.web.api.ShopRoutes;
+import io.relaycast.web.api.WebhookRoutes;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
@@ -66,6 +86,8 @@ import io.relaycast.web.pages.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -94,6 +116,8 @@ public final class RelaycastServer implements AutoCloseable {
     private final SfuStatsSampler sfuStats;
     /** Ends the streams a crash left live whose publisher does not come back. */
     private final LiveStreamRecovery liveRecovery;
+    /** Sends webhook deliveries from the outbox; null when relaycast.webhooks.enabled is false. */
+    private WebhookDispatcher webhookDispatcher;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -191,7 +215,16 @@ public final class RelaycastServer implements AutoCloseable {
         ChatService chat = new ChatService(comments, streams, users, config.chat(), clock);
         ReactionRepository reactionRepository = new ReactionRepository(jdbi);
         ReactionService reactions = new ReactionService(reactionRepository, streams, config.reactions(), clock);
-        FeaturedService featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
+        ModerationService moderation = new ModerationService(new BanRepository(jdbi), streams, config.moderation(), clock);
+        chat.useModeration(moderation);
+        reactions.useModeration(moderation);
+        FeaturedRepository featuredRepository = new FeaturedRepository(jdbi);
+        FeaturedService featured = new FeaturedService(featuredRepository, streams, clock);
+        featured.useModeration(moderation);
+        LikeRepository likeRepository = new LikeRepository(jdbi);
+        LikeService likes = new LikeService(likeRepository, streams, moderation, clock);
+        SaleRepository saleRepository = new SaleRepository(jdbi);
+        SaleService sales = new SaleService(saleRepository, featuredRepository, streams, config.shop(), clock);
         AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
                 new MediaSampleRepository(jdbi), clock);
         IceServerService iceServers = new IceServerService(config.ice(), clock, turnSecrets);
@@ -235,6 +268,13 @@ public final class RelaycastServer implements AutoCloseable {
         health.add(mediaCheck);
         health.add(new FfmpegCheck());
         RecordingRepository recordings = new RecordingRepository(jdbi);
+        WebhookOutbox webhookOutbox = new WebhookOutbox(jdbi);
+        streams.useOutbox(webhookOutbox);
+        recordings.useOutbox(webhookOutbox);
+        featuredRepository.useOutbox(webhookOutbox);
+        saleRepository.useOutbox(webhookOutbox);
+        viewers.addListener(new ViewerMilestones(jdbi, viewers, webhookOutbox, config.shop(), clock));
+        DeliveryRepository webhookDeliveries = new DeliveryRepository(jdbi);
         MediaTaps mediaTaps = MediaTaps.start(ownSfu, config.recording(), recordings, config.hls(),
                 config.dataDir().resolve("thumbnails"), streams);
         health.add(mediaTaps.recorderCheck());
@@ -254,6 +294,11 @@ public final class RelaycastServer implements AutoCloseable {
         Api api = new Api(mapper, config.http().maxBodyBytes(), auth, views, urls, users, streams, viewers, chat,
                 reactions, featured, analytics, recordings, iceServers, devTokens);
         ApiRoutes.register(app, api);
+        WebhookRoutes.register(app, api, new WebhookService(new WebhookEndpointRepository(jdbi), webhookDeliveries,
+                config.webhooks(), clock));
+        ModerationRoutes.register(app, api, moderation);
+        ShopRoutes.register(app, api, new ShopRoutes.Shop(sales, likes,
+                new CommerceAnalytics(saleRepository, featuredRepository, likeRepository)));
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
@@ -264,6 +309,28 @@ public final class RelaycastServer implements AutoCloseable {
             mediaTaps.close();
             throw e;
         }
+        // a ban is told once to the banned user's sockets, on every node (stream:error BANNED with the streamId)
+        moderation.addListener(new ModerationListener() {
+            @Override
+            public void onBanned(Ban ban) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("code", ErrorCode.BANNED.name());
+                m.put("message", ModerationService.message(ban));
+                m.put("streamId", ban.streamId());
+                m.put("expiresAt", ban.expiresAt() == null ? null : java.time.Instant.ofEpochMilli(ban.expiresAt()).toString());
+                signaling.tellUser(ban.userId(), Events.ERROR, m);
+            }
+        });
+        // live shopping's room events (no buyer data in stream:sale)
+        sales.addListener(sale -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("streamId", sale.streamId());
+            m.put("featuredId", sale.featuredId());
+            m.put("quantity", sale.quantity());
+            signaling.tellRoom(sale.streamId(), Events.SALE, m);
+        });
+        likes.addListener((streamId, count) -> signaling.tellRoom(streamId, Events.LIKES, Map.of("streamId", streamId, "count", count)));
+        featured.onCleared(streamId -> signaling.tellRoom(streamId, Events.FEATURED_CLEARED, Map.of("streamId", streamId)));
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
         new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers()).register(app);
@@ -275,8 +342,13 @@ public final class RelaycastServer implements AutoCloseable {
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
-                sfuStats, liveRecovery);
+        RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
+                mediaTaps, turnSecrets, sfuStats, liveRecovery);
+        if (config.webhooks().enabled()) {
+            server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
+                    new java.security.SecureRandom()).start();
+        }
+        return server;
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -372,6 +444,9 @@ public final class RelaycastServer implements AutoCloseable {
         try {
             liveRecovery.close();
             sfuStats.close();
+            if (webhookDispatcher != null) {
+                webhookDispatcher.close();
+            }
             signaling.close();
             http.stop();
             mediaTaps.close();

@@ -10,4 +10,7 @@ public interface ChatListener {
 
     default void onPinned(String streamId, String commentId) {
     }
+
+    default void onUnpinned(String streamId, String commentId) {
+    }
 }

@@ -1,5 +1,6 @@
 package io.relaycast.signaling.chat;
 
+import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.signaling.auth.Principal;
 import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.error.ServiceException;
@@ -36,6 +37,8 @@ public final class ChatService {
     private static final long TRIM_EVERY_MILLIS = 60_000;
     private volatile long lastTrim;
     private final List<ChatListener> listeners = new CopyOnWriteArrayList<>();
+    /** Bans and timeouts; null until wired (tests of chat alone). */
+    private volatile ModerationService moderation;
 
     public ChatService(CommentRepository comments, StreamService streams, UserService users, ChatConfig config, Clock clock) {
         this.comments = comments;
@@ -44,6 +47,11 @@ public final class ChatService {
         this.config = config;
         this.clock = clock;
         this.rateLimiter = new SlidingWindowRateLimiter(config.messagesPerWindow(), config.windowMillis(), clock);
+    }
+
+    /** From now on, a banned or timed-out user's messages are refused with BANNED. */
+    public void useModeration(ModerationService moderation) {
+        this.moderation = moderation;
     }
 
     public void addListener(ChatListener l) {
@@ -64,6 +72,10 @@ public final class ChatService {
             throw new ServiceException(ErrorCode.STREAM_ENDED, "chat is closed: the stream is " + s.status().wire());
         }
         boolean privileged = author.userId().equals(s.ownerId()) || author.canModerate();
+        ModerationService bans = moderation;
+        if (bans != null) {
+            bans.requireNotBanned(streamId, author.userId());
+        }
         if (s.chatMode() == ChatMode.FOLLOWERS && !privileged && !users.isFollowing(author.userId(), s.ownerId())) {
             throw new ServiceException(ErrorCode.FOLLOWERS_ONLY, "only followers may chat in this stream");
         }
@@ -134,6 +146,18 @@ public final class ChatService {
         comments.pin(streamId, commentId);
         listeners.forEach(l -> l.onPinned(streamId, commentId));
         return comments.find(streamId, c.id()).orElseThrow();
+    }
+
+    /** Unpins the stream's pinned message (owner or moderator); unpinning one that is not pinned is harmless. */
+    public Comment unpin(Principal who, String streamId, String commentId) {
+        Stream s = streams.require(streamId);
+        requireModerator(who, s);
+        comments.find(streamId, commentId).filter(x -> x.deletedAt() == null)
+                .orElseThrow(() -> ServiceException.notFound(ErrorCode.COMMENT_NOT_FOUND, "comment", commentId));
+        if (comments.unpin(streamId, commentId)) {
+            listeners.forEach(l -> l.onUnpinned(streamId, commentId));
+        }
+        return comments.find(streamId, commentId).orElseThrow();
     }
 
     /** Soft delete by the stream's owner, a moderator, or the message's own author. */

@@ -65,6 +65,12 @@ public final class CommentRepository {
         });
     }
 
+    /** @return true when the message was pinned */
+    public boolean unpin(String streamId, String id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE chat_messages SET pinned = FALSE WHERE stream_id = :stream"
+                + " AND id = :id AND pinned = TRUE").bind("stream", streamId).bind("id", id).execute()) == 1;
+    }
+
     public boolean softDelete(String streamId, String id, String by, long now) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE chat_messages SET deleted_at = :now, deleted_by = :by,"
                         + " pinned = FALSE WHERE stream_id = :stream AND id = :id AND deleted_at IS NULL")

@@ -22,6 +22,8 @@ public final class FeaturedService {
     private final StreamService streams;
     private final Clock clock;
     private final List<Consumer<FeaturedItem>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> clearedListeners = new CopyOnWriteArrayList<>();
+    private volatile io.relaycast.signaling.moderation.ModerationService moderation;
 
     public FeaturedService(FeaturedRepository items, StreamService streams, Clock clock) {
         this.items = items;
@@ -57,9 +59,48 @@ public final class FeaturedService {
         return f;
     }
 
+    /** What viewers see now: the newest item, unless the owner cleared it. */
     public Optional<FeaturedItem> latest(Principal viewer, String streamId) {
         streams.requireVisible(viewer, streamId);
-        return items.latest(streamId);
+        return items.current(streamId);
+    }
+
+    /** Every item shown on the stream, newest first (cleared ones included). */
+    public List<FeaturedItem> history(Principal viewer, String streamId) {
+        streams.requireVisible(viewer, streamId);
+        return items.history(streamId);
+    }
+
+    /** Clears the featured slot (owner); the room is told with stream:featured-cleared. */
+    public void clear(Principal who, String streamId) {
+        streams.requireOwned(who, streamId);
+        if (items.clear(streamId, clock.millis())) {
+            clearedListeners.forEach(l -> l.accept(streamId));
+        }
+    }
+
+    public void onCleared(Consumer<String> l) {
+        clearedListeners.add(l);
+    }
+
+    /**
+     * A viewer followed the item's link. Anonymous viewers count by {@code anonymousKey}; one viewer's repeated
+     * clicks all count as clicks, once as a clicker.
+     */
+    public void click(Principal viewer, String anonymousKey, String streamId, String featuredId) {
+        streams.requireVisible(viewer, streamId);
+        if (viewer != null && moderation != null) {
+            moderation.requireNotBanned(streamId, viewer.userId());
+        }
+        FeaturedItem f = items.find(featuredId == null || featuredId.length() > 36 ? "" : featuredId)
+                .filter(x -> x.streamId().equals(streamId))
+                .orElseThrow(() -> new ServiceException(ErrorCode.NOT_FOUND, "featured item '" + featuredId + "' was not shown on this stream"));
+        String key = viewer != null ? viewer.userId() : "anon:" + anonymousKey;
+        items.click(UUID.randomUUID().toString(), streamId, f.id(), key, clock.millis());
+    }
+
+    public void useModeration(io.relaycast.signaling.moderation.ModerationService moderation) {
+        this.moderation = moderation;
     }
 
     private static void checkUrl(String name, String url) {

@@ -41,6 +41,10 @@ final class ChatHandlers {
         String streamId = p.requiredString("streamId", 64);
         deps.streams().requireVisible(s.principal, streamId);
         client.joinRoom(Events.room(streamId));
+        if (s.principal != null) {
+            // for events meant for this user only (a ban), wherever they are connected
+            client.joinRoom(Events.userRoom(s.principal.userId()));
+        }
         ViewerStats v = deps.viewers().stats(s.principal, streamId);
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("streamId", streamId);

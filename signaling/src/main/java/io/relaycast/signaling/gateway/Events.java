@@ -42,10 +42,14 @@ public final class Events {
     public static final String CHAT_DELETE = "chat:delete";
     public static final String CHAT_DELETED = "stream:chat-deleted";
     public static final String CHAT_PINNED = "stream:chat-pinned";
+    public static final String CHAT_UNPINNED = "stream:chat-unpinned";
     public static final String REACTION = "stream:reaction";
     public static final String VIEWER_COUNT = "stream:viewer-count";
     public static final String START = "stream:start";
     public static final String FEATURED = "stream:featured";
+    public static final String FEATURED_CLEARED = "stream:featured-cleared";
+    public static final String SALE = "stream:sale";
+    public static final String LIKES = "stream:likes";
 
     /** Internal names the JSON layer gives to events it refused to decode. */
     static final String UNKNOWN = "relaycast:unknown-event";
@@ -57,6 +61,11 @@ public final class Events {
 
     public static String room(String streamId) {
         return "stream:" + streamId;
+    }
+
+    /** Every socket of one signed-in user, on every node: for messages to that user only (a ban). */
+    public static String userRoom(String userId) {
+        return "user:" + userId;
     }
 
     public static String publisherRoom(String streamId) {

@@ -56,6 +56,11 @@ final class RoomBroadcaster implements ChatListener, ReactionListener, StreamLif
     }
 
     @Override
+    public void onUnpinned(String streamId, String commentId) {
+        rooms.sendEvent(Events.room(streamId), Events.CHAT_UNPINNED, Map.of("id", commentId, "streamId", streamId));
+    }
+
+    @Override
     public void onReaction(Reaction r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("streamId", r.streamId());

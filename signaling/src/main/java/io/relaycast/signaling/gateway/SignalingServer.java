@@ -248,6 +248,19 @@ public final class SignalingServer implements AutoCloseable {
         return AuthTokenResult.AuthTokenResultSuccess;
     }
 
+    /** Sends one event to a stream's room, on every node (events of features outside the gateway). */
+    public void tellRoom(String streamId, String event, Object payload) {
+        server.getRoomOperations(Events.room(streamId)).sendEvent(event, payload);
+    }
+
+    /**
+     * Sends one event to every socket of one user that has joined a stream room (join-livestream), on every node
+     * (through the Redis store when clustered).
+     */
+    public void tellUser(String userId, String event, Object payload) {
+        server.getRoomOperations(Events.userRoom(userId)).sendEvent(event, payload);
+    }
+
     private void onDisconnect(SocketIOClient client) {
         ClientSession s = sessions.remove(client.getSessionId());
         if (s == null) {

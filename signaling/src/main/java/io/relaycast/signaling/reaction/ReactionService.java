@@ -1,5 +1,6 @@
 package io.relaycast.signaling.reaction;
 
+import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.signaling.auth.Principal;
 import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.error.ServiceException;
@@ -19,6 +20,13 @@ public final class ReactionService {
     private final Clock clock;
     private final SlidingWindowRateLimiter limiter;
     private final List<ReactionListener> listeners = new CopyOnWriteArrayList<>();
+    /** Bans and timeouts; null until wired. */
+    private volatile ModerationService moderation;
+
+    /** From now on, a banned or timed-out user's reactions are refused with BANNED. */
+    public void useModeration(ModerationService moderation) {
+        this.moderation = moderation;
+    }
 
     public ReactionService(ReactionRepository reactions, StreamService streams, ReactionsConfig config, Clock clock) {
         this.reactions = reactions;
@@ -41,6 +49,10 @@ public final class ReactionService {
         }
         if (!s.isLive()) {
             throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "reactions need a live stream");
+        }
+        ModerationService bans = moderation;
+        if (bans != null) {
+            bans.requireNotBanned(streamId, who.userId());
         }
         long wait = limiter.tryAcquire(who.userId() + "|" + streamId);
         if (wait > 0) {

@@ -1,8 +1,11 @@
 package io.relaycast.signaling.recording;
 
+import io.relaycast.signaling.webhook.WebhookEventType;
+import io.relaycast.signaling.webhook.WebhookOutbox;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +25,7 @@ public final class RecordingRepository {
     };
 
     private final Jdbi jdbi;
+    private volatile WebhookOutbox outbox;
 
     public RecordingRepository(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -37,14 +41,43 @@ public final class RecordingRepository {
                 .bind("error", r.error()).execute());
     }
 
+    /**
+     * Writes the recording's final state and, in the same transaction, its recording.ready / recording.failed
+     * webhook (when an outbox is in use).
+     */
     public void finish(String id, String status, String filePath, String format, Long durationMs, Long sizeBytes,
                        String thumbnailPath, long endedAt, String error) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE recordings SET status = :status, file_path = :path, format = :format,"
-                        + " duration_ms = :duration, size_bytes = :size, thumbnail_path = :thumb, ended_at = :ended,"
-                        + " error = :error WHERE id = :id")
-                .bind("id", id).bind("status", status).bind("path", filePath).bind("format", format)
-                .bind("duration", durationMs).bind("size", sizeBytes).bind("thumb", thumbnailPath)
-                .bind("ended", endedAt).bind("error", error).execute());
+        WebhookOutbox events = outbox;
+        jdbi.useTransaction(h -> {
+            h.createUpdate("UPDATE recordings SET status = :status, file_path = :path, format = :format,"
+                            + " duration_ms = :duration, size_bytes = :size, thumbnail_path = :thumb, ended_at = :ended,"
+                            + " error = :error WHERE id = :id")
+                    .bind("id", id).bind("status", status).bind("path", filePath).bind("format", format)
+                    .bind("duration", durationMs).bind("size", sizeBytes).bind("thumb", thumbnailPath)
+                    .bind("ended", endedAt).bind("error", error).execute();
+            if (events == null || !("ready".equals(status) || "failed".equals(status))) {
+                return;
+            }
+            String streamId = h.createQuery("SELECT stream_id FROM recordings WHERE id = :id").bind("id", id)
+                    .mapTo(String.class).findOne().orElse(null);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("recordingId", id);
+            data.put("streamId", streamId);
+            if ("ready".equals(status)) {
+                data.put("durationMs", durationMs);
+                data.put("sizeBytes", sizeBytes);
+                data.put("format", format);
+            } else {
+                data.put("error", error);
+            }
+            events.append(h, "ready".equals(status) ? WebhookEventType.RECORDING_READY : WebhookEventType.RECORDING_FAILED,
+                    data, endedAt);
+        });
+    }
+
+    /** Writes recording.ready / recording.failed webhook events with each finish from now on. */
+    public void useOutbox(WebhookOutbox outbox) {
+        this.outbox = outbox;
     }
 
     public Optional<Recording> find(String id) {

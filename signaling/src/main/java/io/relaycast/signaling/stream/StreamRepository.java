@@ -78,12 +78,28 @@ public final class StreamRepository {
 
     /** @return true when the stream was {@code from} and is now {@code to} */
     public boolean transition(String id, StreamStatus from, StreamStatus to, String timeColumn, long now) {
+        return transition(id, from, to, timeColumn, now, h -> {
+        });
+    }
+
+    /**
+     * As above, and runs {@code alsoInTransaction} (the webhook outbox) in the same transaction when the status
+     * changed: if it fails, the status change rolls back with it.
+     */
+    public boolean transition(String id, StreamStatus from, StreamStatus to, String timeColumn, long now,
+                              java.util.function.Consumer<Handle> alsoInTransaction) {
         if (!List.of("started_at", "ended_at", "cancelled_at").contains(timeColumn)) {
             throw new IllegalArgumentException(timeColumn);
         }
-        return jdbi.withHandle(h -> h.createUpdate("UPDATE streams SET status = :to, " + timeColumn
-                        + " = :now, updated_at = :now WHERE id = :id AND status = :from")
-                .bind("id", id).bind("from", from.wire()).bind("to", to.wire()).bind("now", now).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            boolean changed = h.createUpdate("UPDATE streams SET status = :to, " + timeColumn
+                            + " = :now, updated_at = :now WHERE id = :id AND status = :from")
+                    .bind("id", id).bind("from", from.wire()).bind("to", to.wire()).bind("now", now).execute() == 1;
+            if (changed) {
+                alsoInTransaction.accept(h);
+            }
+            return changed;
+        });
     }
 
     /** The streams the database says are live on {@code node} (crash recovery at start-up). */

@@ -4,12 +4,16 @@ import io.relaycast.signaling.auth.Principal;
 import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.error.ServiceException;
 import io.relaycast.signaling.user.UserService;
+import io.relaycast.signaling.webhook.WebhookEventType;
+import io.relaycast.signaling.webhook.WebhookOutbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +34,8 @@ public final class StreamService {
     private final StreamsConfig config;
     private final Clock clock;
     private final List<StreamLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    /** Where stream.started/ended/cancelled webhooks are written, in the transition's transaction; null: none. */
+    private volatile WebhookOutbox outbox;
 
     public StreamService(StreamRepository streams, UserService users, StreamsConfig config, Clock clock) {
         this.streams = streams;
@@ -40,6 +46,11 @@ public final class StreamService {
 
     public void addListener(StreamLifecycleListener l) {
         listeners.add(l);
+    }
+
+    /** Writes stream.started / stream.ended / stream.cancelled webhook events with each transition from now on. */
+    public void useOutbox(WebhookOutbox outbox) {
+        this.outbox = outbox;
     }
 
     public StreamsConfig config() {
@@ -199,11 +210,21 @@ public final class StreamService {
     }
 
     private Stream transition(Stream s, StreamStatus from, StreamStatus to, String timeColumn) {
-        if (!streams.transition(s.id(), from, to, timeColumn, clock.millis())) {
+        long now = clock.millis();
+        WebhookOutbox events = outbox;
+        if (!streams.transition(s.id(), from, to, timeColumn, now, h -> {
+            if (events != null) {
+                events.append(h, switch (to) {
+                    case LIVE -> WebhookEventType.STREAM_STARTED;
+                    case ENDED -> WebhookEventType.STREAM_ENDED;
+                    default -> WebhookEventType.STREAM_CANCELLED;
+                }, webhookData(s, to, now), now);
+            }
+        })) {
             // someone else changed it between our read and our write
-            Stream now = require(s.id());
+            Stream current = require(s.id());
             throw new ServiceException(ErrorCode.INVALID_TRANSITION,
-                    "stream is " + now.status().wire() + " and cannot become " + to.wire());
+                    "stream is " + current.status().wire() + " and cannot become " + to.wire());
         }
         Stream after = require(s.id());
         LOG.info("stream {} is now {}", s.id(), to.wire());
@@ -221,6 +242,17 @@ public final class StreamService {
             }
         }
         return require(s.id());
+    }
+
+    /** The {@code data} of a stream.* webhook: who and what, never the key. */
+    private static Map<String, Object> webhookData(Stream s, StreamStatus to, long now) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("streamId", s.id());
+        d.put("ownerId", s.ownerId());
+        d.put("title", s.title());
+        d.put("status", to.wire());
+        d.put("at", java.time.Instant.ofEpochMilli(now).toString());
+        return d;
     }
 
     public KeyedStream rotateKey(Principal who, String id) {

@@ -9,6 +9,9 @@ import io.relaycast.signaling.chat.CommentRepository;
 import io.relaycast.signaling.db.Database;
 import io.relaycast.signaling.featured.FeaturedRepository;
 import io.relaycast.signaling.featured.FeaturedService;
+import io.relaycast.signaling.moderation.BanRepository;
+import io.relaycast.signaling.moderation.ModerationConfig;
+import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
 import io.relaycast.signaling.reaction.ReactionsConfig;
@@ -41,6 +44,7 @@ public final class Services implements AutoCloseable {
     public final ReactionService reactions;
     public final FeaturedService featured;
     public final AnalyticsService analytics;
+    public final ModerationService moderation;
 
     public Services(Database db, int minFollowers) {
         this.db = db;
@@ -55,6 +59,10 @@ public final class Services implements AutoCloseable {
         reactionRepository = new ReactionRepository(jdbi);
         reactions = new ReactionService(reactionRepository, streams, new ReactionsConfig(20, 10_000), clock);
         featured = new FeaturedService(new FeaturedRepository(jdbi), streams, clock);
+        moderation = new ModerationService(new BanRepository(jdbi), streams,
+                new ModerationConfig(java.time.Duration.ofDays(7)), clock);
+        chat.useModeration(moderation);
+        reactions.useModeration(moderation);
         analytics = new AnalyticsService(streams, sessions, comments, reactionRepository, new MediaSampleRepository(jdbi), clock);
     }
 

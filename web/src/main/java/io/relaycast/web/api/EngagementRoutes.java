@@ -25,10 +25,7 @@ final class EngagementRoutes {
                     b.string("imageUrl"), b.decimal("price"), b.string("currency"));
             ctx.status(201).json(Views.featured(f));
         });
-        app.get(p + "/featured", ctx -> ctx.json(api.featured().latest(api.auth().reader(ctx), ctx.pathParam("id"))
-                .map(Views::featured)
-                .orElseThrow(() -> new ServiceException(ErrorCode.NOT_FOUND, "nothing is featured on this stream"))));
-        app.get(p + "/analytics", ctx -> ctx.json(Views.analytics(api.analytics().forOwner(api.auth().user(ctx), ctx.pathParam("id")))));
+        // GET /featured and GET /analytics: ShopRoutes (history, clear, commerce figures)
         app.get(p + "/recordings", ctx -> {
             var stream = api.streams().requireVisible(api.auth().reader(ctx), ctx.pathParam("id"));
             ctx.json(Map.of("items", api.recordings().forStream(ctx.pathParam("id")).stream()

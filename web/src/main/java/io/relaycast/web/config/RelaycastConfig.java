@@ -18,6 +18,9 @@ import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
 import io.relaycast.signaling.viewer.ViewerConfig;
 import io.relaycast.web.media.PlaybackConfig;
+import io.relaycast.signaling.moderation.ModerationConfig;
+import io.relaycast.signaling.shop.ShopConfig;
+import io.relaycast.signaling.webhook.WebhooksConfig;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -48,7 +51,10 @@ public record RelaycastConfig(
         RecordingConfig recording,
         HlsConfig hls,
         AnalyticsConfig analytics,
-        PlaybackConfig playback) {
+        PlaybackConfig playback,
+        WebhooksConfig webhooks,
+        ModerationConfig moderation,
+        ShopConfig shop) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -105,7 +111,10 @@ public record RelaycastConfig(
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
                 section(c, "analytics", AnalyticsConfig::from),
-                section(c, "playback", PlaybackConfig::from));
+                section(c, "playback", PlaybackConfig::from),
+                section(c, "webhooks", WebhooksConfig::from),
+                section(c, "moderation", ModerationConfig::from),
+                section(c, "shop", ShopConfig::from));
     }
 
     /**
