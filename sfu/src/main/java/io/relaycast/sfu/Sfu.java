@@ -96,6 +96,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private final int publisherMaxKbps;
+    private final io.relaycast.sfu.ingest.LocalIngest localIngest;
 
     private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media) {
         this.harvesters = harvesters;
@@ -111,6 +112,16 @@ public final class Sfu implements MediaPlane, AutoCloseable {
                 media.publisherStartKbps(), media.publisherMaxKbps());
         this.subscriberAnswers = new SubscriberAnswerReader(limits);
         this.viewerAnswers = new ViewerAnswerBuilder(limits);
+        this.localIngest = new io.relaycast.sfu.ingest.LocalIngest(publisherAnswers, fingerprint,
+                new io.relaycast.sfu.ingest.LocalIngest.Rooms() {
+                    public Room open(String streamId) {
+                        return openRoom(streamId);
+                    }
+
+                    public void dropIfEmpty(Room room) {
+                        Sfu.this.dropIfEmpty(room);
+                    }
+                });
     }
 
     /**
@@ -200,6 +211,13 @@ public final class Sfu implements MediaPlane, AutoCloseable {
             failed(transport, room);
             throw e;
         }
+    }
+
+    @Override
+    public io.relaycast.sfu.api.LocalPublication publishLocal(String streamId, String peerId, String sdpOffer,
+                                                           CandidateSink sink) throws MediaException {
+        ensureOpen();
+        return localIngest.publish(streamId, peerId, sdpOffer, sink);
     }
 
     /** Undoes a publish that failed half-way: the transport goes, and so does a room it left empty. */

@@ -88,6 +88,8 @@ public final class RelaycastServer implements AutoCloseable {
     private final TurnSecretKeeper turnSecrets;
     /** Stores the media plane's stats of each live stream as analytics samples. */
     private final SfuStatsSampler sfuStats;
+    /** RTMP ingest; null when relaycast.rtmp.port and rtmps-port are both 0 or there is no SFU of our own. */
+    private io.relaycast.rtmp.server.RtmpServer rtmp;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -263,8 +265,24 @@ public final class RelaycastServer implements AutoCloseable {
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
-        return new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu, mediaTaps, turnSecrets,
-                sfuStats);
+        RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
+                mediaTaps, turnSecrets, sfuStats);
+        server.rtmp = startRtmp(config, streams, ownSfu, server);
+        return server;
+    }
+
+    private static io.relaycast.rtmp.server.RtmpServer startRtmp(RelaycastConfig config, StreamService streams,
+                                                                 Sfu ownSfu, RelaycastServer server) {
+        if (ownSfu == null || config.rtmp().port() == 0 && config.rtmp().rtmpsPort() == 0) {
+            return null;
+        }
+        try {
+            return io.relaycast.rtmp.server.RtmpServer.start(config.rtmp(), ownSfu,
+                    new io.relaycast.web.media.RtmpPublishGate(streams));
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("RTMP ingest could not start on port " + config.rtmp().port() + ": " + e, e);
+        }
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -354,9 +372,17 @@ public final class RelaycastServer implements AutoCloseable {
         return database;
     }
 
+    /** The RTMP ingest server, or null when it is off. */
+    public io.relaycast.rtmp.server.RtmpServer rtmp() {
+        return rtmp;
+    }
+
     @Override
     public void close() {
         try {
+            if (rtmp != null) {
+                rtmp.close();
+            }
             sfuStats.close();
             signaling.close();
             http.stop();

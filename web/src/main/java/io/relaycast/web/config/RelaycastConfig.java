@@ -44,7 +44,8 @@ public record RelaycastConfig(
         String redisUrl,
         RecordingConfig recording,
         HlsConfig hls,
-        AnalyticsConfig analytics) {
+        AnalyticsConfig analytics,
+        io.relaycast.rtmp.RtmpConfig rtmp) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -96,7 +97,8 @@ public record RelaycastConfig(
                 c.getString("redis.url"),
                 section(c, "recording", s -> RecordingConfig.from(s, dataDir)),
                 section(c, "hls", s -> HlsConfig.from(s, dataDir)),
-                section(c, "analytics", AnalyticsConfig::from));
+                section(c, "analytics", AnalyticsConfig::from),
+                section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)));
     }
 
     /**
