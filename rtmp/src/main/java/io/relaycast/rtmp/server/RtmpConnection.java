@@ -229,7 +229,7 @@ final class RtmpConnection extends ByteToMessageDecoder implements RtmpSession.W
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("RTMP {}: {}", remote, cause.toString());
+        LOG.warn("RTMP {}: closing after an error", remote, cause);
         fail();
     }
 }

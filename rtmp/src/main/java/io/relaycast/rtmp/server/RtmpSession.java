@@ -113,7 +113,7 @@ final class RtmpSession {
             case "connect" -> connect(txn, values.size() > 2 ? values.get(2) : null);
             case "releaseStream", "FCPublish", "getStreamLength" -> {
                 requireConnected(name);
-                result(txn, null);
+                result(txn, (Object) null);
             }
             case "createStream" -> {
                 requireConnected(name);
