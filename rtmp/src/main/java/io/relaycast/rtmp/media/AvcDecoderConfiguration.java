@@ -62,6 +62,18 @@ public record AvcDecoderConfiguration(int nalLengthSize, List<byte[]> sps, List<
         return nal;
     }
 
+    /** RFC 6184 section 8.1 sprop-parameter-sets: every SPS and PPS in base64, comma-separated. */
+    public String spropParameterSets() {
+        StringBuilder b = new StringBuilder();
+        for (byte[] nal : sps) {
+            b.append(b.length() == 0 ? "" : ",").append(java.util.Base64.getEncoder().encodeToString(nal));
+        }
+        for (byte[] nal : pps) {
+            b.append(',').append(java.util.Base64.getEncoder().encodeToString(nal));
+        }
+        return b.toString();
+    }
+
     /** The source's profile-level-id (RFC 6184 section 8.1: profile_idc, constraint flags, level_idc of the SPS). */
     public String profileLevelId() {
         byte[] s = sps.get(0);

@@ -5,6 +5,7 @@ import io.relaycast.rtmp.amf.Amf0;
 import io.relaycast.rtmp.chunk.ChunkEncoder;
 import io.relaycast.rtmp.chunk.RtmpMessage;
 import io.relaycast.rtmp.chunk.RtmpProtocolException;
+import io.relaycast.rtmp.media.AvcDecoderConfiguration;
 import io.relaycast.rtmp.media.IngestPublication;
 import io.relaycast.sfu.api.LocalPublication;
 import io.relaycast.sfu.api.MediaException;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +53,10 @@ final class RtmpSession {
         String remote();
     }
 
-    private enum State { NEW, CONNECTED, AUTHORIZING, PUBLISHING, ENDED }
+    private enum State { NEW, CONNECTED, AUTHORIZING, AWAITING_VIDEO, STARTING, PUBLISHING, ENDED }
+
+    /** Media messages held while the publication starts: a few seconds of an encoder's output. */
+    private static final int MAX_HELD = 512;
 
     private final RtmpConfig config;
     private final MediaPlane media;
@@ -64,6 +69,8 @@ final class RtmpSession {
     private String streamId;
     private IngestPublication publication;
     private boolean reportedUnsupportedAudio;
+    private final List<RtmpMessage> held = new ArrayList<>();
+    private long heldDropped;
 
     RtmpSession(RtmpConfig config, MediaPlane media, PublishGate gate, Executor blocking, PublishingStreams publishing) {
         this.config = config;
@@ -122,7 +129,7 @@ final class RtmpSession {
             }
             case "publish" -> publish(txn, values, m.streamId());
             case "FCUnpublish", "deleteStream", "closeStream" -> {
-                if (state == State.PUBLISHING || state == State.AUTHORIZING) {
+                if (state != State.NEW && state != State.CONNECTED) {
                     LOG.info("RTMP {} stream {}: the encoder stopped ({})", wire.remote(), streamId, name);
                     endPublication();
                 }
@@ -187,71 +194,108 @@ final class RtmpSession {
             return;
         }
         state = State.AUTHORIZING;
-        CompletableFuture.supplyAsync(() -> startPublication(streamKey), blocking).whenComplete((started, error) ->
-                wire.runOnLoop(() -> published(started, error, messageStreamId)));
+        CompletableFuture.supplyAsync(() -> authorize(streamKey), blocking).whenComplete((admitted, error) ->
+                wire.runOnLoop(() -> authorized(admitted, error)));
     }
 
-    /** On a blocking thread: the key check, the SFU publication, the stream going live. */
-    private Started startPublication(String streamKey) {
+    /** On a blocking thread: the key check and the one-publisher rule. */
+    private Admitted authorize(String streamKey) {
         String id;
         try {
             id = gate.authorize(streamKey);
         } catch (PublishGate.PublishRefused e) {
-            return new Started(null, null, e);
+            return new Admitted(null, e);
         }
         if (!publishing.claim(id)) {
-            return new Started(id, null, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
+            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
                     "this stream already has a publisher"));
         }
         if (media.isPublished(id)) {
             publishing.release(id);
-            return new Started(id, null, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
+            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
                     "this stream already has a publisher (WHIP or browser)"));
         }
-        long videoSsrc = IngestPublication.randomSsrc();
-        long audioSsrc = IngestPublication.randomSsrc();
-        IngestPublication ingest = null;
-        try {
-            LocalPublication local = media.publishLocal(id, "rtmp:" + UUID.randomUUID(),
-                    LocalOffer.opusAndH264(audioSsrc, videoSsrc, config.h264ProfileLevelId()),
-                    new MediaPlane.CandidateSink() {
-                        @Override
-                        public void onLocalCandidate(io.relaycast.sfu.api.IceCandidate candidate) {
-                        }
-                    });
-            ingest = new IngestPublication(local, videoSsrc, audioSsrc, config, id);
-            gate.started(id);
-            return new Started(id, ingest, null);
-        } catch (MediaException e) {
-            publishing.release(id);
-            return new Started(id, null, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
-                    "the media server refused: " + e.getMessage()));
-        } catch (PublishGate.PublishRefused e) {
-            ingest.close();
-            publishing.release(id);
-            return new Started(id, null, e);
-        }
+        return new Admitted(id, null);
     }
 
-    private record Started(String streamId, IngestPublication publication, PublishGate.PublishRefused refusal) {
+    private record Admitted(String streamId, PublishGate.PublishRefused refusal) {
     }
 
-    private void published(Started started, Throwable error, int messageStreamId) {
-        if (error != null || started.refusal() != null) {
-            String code = error != null ? "NetStream.Publish.Failed" : started.refusal().statusCode();
-            String why = error != null ? "internal error" : started.refusal().getMessage();
+    private void authorized(Admitted admitted, Throwable error) {
+        if (error != null || admitted.refusal() != null) {
+            String code = error != null ? "NetStream.Publish.Failed" : admitted.refusal().statusCode();
+            String why = error != null ? "internal error" : admitted.refusal().getMessage();
             if (error != null) {
                 LOG.warn("RTMP {}: publish failed", wire.remote(), error);
             } else {
                 LOG.info("RTMP {}: publish refused{}: {}", wire.remote(),
-                        started.streamId() == null ? "" : " on stream " + started.streamId(), why);
+                        admitted.streamId() == null ? "" : " on stream " + admitted.streamId(), why);
             }
-            refusePublish(messageStreamId, code, why);
+            refusePublish(MEDIA_STREAM_ID, code, why);
             return;
         }
-        streamId = started.streamId();
-        publication = started.publication();
-        if (state != State.AUTHORIZING) { // the client went away meanwhile: undo
+        streamId = admitted.streamId();
+        if (state != State.AUTHORIZING) { // the client went away meanwhile
+            publishing.release(streamId);
+            return;
+        }
+        state = State.AWAITING_VIDEO;
+        LOG.info("RTMP {}: key accepted for stream {}; waiting for the H.264 configuration", wire.remote(), streamId);
+        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.streamBegin(MEDIA_STREAM_ID));
+        wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, MEDIA_STREAM_ID, 0, Amf0.write("onStatus", 0.0, null,
+                status("status", "NetStream.Publish.Start", "Publishing stream " + streamId + "."))));
+        wire.flush();
+    }
+
+    /**
+     * The SFU publication starts with the AVC sequence header, so its SDP carries the source's SPS and PPS
+     * (sprop-parameter-sets: ffmpeg needs them to remux the top HLS rendition). Media until it is ready is held.
+     */
+    private void startPublication(AvcDecoderConfiguration avc) {
+        state = State.STARTING;
+        String id = streamId;
+        CompletableFuture.supplyAsync(() -> {
+            long videoSsrc = IngestPublication.randomSsrc();
+            long audioSsrc = IngestPublication.randomSsrc();
+            try {
+                LocalPublication local = media.publishLocal(id, "rtmp:" + UUID.randomUUID(),
+                        LocalOffer.opusAndH264(audioSsrc, videoSsrc, config.h264ProfileLevelId(),
+                                avc.spropParameterSets()), new MediaPlane.CandidateSink() {
+                            @Override
+                            public void onLocalCandidate(io.relaycast.sfu.api.IceCandidate candidate) {
+                            }
+                        });
+                IngestPublication ingest = new IngestPublication(local, videoSsrc, audioSsrc, config, id);
+                try {
+                    gate.started(id);
+                } catch (PublishGate.PublishRefused e) {
+                    ingest.close();
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                return ingest;
+            } catch (MediaException e) {
+                throw new java.util.concurrent.CompletionException(new PublishGate.PublishRefused(
+                        PublishGate.PublishRefused.BAD_NAME, "the media server refused: " + e.getMessage()));
+            }
+        }, blocking).whenComplete((ingest, error) -> wire.runOnLoop(() -> started(ingest, error)));
+    }
+
+    private void started(IngestPublication ingest, Throwable error) {
+        if (error != null) {
+            publishing.release(streamId);
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof PublishGate.PublishRefused r) {
+                LOG.info("RTMP {}: stream {} cannot go live: {}", wire.remote(), streamId, r.getMessage());
+                refusePublish(MEDIA_STREAM_ID, r.statusCode(), r.getMessage());
+            } else {
+                LOG.warn("RTMP {}: stream {} could not start", wire.remote(), streamId, cause);
+                refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "internal error");
+            }
+            return;
+        }
+        publication = ingest;
+        if (state != State.STARTING) { // the client went away meanwhile: undo
             state = State.PUBLISHING;
             endPublication();
             return;
@@ -259,15 +303,38 @@ final class RtmpSession {
         state = State.PUBLISHING;
         wire.publishing();
         LOG.info("RTMP {}: publishing stream {}", wire.remote(), streamId);
-        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.streamBegin(messageStreamId));
-        wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, messageStreamId, 0, Amf0.write("onStatus", 0.0, null,
-                status("status", "NetStream.Publish.Start", "Publishing stream " + streamId + "."))));
-        wire.flush();
+        List<RtmpMessage> queued = new ArrayList<>(held);
+        held.clear();
+        for (RtmpMessage m : queued) {
+            onMessage(m);
+        }
+    }
+
+    /** Media while the publication is not ready yet: held (bounded), and replayed once it is. */
+    private boolean hold(RtmpMessage m) {
+        if (state == State.AWAITING_VIDEO && m.typeId() == RtmpMessage.VIDEO && m.payload().length > 5
+                && (m.payload()[0] & 0x8F) == 7 && m.payload()[1] == 0) {
+            AvcDecoderConfiguration avc = AvcDecoderConfiguration.parse(m.payload(), 5, m.payload().length - 5);
+            if (avc != null) {
+                held.add(m);
+                startPublication(avc);
+                return true;
+            }
+        }
+        if (state == State.AWAITING_VIDEO || state == State.STARTING) {
+            if (held.size() < MAX_HELD) {
+                held.add(m);
+            } else {
+                heldDropped++;
+            }
+            return true;
+        }
+        return state != State.PUBLISHING;
     }
 
     private void video(RtmpMessage m) {
-        if (state != State.PUBLISHING) {
-            return; // media before publish is accepted: dropped
+        if (hold(m)) {
+            return;
         }
         if (!publication.isOpen()) {
             stoppedBySfu();
@@ -281,7 +348,7 @@ final class RtmpSession {
     }
 
     private void audio(RtmpMessage m) throws IOException {
-        if (state != State.PUBLISHING) {
+        if (hold(m)) {
             return;
         }
         if (!publication.isOpen()) {
@@ -345,8 +412,12 @@ final class RtmpSession {
     private void endPublication() {
         State was = state;
         state = State.ENDED;
+        held.clear();
+        if (was == State.AWAITING_VIDEO) {
+            publishing.release(streamId); // admitted, but the SFU publication never started
+        }
         if (was != State.PUBLISHING || publication == null) {
-            return;
+            return; // STARTING: started() undoes it when the SFU answers
         }
         boolean stillOurs = publication.isOpen();
         publication.close();

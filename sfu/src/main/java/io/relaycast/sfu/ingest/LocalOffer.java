@@ -18,8 +18,11 @@ public final class LocalOffer {
      * @param audioSsrc        the Opus track's SSRC, 0 for no audio track
      * @param videoSsrc        the H.264 track's SSRC, 0 for no video track
      * @param h264ProfileLevel the profile-level-id to signal (RFC 6184 section 8.1), e.g. 42e01f
+     * @param spropParameterSets the source's SPS and PPS (RFC 6184 section 8.1, base64 NAL units joined by
+     *                           commas), or null; taps hand them to ffmpeg, which needs them to remux H.264
      */
-    public static String opusAndH264(long audioSsrc, long videoSsrc, String h264ProfileLevel) {
+    public static String opusAndH264(long audioSsrc, long videoSsrc, String h264ProfileLevel,
+                                     String spropParameterSets) {
         if (audioSsrc == 0 && videoSsrc == 0) {
             throw new IllegalArgumentException("a publication needs an audio or a video track");
         }
@@ -45,7 +48,11 @@ public final class LocalOffer {
             sdp.append("a=rtpmap:102 H264/90000\r\n");
             sdp.append("a=rtcp-fb:102 nack\r\na=rtcp-fb:102 nack pli\r\na=rtcp-fb:102 ccm fir\r\n");
             sdp.append("a=fmtp:102 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=")
-                    .append(h264ProfileLevel).append("\r\n");
+                    .append(h264ProfileLevel);
+            if (spropParameterSets != null && !spropParameterSets.isEmpty()) {
+                sdp.append(";sprop-parameter-sets=").append(spropParameterSets);
+            }
+            sdp.append("\r\n");
             ssrc(sdp, videoSsrc, "video");
         }
         return sdp.toString();
