@@ -268,6 +268,9 @@ public final class RelaycastServer implements AutoCloseable {
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
                 mediaTaps, turnSecrets, sfuStats);
         server.rtmp = startRtmp(config, streams, ownSfu, server);
+        if (server.rtmp != null) {
+            urls.rtmpPort(server.rtmp.port());
+        }
         return server;
     }
 

@@ -137,4 +137,38 @@ public class RtmpIngestE2ETest {
         assertFalse(sfu.isPublished(streamId));
         assertEquals(server.server.rtmp().publishingStreams(), 0);
     }
+
+    /** A second, independent RTMP client: GStreamer's rtmp2sink with flvmux (x264 High + voaacenc AAC). */
+    @Test(dependsOnMethods = "stoppingTheEncoderEndsTheStream")
+    public void gstreamerPublishesAndAWhepViewerDecodes() throws Exception {
+        JsonNode stream = server.api.post("/api/v1/streams", ownerToken, Map.of("title", "RTMP from GStreamer"))
+                .expect(201);
+        String id = stream.get("id").asText();
+        String url = "rtmp://127.0.0.1:" + server.server.rtmp().port() + "/live/" + stream.get("streamKey").asText();
+        Process gst = new ProcessBuilder("gst-launch-1.0", "-e",
+                "videotestsrc", "is-live=true", "pattern=ball", "!", "video/x-raw,width=640,height=360,framerate=30/1",
+                "!", "x264enc", "tune=zerolatency", "speed-preset=veryfast", "key-int-max=30", "bitrate=1000", "!",
+                "video/x-h264,profile=high", "!", "h264parse", "!", "queue", "!", "mux.",
+                "audiotestsrc", "is-live=true", "wave=sine", "!", "audioconvert", "!", "audioresample", "!",
+                "audio/x-raw,rate=48000,channels=2", "!", "voaacenc", "bitrate=128000", "!", "aacparse", "!", "queue",
+                "!", "mux.", "flvmux", "name=mux", "streamable=true", "!", "rtmp2sink", "location=" + url)
+                .redirectErrorStream(true).redirectOutput(File.createTempFile("rtmp-gst", ".log")).start();
+        try {
+            waitUntil("the GStreamer publication to make the stream live", () -> "live".equals(
+                    server.api.get("/api/v1/streams/" + id, ownerToken).expect(200).get("status").asText()), CONNECT);
+            String viewer = browser.openWindow(site.page("whep.html", "whep", server.baseUrl() + "/whep/" + id));
+            browser.waitFor("state.firstFrameMs !== undefined", CONNECT);
+            System.out.println("GStreamer RTMP, WHEP viewer: "
+                    + MediaChecks.assertAllDecoding(browser, List.of(viewer), 3000).values());
+            String codecs = String.valueOf(browser.eval("pc.getStats().then(r => { const c = []; r.forEach(s => {"
+                    + " if (s.type === 'codec') c.push(s.mimeType); }); return c.join(','); })"));
+            assertTrue(codecs.contains("video/H264") && codecs.contains("audio/opus"), codecs);
+            browser.closeWindow(viewer);
+        } finally {
+            gst.destroy();
+            gst.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            gst.destroyForcibly();
+        }
+        waitUntil("the GStreamer stream to end", () -> !sfu.isPublished(id), CONNECT);
+    }
 }
