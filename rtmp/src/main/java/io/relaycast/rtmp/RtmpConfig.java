@@ -35,7 +35,7 @@ public record RtmpConfig(int port, int rtmpsPort, Path certificate, Path private
 
     public RtmpConfig {
         check(port >= -1 && port <= 65535, "port", "must be 0-65535 (or -1: any free port, for tests)");
-        check(rtmpsPort >= 0 && rtmpsPort <= 65535, "rtmps-port", "must be 0-65535");
+        check(rtmpsPort >= -1 && rtmpsPort <= 65535, "rtmps-port", "must be 0-65535 (or -1: any free port, for tests)");
         check(rtmpsPort == 0 || certificate != null && privateKey != null, "rtmps-port",
                 "RTMPS needs certificate and private-key");
         check(maxChunkSize >= DEFAULT_CHUNK_SIZE && maxChunkSize <= 0xFFFFFF, "max-chunk-size", "must be 128-16777215");
@@ -72,6 +72,13 @@ public record RtmpConfig(int port, int rtmpsPort, Path certificate, Path private
     public static RtmpConfig defaults(int port) {
         return new RtmpConfig(port, 0, null, null, "0.0.0.0", 65536, 4 * 1024 * 1024, 64, 8,
                 Duration.ofSeconds(10), Duration.ofSeconds(30), "ffmpeg", 256, 128, "42e01f");
+    }
+
+    /** With RTMPS on {@code port} (-1: any free port) using a PEM certificate chain and PKCS#8 key. */
+    public RtmpConfig withRtmps(int port, Path certificate, Path privateKey) {
+        return new RtmpConfig(this.port, port, certificate, privateKey, bindAddress, maxChunkSize, maxMessageSize,
+                maxChunkStreams, maxConnectionsPerAddress, handshakeTimeout, idleTimeout, ffmpeg, audioQueueFrames,
+                opusKbps, h264ProfileLevelId);
     }
 
     public RtmpConfig withLimits(int maxMessageSize, int maxConnectionsPerAddress, Duration handshakeTimeout) {

@@ -53,10 +53,10 @@ public final class RtmpServer implements AutoCloseable {
             if (config.port() != 0) {
                 server.plain = server.bind(config, media, gate, Math.max(0, config.port()), null);
             }
-            if (config.rtmpsPort() > 0) {
+            if (config.rtmpsPort() != 0) {
                 SslContext ssl = SslContextBuilder.forServer(config.certificate().toFile(),
                         config.privateKey().toFile()).build();
-                server.tls = server.bind(config, media, gate, config.rtmpsPort(), ssl);
+                server.tls = server.bind(config, media, gate, Math.max(0, config.rtmpsPort()), ssl);
             }
         } catch (Exception e) {
             server.close();

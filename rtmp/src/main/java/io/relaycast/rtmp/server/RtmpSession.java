@@ -253,6 +253,7 @@ final class RtmpSession {
      */
     private void startPublication(AvcDecoderConfiguration avc) {
         state = State.STARTING;
+        wire.publishing(); // the client did its part: a slow server must not trip the client's deadline
         String id = streamId;
         CompletableFuture.supplyAsync(() -> {
             long videoSsrc = IngestPublication.randomSsrc();
