@@ -86,6 +86,9 @@ public class RtmpKeyRefusalTest {
         JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "keys")).expect(201);
         String id = stream.get("id").asText();
         String oldKey = stream.get("streamKey").asText();
+        // what the studio shows for OBS next to WHIP: the server URL; the stream key is the key
+        assertEquals(stream.get("urls").get("rtmp").asText(), "rtmp://"
+                + java.net.URI.create(server.server.publicUrl()).getHost() + ":" + server.server.rtmp().port() + "/live");
         String log = refused("rk_" + "x".repeat(43));
         assertEquals(status(id), "scheduled");
         String newKey = server.api.post("/api/v1/streams/" + id + "/key/rotate", owner, Map.of()).expect(200)
