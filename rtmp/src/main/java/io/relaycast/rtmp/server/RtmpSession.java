@@ -170,9 +170,9 @@ final class RtmpSession {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("fmsVer", "FMS/3,0,1,123");
         props.put("capabilities", 31.0);
-        Map<String, Object> info = status("status", "NetConnection.Connect.Success", "Connection succeeded.");
+        Map<String, Object> info = Replies.status("status", "NetConnection.Connect.Success", "Connection succeeded.");
         info.put("objectEncoding", 0.0);
-        wire.send(ChunkEncoder.COMMAND_CSID, command(0, "_result", txn, props, info));
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_result", txn, props, info));
         wire.flush();
     }
 
@@ -243,7 +243,7 @@ final class RtmpSession {
         LOG.info("RTMP {}: key accepted for stream {}; waiting for the H.264 configuration", wire.remote(), streamId);
         wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.streamBegin(MEDIA_STREAM_ID));
         wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, MEDIA_STREAM_ID, 0, Amf0.write("onStatus", 0.0, null,
-                status("status", "NetStream.Publish.Start", "Publishing stream " + streamId + "."))));
+                Replies.status("status", "NetStream.Publish.Start", "Publishing stream " + streamId + "."))));
         wire.flush();
     }
 
@@ -370,8 +370,8 @@ final class RtmpSession {
     }
 
     private void refuseConnection(String code, String description) {
-        wire.send(ChunkEncoder.COMMAND_CSID, command(0, "_error", 1.0, null,
-                status("error", code, description)));
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_error", 1.0, null,
+                Replies.status("error", code, description)));
         LOG.info("RTMP {}: {} ({}); closing", wire.remote(), code, description);
         endPublication();
         wire.closeAfterFlush();
@@ -379,30 +379,14 @@ final class RtmpSession {
 
     private void refusePublish(int messageStreamId, String code, String description) {
         wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, messageStreamId, 0,
-                Amf0.write("onStatus", 0.0, null, status("error", code, description))));
+                Amf0.write("onStatus", 0.0, null, Replies.status("error", code, description))));
         endPublication();
         wire.closeAfterFlush();
     }
 
-    private static RtmpMessage command(int streamId, String name, double txn, Object... args) {
-        Object[] all = new Object[args.length + 2];
-        all[0] = name;
-        all[1] = txn;
-        System.arraycopy(args, 0, all, 2, args.length);
-        return new RtmpMessage(RtmpMessage.COMMAND_AMF0, streamId, 0, Amf0.write(all));
-    }
-
     private void result(double txn, Object... args) {
-        wire.send(ChunkEncoder.COMMAND_CSID, command(0, "_result", txn, args));
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_result", txn, args));
         wire.flush();
-    }
-
-    private static Map<String, Object> status(String level, String code, String description) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("level", level);
-        m.put("code", code);
-        m.put("description", description);
-        return m;
     }
 
     /** The connection is gone. */
