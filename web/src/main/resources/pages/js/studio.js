@@ -226,7 +226,10 @@ async function main() {
       const s = await api("/streams", { method: "POST", body: { title: $("new-title").value.trim(), category: $("new-category").value.trim() || undefined,
         visibility: $("new-visibility").value, quality: $("quality").value, recordingEnabled: $("new-record").checked } });
       $("new-title").value = "";
-      note("Created. Your stream key for OBS/WHIP (shown once): " + s.streamKey);
+      const rtmp = s.urls && s.urls.rtmp;
+      note("Created. Your stream key for OBS (shown once): " + s.streamKey
+        + " — WHIP: server " + s.urls.whip + ", bearer token = the key"
+        + (rtmp ? " — RTMP: server " + rtmp + ", stream key = the key" : ""));
       await loadStreams(s.id);
       await mount();
     } catch (err) { note(err.message); }

@@ -163,37 +163,57 @@ public final class HlsSession {
         return DEFAULT_SOURCE_HEIGHT;
     }
 
+    /**
+     * True when the top rendition is the source itself, remuxed: an H.264 source (RTMP ingest, a WHIP or browser
+     * publisher sending H.264) whose height is the top rung's or smaller. Viewers of the best rung then get the
+     * encoder's own quality and profile, and the node spends no CPU on that rung; segments are cut at the source's
+     * keyframes (so at its keyframe interval when that is longer than segment-seconds).
+     */
+    boolean copiesTopRendition() {
+        var video = feed.tap().tracks().video();
+        return video != null && video.primaryCodec().codec() == io.relaycast.sfu.sdp.ForwardedCodec.H264
+                && !ladder.isEmpty() && sourceHeight > 0 && sourceHeight <= ladder.get(0).height();
+    }
+
     List<String> command(Path sdpFile) {
         int n = ladder.size();
         int seg = config.segmentSeconds();
+        boolean copy = copiesTopRendition();
+        int first = copy ? 1 : 0; // the first rung the filter graph scales
         String token = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
                 (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
-        StringBuilder filter = new StringBuilder("[0:v]fps=" + FPS + ",split=" + n);
-        for (int i = 0; i < n; i++) {
+        StringBuilder filter = new StringBuilder("[0:v]fps=" + FPS + ",split=" + Math.max(1, n - first));
+        for (int i = first; i < n; i++) {
             filter.append("[s").append(i).append(']');
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = first; i < n; i++) {
             // -2: width keeps the aspect ratio and stays even (H.264 4:2:0 needs even sizes)
             filter.append(";[s").append(i).append("]scale=-2:").append(ladder.get(i).height()).append("[v").append(i).append(']');
         }
         List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
         cmd.addAll(TapFeed.inputArgs(sdpFile));
-        cmd.addAll(List.of("-filter_complex", filter.toString()));
+        if (n > first) {
+            cmd.addAll(List.of("-filter_complex", filter.toString()));
+        }
         StringBuilder varMap = new StringBuilder();
         boolean audio = feed.tap().tracks().audio() != null;
         for (int i = 0; i < n; i++) {
-            cmd.addAll(List.of("-map", "[v" + i + "]"));
+            cmd.addAll(List.of("-map", copy && i == 0 ? "0:v" : "[v" + i + "]"));
             if (audio) {
                 cmd.addAll(List.of("-map", "0:a"));
             }
-            int kbps = ladder.get(i).videoKbps();
-            cmd.addAll(List.of("-b:v:" + i, kbps + "k", "-maxrate:v:" + i, (kbps * 6 / 5) + "k", "-bufsize:v:" + i,
-                    kbps + "k"));
+            if (copy && i == 0) {
+                cmd.addAll(List.of("-c:v:0", "copy"));
+            } else {
+                int kbps = ladder.get(i).videoKbps();
+                cmd.addAll(List.of("-c:v:" + i, "libx264", "-b:v:" + i, kbps + "k", "-maxrate:v:" + i,
+                        (kbps * 6 / 5) + "k", "-bufsize:v:" + i, kbps + "k"));
+            }
             // no name: keys, so %v below is the index and the folders are r0 (best) ... rN
             varMap.append(i == 0 ? "" : " ").append("v:").append(i).append(audio ? ",a:" + i : "");
         }
         cmd.addAll(List.of(
-                "-c:v", "libx264", "-preset", config.preset(), "-tune", "zerolatency", "-pix_fmt", "yuv420p",
+                "-preset", config.preset(), "-tune", "zerolatency", "-pix_fmt", "yuv420p",
                 // a keyframe at every segment boundary: segments start decodable and are cut exactly
                 "-g", Integer.toString(FPS * seg), "-keyint_min", Integer.toString(FPS * seg), "-sc_threshold", "0",
                 "-force_key_frames", "expr:gte(t,n_forced*" + seg + ")"));

@@ -99,6 +99,7 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     private volatile boolean closed;
     private final int publisherMaxKbps;
     private final ForwardingWorkers<MediaPacket> forwarding;
+    private final io.relaycast.sfu.ingest.LocalIngest localIngest;
 
     private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media,
                 ForwardingConfig forwardingConfig) {
@@ -118,6 +119,16 @@ public final class Sfu implements MediaPlane, AutoCloseable {
         this.viewerAnswers = new ViewerAnswerBuilder(limits);
         this.forwarding = new ForwardingWorkers<>(forwardingConfig, MediaPacket.MAX_LENGTH, MediaPacket::new);
         this.socketBuffers = media.socketBuffers();
+        this.localIngest = new io.relaycast.sfu.ingest.LocalIngest(publisherAnswers, fingerprint,
+                new io.relaycast.sfu.ingest.LocalIngest.Rooms() {
+                    public Room open(String streamId) {
+                        return openRoom(streamId);
+                    }
+
+                    public void dropIfEmpty(Room room) {
+                        Sfu.this.dropIfEmpty(room);
+                    }
+                });
     }
 
     /**
@@ -217,6 +228,13 @@ public final class Sfu implements MediaPlane, AutoCloseable {
             failed(transport, room);
             throw e;
         }
+    }
+
+    @Override
+    public io.relaycast.sfu.api.LocalPublication publishLocal(String streamId, String peerId, String sdpOffer,
+                                                           CandidateSink sink) throws MediaException {
+        ensureOpen();
+        return localIngest.publish(streamId, peerId, sdpOffer, sink);
     }
 
     /** Undoes a publish that failed half-way: the transport goes, and so does a room it left empty. */

@@ -118,6 +118,8 @@ public final class RelaycastServer implements AutoCloseable {
     private final LiveStreamRecovery liveRecovery;
     /** Sends webhook deliveries from the outbox; null when relaycast.webhooks.enabled is false. */
     private WebhookDispatcher webhookDispatcher;
+    /** RTMP ingest; null when relaycast.rtmp.port and rtmps-port are both 0 or there is no SFU of our own. */
+    private io.relaycast.rtmp.server.RtmpServer rtmp;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -348,7 +350,25 @@ public final class RelaycastServer implements AutoCloseable {
             server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
                     new java.security.SecureRandom()).start();
         }
+        server.rtmp = startRtmp(config, streams, ownSfu, server);
+        if (server.rtmp != null) {
+            urls.rtmpPort(server.rtmp.port());
+        }
         return server;
+    }
+
+    private static io.relaycast.rtmp.server.RtmpServer startRtmp(RelaycastConfig config, StreamService streams,
+                                                                 Sfu ownSfu, RelaycastServer server) {
+        if (ownSfu == null || config.rtmp().port() == 0 && config.rtmp().rtmpsPort() == 0) {
+            return null;
+        }
+        try {
+            return io.relaycast.rtmp.server.RtmpServer.start(config.rtmp(), ownSfu,
+                    new io.relaycast.web.media.RtmpPublishGate(streams));
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("RTMP ingest could not start on port " + config.rtmp().port() + ": " + e, e);
+        }
     }
 
     private static SignalingServer startSignaling(RelaycastConfig config, UserService users, StreamService streams,
@@ -439,10 +459,18 @@ public final class RelaycastServer implements AutoCloseable {
         return database;
     }
 
+    /** The RTMP ingest server, or null when it is off. */
+    public io.relaycast.rtmp.server.RtmpServer rtmp() {
+        return rtmp;
+    }
+
     @Override
     public void close() {
         try {
             liveRecovery.close();
+            if (rtmp != null) {
+                rtmp.close();
+            }
             sfuStats.close();
             if (webhookDispatcher != null) {
                 webhookDispatcher.close();

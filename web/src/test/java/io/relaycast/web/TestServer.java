@@ -53,6 +53,8 @@ public final class TestServer implements AutoCloseable {
             o.put("relaycast.auth.jwt-secret", SECRET);
             // one ffmpeg ladder per live stream would load every media test; HLS tests turn it on
             o.put("relaycast.hls.enabled", false);
+            // RTMP ingest only where a test asks for it (relaycast.rtmp.port = -1: any free port)
+            o.put("relaycast.rtmp.port", 0);
             o.putAll(extra);
             return new TestServer(RelaycastServer.start(RelaycastConfig.load(o), media), dir);
         } catch (IOException e) {

@@ -89,6 +89,16 @@ public interface MediaPlane {
     /** A trickled remote candidate (RFC 8838) for a publisher or viewer; an empty candidate means end-of-candidates. */
     void addRemoteCandidate(String streamId, String peerId, IceCandidate candidate) throws MediaException;
 
+    /**
+     * A publication fed by this process (RTMP ingest): {@code sdpOffer} describes its tracks (see
+     * {@code io.relaycast.sfu.ingest.LocalOffer}); packets then go in through the returned publication. Replaces an
+     * earlier publication of the stream, like {@link #publish}; {@link #close} with the same peer id ends it.
+     */
+    default LocalPublication publishLocal(String streamId, String peerId, String sdpOffer, CandidateSink sink)
+            throws MediaException {
+        throw new MediaException("MEDIA_UNAVAILABLE", "this media plane takes no local publications");
+    }
+
     /** A viewer or publisher leaves; unknown peers are ignored. */
     void close(String streamId, String peerId);
 

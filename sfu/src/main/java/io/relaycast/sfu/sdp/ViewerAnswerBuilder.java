@@ -54,6 +54,8 @@ public final class ViewerAnswerBuilder {
     }
 
     /** One offered m-section and what we decided about it. */
+    private static final String NO_COMMON_CODEC = "no common codec";
+
     private record Decision(MediaDescription offered, ViewerTrack track, PublishedTrack source, String rejection) {
         boolean accepted() {
             return rejection == null;
@@ -69,6 +71,16 @@ public final class ViewerAnswerBuilder {
             throw new SdpException(SdpErrorCode.NO_MEDIA, "the offer has no m-section; offer recvonly audio and video");
         }
         List<Decision> decisions = decide(offer, published);
+        for (Decision d : decisions) {
+            // a viewer that asked for the video but decodes none of its codecs (an H.264 broadcast, e.g. from RTMP,
+            // and a player without H.264) gets a clear error rather than a silent audio-only answer
+            if (!d.accepted() && d.rejection().startsWith(NO_COMMON_CODEC) && published.video() != null
+                    && d.offered().kind().filter(k -> k == MediaKind.VIDEO).isPresent()) {
+                throw new SdpException(SdpErrorCode.NO_COMMON_CODEC, "this broadcast's video is "
+                        + codecNames(published.video()) + ", which the offer does not include; it cannot be"
+                        + " decoded here");
+            }
+        }
         List<Decision> accepted = decisions.stream().filter(Decision::accepted).toList();
         if (accepted.isEmpty()) {
             throw nothingUsable(decisions);
@@ -147,7 +159,7 @@ public final class ViewerAnswerBuilder {
             PublishedTrack source = published.track(kind.get()).orElseThrow();
             List<ViewerCodec> codecs = matchCodecs(section, source);
             if (codecs.isEmpty()) {
-                decisions.add(new Decision(section, null, null, "no common codec with the broadcast's "
+                decisions.add(new Decision(section, null, null, NO_COMMON_CODEC + " with the broadcast's "
                         + codecNames(source)));
                 continue;
             }

@@ -176,4 +176,23 @@ public class ViewerAnswerBuilderTest {
                 "another profile beats nothing");
         assertNull(ViewerCodec.bestFor(vp8, viewer.subList(0, 2)).orElse(null));
     }
+
+    /** An H.264 broadcast (RTMP ingest) and a player whose offer has no H.264: a clear error, not audio only. */
+    @Test
+    public void aPlayerThatCannotDecodeTheBroadcastsVideoIsRefusedClearly() throws SdpException {
+        PublishedTracks h264 = new PublisherAnswerBuilder().answer(
+                io.relaycast.sfu.ingest.LocalOffer.opusAndH264(11, 22, "42e01f", null),
+                SdpFixtures.trickleTransport()).tracks();
+        String vp8Only = SdpFixtures.replaceLine(whepOffer(SdpFixtures.FIREFOX),
+                "m=video 9 UDP/TLS/RTP/SAVPF 120 124 121 125 126 127 97 98 123 122 119",
+                "m=video 9 UDP/TLS/RTP/SAVPF 120 124");
+        SdpException e = expectThrows(SdpException.class,
+                () -> builder.answer(vp8Only, h264, SdpFixtures.transportWithCandidates(), VIEWER));
+        assertEquals(e.errorCode(), SdpErrorCode.NO_COMMON_CODEC);
+        assertTrue(e.getMessage().contains("H264"), e.getMessage());
+        // the same player with H.264 in its offer is answered with it
+        ViewerAnswer ok = builder.answer(whepOffer(SdpFixtures.FIREFOX), h264, SdpFixtures.transportWithCandidates(),
+                VIEWER);
+        assertTrue(ok.track(MediaKind.VIDEO).isPresent());
+    }
 }

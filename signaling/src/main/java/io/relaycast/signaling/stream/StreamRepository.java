@@ -71,6 +71,12 @@ public final class StreamRepository {
                 .bind("id", id).mapTo(String.class).findOne());
     }
 
+    /** The stream whose key hashes to {@code hash} (RTMP: the key is all the client sends). */
+    public Optional<String> idByKeyHash(String hash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM streams WHERE stream_key_hash = :hash")
+                .bind("hash", hash).mapTo(String.class).findFirst());
+    }
+
     public void setKeyHash(String id, String hash, long now) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE streams SET stream_key_hash = :hash, updated_at = :now WHERE id = :id")
                 .bind("id", id).bind("hash", hash).bind("now", now).execute());

@@ -266,6 +266,17 @@ public final class StreamService {
         return new KeyedStream(require(id), key);
     }
 
+    /**
+     * For RTMP, where the key is the only credential: the stream it opens. Keys are 256 random bits and only their
+     * SHA-256 is stored, so the lookup is by that digest (the database compares digests, not keys).
+     */
+    public Optional<Stream> findByStreamKey(String presentedKey) {
+        if (presentedKey == null || presentedKey.isEmpty() || presentedKey.length() > 256) {
+            return Optional.empty();
+        }
+        return streams.idByKeyHash(StreamKeys.hash(presentedKey)).flatMap(streams::find);
+    }
+
     /** For WHIP: does this presented key open this stream? */
     public boolean verifyStreamKey(String id, String presentedKey) {
         return streams.keyHash(id).map(h -> StreamKeys.matches(presentedKey, h)).orElse(false);

@@ -30,7 +30,8 @@ public class SchemaMigrationTest {
             assertTrue(new TreeSet<>(tables).containsAll(TABLES), engine + " has " + tables);
             // the listing and history queries depend on these
             for (String index : List.of("streams_status_category_idx", "viewer_sessions_open_idx",
-                    "chat_messages_stream_seq_idx", "follows_followee_idx", "reactions_stream_time_idx")) {
+                    "chat_messages_stream_seq_idx", "follows_followee_idx", "reactions_stream_time_idx",
+                    "streams_key_hash_idx")) {
                 assertTrue(indexExists(db, engine, index), engine + " lacks index " + index);
             }
         }

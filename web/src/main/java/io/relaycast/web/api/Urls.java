@@ -8,6 +8,22 @@ public final class Urls {
         this.base = base.replaceAll("/+$", "");
     }
 
+    /** The RTMP ingest port once the server is bound; 0 while RTMP is off. */
+    private volatile int rtmpPort;
+
+    public void rtmpPort(int port) {
+        this.rtmpPort = port;
+    }
+
+    /** OBS's "server" field: {@code rtmp://{public host}:{port}/live} (the key goes in "stream key"); null when off. */
+    public String rtmp() {
+        int port = rtmpPort;
+        if (port <= 0) {
+            return null;
+        }
+        return "rtmp://" + java.net.URI.create(base).getHost() + ":" + port + "/live";
+    }
+
     public String base() {
         return base;
     }

@@ -62,6 +62,9 @@ public final class Views {
         Map<String, Object> u = new LinkedHashMap<>();
         u.put("whip", urls.whip(s.id()));
         u.put("whep", urls.whep(s.id()));
+        if (urls.rtmp() != null) {
+            u.put("rtmp", urls.rtmp()); // the stream name is the stream key
+        }
         u.put("hls", hls(s));
         u.put("watch", urls.watch(s.id()));
         // the contract's create row calls it watchPage; both names stay so either client family works

@@ -54,7 +54,8 @@ public record RelaycastConfig(
         PlaybackConfig playback,
         WebhooksConfig webhooks,
         ModerationConfig moderation,
-        ShopConfig shop) {
+        ShopConfig shop,
+        io.relaycast.rtmp.RtmpConfig rtmp) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -114,7 +115,8 @@ public record RelaycastConfig(
                 section(c, "playback", PlaybackConfig::from),
                 section(c, "webhooks", WebhooksConfig::from),
                 section(c, "moderation", ModerationConfig::from),
-                section(c, "shop", ShopConfig::from));
+                section(c, "shop", ShopConfig::from),
+                section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)));
     }
 
     /**

@@ -1,0 +1,422 @@
+package io.relaycast.rtmp.server;
+
+import io.relaycast.rtmp.RtmpConfig;
+import io.relaycast.rtmp.amf.Amf0;
+import io.relaycast.rtmp.chunk.ChunkEncoder;
+import io.relaycast.rtmp.chunk.RtmpMessage;
+import io.relaycast.rtmp.chunk.RtmpProtocolException;
+import io.relaycast.rtmp.media.AvcDecoderConfiguration;
+import io.relaycast.rtmp.media.IngestPublication;
+import io.relaycast.sfu.api.LocalPublication;
+import io.relaycast.sfu.api.MediaException;
+import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.ingest.LocalOffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The command side of one RTMP connection (RTMP 1.0 section 7.2): {@code connect} to app {@code live},
+ * {@code releaseStream}/{@code FCPublish}/{@code createStream} as OBS and ffmpeg send them, {@code publish} with the
+ * stream key as the stream name, then FLV audio/video into the SFU until {@code FCUnpublish}/{@code deleteStream} or
+ * the connection ends. A refused or malformed session gets an error status ({@code _error} for connect, {@code
+ * onStatus} level error for publish) and the connection is closed. The stream key is never logged: log lines name
+ * the stream id once it is known.
+ */
+final class RtmpSession {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
+    static final String APP = "live";
+    private static final int MEDIA_STREAM_ID = 1;
+
+    /** What the session needs of its connection; all calls on the connection's event loop. */
+    interface Wire {
+        void send(int csid, RtmpMessage m);
+
+        void flush();
+
+        void closeAfterFlush();
+
+        /** The client is publishing: the handshake deadline no longer applies. */
+        void publishing();
+
+        void runOnLoop(Runnable task);
+
+        String remote();
+    }
+
+    private enum State { NEW, CONNECTED, AUTHORIZING, AWAITING_VIDEO, STARTING, PUBLISHING, ENDED }
+
+    /** Media messages held while the publication starts: a few seconds of an encoder's output. */
+    private static final int MAX_HELD = 512;
+
+    private final RtmpConfig config;
+    private final MediaPlane media;
+    private final PublishGate gate;
+    private final Executor blocking;
+    private final PublishingStreams publishing;
+    private Wire wire;
+    private State state = State.NEW;
+    private boolean streamCreated;
+    private String streamId;
+    private IngestPublication publication;
+    private boolean reportedUnsupportedAudio;
+    private final List<RtmpMessage> held = new ArrayList<>();
+    private long heldDropped;
+
+    RtmpSession(RtmpConfig config, MediaPlane media, PublishGate gate, Executor blocking, PublishingStreams publishing) {
+        this.config = config;
+        this.media = media;
+        this.gate = gate;
+        this.blocking = blocking;
+        this.publishing = publishing;
+    }
+
+    void attach(Wire wire) {
+        this.wire = wire;
+    }
+
+    void onMessage(RtmpMessage m) {
+        if (state == State.ENDED) {
+            return;
+        }
+        try {
+            switch (m.typeId()) {
+                case RtmpMessage.COMMAND_AMF0 -> command(Amf0.readAll(m.payload()), m);
+                case RtmpMessage.COMMAND_AMF3 -> command(Amf0.readAll(amf3Wrapped(m.payload())), m);
+                case RtmpMessage.VIDEO -> video(m);
+                case RtmpMessage.AUDIO -> audio(m);
+                default -> {
+                    // data messages (@setDataFrame onMetaData), aggregates, shared objects: nothing we need
+                }
+            }
+        } catch (RtmpProtocolException e) {
+            refuseConnection("NetConnection.Call.Failed", e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("RTMP {} stream {}: audio transcoder could not start: {}", wire.remote(), streamId, e.toString());
+            endPublication();
+            wire.closeAfterFlush();
+        }
+    }
+
+    /** An AMF3 command message is AMF0 after one format octet (RTMP 1.0 section 7.1.1). */
+    private static byte[] amf3Wrapped(byte[] p) {
+        return p.length == 0 ? p : Arrays.copyOfRange(p, 1, p.length);
+    }
+
+    private void command(List<Object> values, RtmpMessage m) throws RtmpProtocolException {
+        if (values.size() < 2 || !(values.get(0) instanceof String name) || !(values.get(1) instanceof Double txn)) {
+            throw new RtmpProtocolException("a command must start with its name and transaction id");
+        }
+        switch (name) {
+            case "connect" -> connect(txn, values.size() > 2 ? values.get(2) : null);
+            case "releaseStream", "FCPublish", "getStreamLength" -> {
+                requireConnected(name);
+                result(txn, (Object) null);
+            }
+            case "createStream" -> {
+                requireConnected(name);
+                streamCreated = true;
+                result(txn, null, (double) MEDIA_STREAM_ID);
+            }
+            case "publish" -> publish(txn, values, m.streamId());
+            case "FCUnpublish", "deleteStream", "closeStream" -> {
+                if (state != State.NEW && state != State.CONNECTED) {
+                    LOG.info("RTMP {} stream {}: the encoder stopped ({})", wire.remote(), streamId, name);
+                    endPublication();
+                }
+            }
+            case "play", "play2" -> refusePublish(0, "NetStream.Play.Failed",
+                    "this server takes publications only; watch over WebRTC, WHEP or HLS");
+            default -> {
+                // _checkbw, onBWDone answers and the like: not needed for publishing
+            }
+        }
+    }
+
+    private void requireConnected(String command) throws RtmpProtocolException {
+        if (state == State.NEW) {
+            throw new RtmpProtocolException(command + " before connect");
+        }
+    }
+
+    private void connect(double txn, Object commandObject) {
+        if (state != State.NEW) {
+            refuseConnection("NetConnection.Connect.Rejected", "connect was already sent");
+            return;
+        }
+        String app = commandObject instanceof Map<?, ?> o && o.get("app") instanceof String a ? a : null;
+        if (app != null && app.endsWith("/")) {
+            app = app.substring(0, app.length() - 1);
+        }
+        if (!APP.equals(app)) {
+            refuseConnection("NetConnection.Connect.Rejected",
+                    "unknown application; publish to rtmp://<host>:<port>/" + APP + "/<stream key>");
+            return;
+        }
+        state = State.CONNECTED;
+        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.control(RtmpMessage.WINDOW_ACK_SIZE,
+                RtmpConnection.SERVER_WINDOW));
+        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.peerBandwidth(RtmpConnection.SERVER_WINDOW, 2));
+        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.control(RtmpMessage.SET_CHUNK_SIZE, 4096));
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("fmsVer", "FMS/3,0,1,123");
+        props.put("capabilities", 31.0);
+        Map<String, Object> info = Replies.status("status", "NetConnection.Connect.Success", "Connection succeeded.");
+        info.put("objectEncoding", 0.0);
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_result", txn, props, info));
+        wire.flush();
+    }
+
+    private void publish(double txn, List<Object> values, int messageStreamId) throws RtmpProtocolException {
+        requireConnected("publish");
+        if (!streamCreated || messageStreamId != MEDIA_STREAM_ID) {
+            throw new RtmpProtocolException("publish on a stream that createStream did not create");
+        }
+        if (state != State.CONNECTED) {
+            refusePublish(messageStreamId, PublishGate.PublishRefused.BAD_NAME, "this connection already publishes");
+            return;
+        }
+        String key = values.size() > 3 && values.get(3) instanceof String s ? s : "";
+        int query = key.indexOf('?');
+        String streamKey = query >= 0 ? key.substring(0, query) : key;
+        if (streamKey.isEmpty()) {
+            refusePublish(messageStreamId, PublishGate.PublishRefused.BAD_NAME,
+                    "the stream name must be your stream key");
+            return;
+        }
+        state = State.AUTHORIZING;
+        CompletableFuture.supplyAsync(() -> authorize(streamKey), blocking).whenComplete((admitted, error) ->
+                wire.runOnLoop(() -> authorized(admitted, error)));
+    }
+
+    /** On a blocking thread: the key check and the one-publisher rule. */
+    private Admitted authorize(String streamKey) {
+        String id;
+        try {
+            id = gate.authorize(streamKey);
+        } catch (PublishGate.PublishRefused e) {
+            return new Admitted(null, e);
+        }
+        if (!publishing.claim(id)) {
+            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
+                    "this stream already has a publisher"));
+        }
+        if (media.isPublished(id)) {
+            publishing.release(id);
+            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
+                    "this stream already has a publisher (WHIP or browser)"));
+        }
+        return new Admitted(id, null);
+    }
+
+    private record Admitted(String streamId, PublishGate.PublishRefused refusal) {
+    }
+
+    private void authorized(Admitted admitted, Throwable error) {
+        if (error != null || admitted.refusal() != null) {
+            String code = error != null ? "NetStream.Publish.Failed" : admitted.refusal().statusCode();
+            String why = error != null ? "internal error" : admitted.refusal().getMessage();
+            if (error != null) {
+                LOG.warn("RTMP {}: publish failed", wire.remote(), error);
+            } else {
+                LOG.info("RTMP {}: publish refused{}: {}", wire.remote(),
+                        admitted.streamId() == null ? "" : " on stream " + admitted.streamId(), why);
+            }
+            refusePublish(MEDIA_STREAM_ID, code, why);
+            return;
+        }
+        streamId = admitted.streamId();
+        if (state != State.AUTHORIZING) { // the client went away meanwhile
+            publishing.release(streamId);
+            return;
+        }
+        state = State.AWAITING_VIDEO;
+        LOG.info("RTMP {}: key accepted for stream {}; waiting for the H.264 configuration", wire.remote(), streamId);
+        wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.streamBegin(MEDIA_STREAM_ID));
+        wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, MEDIA_STREAM_ID, 0, Amf0.write("onStatus", 0.0, null,
+                Replies.status("status", "NetStream.Publish.Start", "Publishing stream " + streamId + "."))));
+        wire.flush();
+    }
+
+    /**
+     * The SFU publication starts with the AVC sequence header, so its SDP carries the source's SPS and PPS
+     * (sprop-parameter-sets: ffmpeg needs them to remux the top HLS rendition). Media until it is ready is held.
+     */
+    private void startPublication(AvcDecoderConfiguration avc) {
+        state = State.STARTING;
+        wire.publishing(); // the client did its part: a slow server must not trip the client's deadline
+        String id = streamId;
+        CompletableFuture.supplyAsync(() -> {
+            long videoSsrc = IngestPublication.randomSsrc();
+            long audioSsrc = IngestPublication.randomSsrc();
+            try {
+                LocalPublication local = media.publishLocal(id, "rtmp:" + UUID.randomUUID(),
+                        LocalOffer.opusAndH264(audioSsrc, videoSsrc, config.h264ProfileLevelId(),
+                                avc.spropParameterSets()), new MediaPlane.CandidateSink() {
+                            @Override
+                            public void onLocalCandidate(io.relaycast.sfu.api.IceCandidate candidate) {
+                            }
+                        });
+                IngestPublication ingest = new IngestPublication(local, videoSsrc, audioSsrc, config, id);
+                try {
+                    gate.started(id);
+                } catch (PublishGate.PublishRefused e) {
+                    ingest.close();
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+                return ingest;
+            } catch (MediaException e) {
+                throw new java.util.concurrent.CompletionException(new PublishGate.PublishRefused(
+                        PublishGate.PublishRefused.BAD_NAME, "the media server refused: " + e.getMessage()));
+            }
+        }, blocking).whenComplete((ingest, error) -> wire.runOnLoop(() -> started(ingest, error)));
+    }
+
+    private void started(IngestPublication ingest, Throwable error) {
+        if (error != null) {
+            publishing.release(streamId);
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            if (cause instanceof PublishGate.PublishRefused r) {
+                LOG.info("RTMP {}: stream {} cannot go live: {}", wire.remote(), streamId, r.getMessage());
+                refusePublish(MEDIA_STREAM_ID, r.statusCode(), r.getMessage());
+            } else {
+                LOG.warn("RTMP {}: stream {} could not start", wire.remote(), streamId, cause);
+                refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "internal error");
+            }
+            return;
+        }
+        publication = ingest;
+        if (state != State.STARTING) { // the client went away meanwhile: undo
+            state = State.PUBLISHING;
+            endPublication();
+            return;
+        }
+        state = State.PUBLISHING;
+        wire.publishing();
+        LOG.info("RTMP {}: publishing stream {}", wire.remote(), streamId);
+        List<RtmpMessage> queued = new ArrayList<>(held);
+        held.clear();
+        for (RtmpMessage m : queued) {
+            onMessage(m);
+        }
+    }
+
+    /** Media while the publication is not ready yet: held (bounded), and replayed once it is. */
+    private boolean hold(RtmpMessage m) {
+        if (state == State.AWAITING_VIDEO && m.typeId() == RtmpMessage.VIDEO && m.payload().length > 5
+                && (m.payload()[0] & 0x8F) == 7 && m.payload()[1] == 0) {
+            AvcDecoderConfiguration avc = AvcDecoderConfiguration.parse(m.payload(), 5, m.payload().length - 5);
+            if (avc != null) {
+                held.add(m);
+                startPublication(avc);
+                return true;
+            }
+        }
+        if (state == State.AWAITING_VIDEO || state == State.STARTING) {
+            if (held.size() < MAX_HELD) {
+                held.add(m);
+            } else {
+                heldDropped++;
+            }
+            return true;
+        }
+        return state != State.PUBLISHING;
+    }
+
+    private void video(RtmpMessage m) {
+        if (hold(m)) {
+            return;
+        }
+        if (!publication.isOpen()) {
+            stoppedBySfu();
+            return;
+        }
+        if (publication.onVideo(m.payload(), m.timestamp()) == IngestPublication.TagResult.UNSUPPORTED_CODEC) {
+            LOG.info("RTMP {} stream {}: video is not H.264 (FLV codec id {}); closing", wire.remote(), streamId,
+                    m.payload().length > 0 ? m.payload()[0] & 0x0F : -1);
+            refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "only H.264 video is supported");
+        }
+    }
+
+    private void audio(RtmpMessage m) throws IOException {
+        if (hold(m)) {
+            return;
+        }
+        if (!publication.isOpen()) {
+            stoppedBySfu();
+            return;
+        }
+        if (publication.onAudio(m.payload(), m.timestamp()) == IngestPublication.TagResult.UNSUPPORTED_CODEC
+                && !reportedUnsupportedAudio) {
+            reportedUnsupportedAudio = true; // video goes on without audio
+            LOG.info("RTMP {} stream {}: audio is not AAC; it is dropped", wire.remote(), streamId);
+        }
+    }
+
+    /** The SFU ended the publication (the stream was ended, or another publisher replaced us). */
+    private void stoppedBySfu() {
+        LOG.info("RTMP {} stream {}: the publication was ended on the server; closing", wire.remote(), streamId);
+        refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "the stream was ended or taken over");
+    }
+
+    private void refuseConnection(String code, String description) {
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_error", 1.0, null,
+                Replies.status("error", code, description)));
+        LOG.info("RTMP {}: {} ({}); closing", wire.remote(), code, description);
+        endPublication();
+        wire.closeAfterFlush();
+    }
+
+    private void refusePublish(int messageStreamId, String code, String description) {
+        wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, messageStreamId, 0,
+                Amf0.write("onStatus", 0.0, null, Replies.status("error", code, description))));
+        endPublication();
+        wire.closeAfterFlush();
+    }
+
+    private void result(double txn, Object... args) {
+        wire.send(ChunkEncoder.COMMAND_CSID, Replies.command(0, "_result", txn, args));
+        wire.flush();
+    }
+
+    /** The connection is gone. */
+    void closed() {
+        endPublication();
+    }
+
+    private void endPublication() {
+        State was = state;
+        state = State.ENDED;
+        held.clear();
+        if (was == State.AWAITING_VIDEO) {
+            publishing.release(streamId); // admitted, but the SFU publication never started
+        }
+        if (was != State.PUBLISHING || publication == null) {
+            return; // STARTING: started() undoes it when the SFU answers
+        }
+        boolean stillOurs = publication.isOpen();
+        publication.close();
+        String id = streamId;
+        publishing.release(id);
+        LOG.info("RTMP {}: stream {} ended ({})", wire.remote(), id, publication.stats());
+        if (stillOurs) {
+            blocking.execute(() -> {
+                try {
+                    gate.ended(id);
+                } catch (RuntimeException e) {
+                    LOG.warn("RTMP: stream {} could not be ended", id, e);
+                }
+            });
+        }
+    }
+}
