@@ -58,32 +58,14 @@ public class ForwardingAllocationTest {
             for (int i = 0; i < 3; i++) {
                 RoomFixtures.RecordingTransport out = new RoomFixtures.RecordingTransport(false);
                 outs.add(out);
-                Subscriber s = new Subscriber("v" + i, out, NO_SIGNALING, room,
-                        new ViewerSsrcs(100 + i, 200 + i, 0, "c", "s"), null, tracks);
-                s.negotiated(new ViewerTrack(MediaKind.AUDIO, "0", List.of(new ViewerCodec(111, ForwardedCodec.OPUS, "")),
-                                List.of(new ExtMap(1, HeaderExtensions.AUDIO_LEVEL))),
-                        new ViewerTrack(MediaKind.VIDEO, "1", List.of(new ViewerCodec(98, ForwardedCodec.VP8, "")),
-                                List.of(new ExtMap(7, HeaderExtensions.ABS_SEND_TIME))), tracks);
-                room.addSubscriber(s);
-                s.onTransportReady();
+                addViewer(room, tracks, i, out);
             }
-            byte[] video = Arrays.copyOf(rtp(VP8, 0, 0, CHROME_VIDEO_SSRC, 1100,
-                    element(EXT_ABS_SEND_TIME, (byte) 1, (byte) 2, (byte) 3), seq16(EXT_TRANSPORT_CC, 0),
-                    ascii(EXT_MID, "1")), 1300);
-            byte[] audio = Arrays.copyOf(rtp(OPUS, 0, 0, CHROME_AUDIO_SSRC, 80, seq16(EXT_TRANSPORT_CC, 0)), 200);
-            int videoLength = 12 + 4 + 12 + 1100;
-            int audioLength = 12 + 4 + 4 + 80;
+            byte[] video = videoPacket();
+            byte[] audio = audioPacket();
             int[] counter = {0};
             Runnable oneRound = () -> {
                 int n = counter[0]++;
-                BigEndian.put16(video, 2, n & 0xFFFF);
-                BigEndian.put32(video, 4, 3000L * n);
-                BigEndian.put16(audio, 2, n & 0xFFFF);
-                BigEndian.put32(audio, 4, 960L * n);
-                BigEndian.put16(video, 12 + 4 + 4 + 1, (2 * n) & 0xFFFF); // transport-wide seq (after abs-send-time)
-                BigEndian.put16(audio, 12 + 4 + 1, (2 * n + 1) & 0xFFFF);
-                publisher.onRtp(video, 0, videoLength);
-                publisher.onRtp(audio, 0, audioLength);
+                sendRound(publisher, video, audio, n);
             };
             for (int i = 0; i < 30_000; i++) {
                 oneRound.run(); // warm-up: JIT, lazily created state
@@ -128,33 +110,15 @@ public class ForwardingAllocationTest {
             for (int i = 0; i < 6; i++) {
                 CountedTransport out = new CountedTransport();
                 outs.add(out);
-                Subscriber s = new Subscriber("v" + i, out, NO_SIGNALING, room,
-                        new ViewerSsrcs(100 + i, 200 + i, 0, "c", "s"), null, tracks);
-                s.negotiated(new ViewerTrack(MediaKind.AUDIO, "0", List.of(new ViewerCodec(111, ForwardedCodec.OPUS, "")),
-                                List.of(new ExtMap(1, HeaderExtensions.AUDIO_LEVEL))),
-                        new ViewerTrack(MediaKind.VIDEO, "1", List.of(new ViewerCodec(98, ForwardedCodec.VP8, "")),
-                                List.of(new ExtMap(7, HeaderExtensions.ABS_SEND_TIME))), tracks);
-                room.addSubscriber(s);
-                s.onTransportReady();
+                addViewer(room, tracks, i, out);
             }
-            byte[] video = Arrays.copyOf(rtp(VP8, 0, 0, CHROME_VIDEO_SSRC, 1100,
-                    element(EXT_ABS_SEND_TIME, (byte) 1, (byte) 2, (byte) 3), seq16(EXT_TRANSPORT_CC, 0),
-                    ascii(EXT_MID, "1")), 1300);
-            byte[] audio = Arrays.copyOf(rtp(OPUS, 0, 0, CHROME_AUDIO_SSRC, 80, seq16(EXT_TRANSPORT_CC, 0)), 200);
-            int videoLength = 12 + 4 + 12 + 1100;
-            int audioLength = 12 + 4 + 4 + 80;
+            byte[] video = videoPacket();
+            byte[] audio = audioPacket();
             int[] counter = {0};
             CountedTransport[] waitFor = outs.toArray(new CountedTransport[0]);
             Runnable oneRound = () -> {
                 int n = counter[0]++;
-                BigEndian.put16(video, 2, n & 0xFFFF);
-                BigEndian.put32(video, 4, 3000L * n);
-                BigEndian.put16(audio, 2, n & 0xFFFF);
-                BigEndian.put32(audio, 4, 960L * n);
-                BigEndian.put16(video, 12 + 4 + 4 + 1, (2 * n) & 0xFFFF);
-                BigEndian.put16(audio, 12 + 4 + 1, (2 * n + 1) & 0xFFFF);
-                publisher.onRtp(video, 0, videoLength);
-                publisher.onRtp(audio, 0, audioLength);
+                sendRound(publisher, video, audio, n);
                 long expected = 2L * counter[0];
                 // indexed, over an array: a for-each here made one ArrayList iterator per round on this thread
                 // whenever the JIT did not scalar-replace it (32 bytes per round, counted against forwarding)
@@ -204,5 +168,43 @@ public class ForwardingAllocationTest {
             count++;
             return true;
         }
+    }
+
+    private static final int VIDEO_LENGTH = 12 + 4 + 12 + 1100;
+    private static final int AUDIO_LENGTH = 12 + 4 + 4 + 80;
+
+    /** A Chrome-like VP8 packet (abs-send-time, transport-cc, mid) with room behind it. */
+    private static byte[] videoPacket() {
+        return Arrays.copyOf(rtp(VP8, 0, 0, CHROME_VIDEO_SSRC, 1100,
+                element(EXT_ABS_SEND_TIME, (byte) 1, (byte) 2, (byte) 3), seq16(EXT_TRANSPORT_CC, 0),
+                ascii(EXT_MID, "1")), 1300);
+    }
+
+    private static byte[] audioPacket() {
+        return Arrays.copyOf(rtp(OPUS, 0, 0, CHROME_AUDIO_SSRC, 80, seq16(EXT_TRANSPORT_CC, 0)), 200);
+    }
+
+    /** Round n: one video and one audio packet with their sequence numbers, timestamps and transport-wide seqs. */
+    private static void sendRound(Publisher publisher, byte[] video, byte[] audio, int n) {
+        BigEndian.put16(video, 2, n & 0xFFFF);
+        BigEndian.put32(video, 4, 3000L * n);
+        BigEndian.put16(audio, 2, n & 0xFFFF);
+        BigEndian.put32(audio, 4, 960L * n);
+        BigEndian.put16(video, 12 + 4 + 4 + 1, (2 * n) & 0xFFFF); // transport-wide seq (after abs-send-time)
+        BigEndian.put16(audio, 12 + 4 + 1, (2 * n + 1) & 0xFFFF);
+        publisher.onRtp(video, 0, VIDEO_LENGTH);
+        publisher.onRtp(audio, 0, AUDIO_LENGTH);
+    }
+
+    /** Viewer i with Opus and VP8 in its own numbering, ready. */
+    private static void addViewer(Room room, PublishedTracks tracks, int i, io.relaycast.sfu.transport.PacketTransport out) {
+        Subscriber s = new Subscriber("v" + i, out, NO_SIGNALING, room,
+                new ViewerSsrcs(100 + i, 200 + i, 0, "c", "s"), null, tracks);
+        s.negotiated(new ViewerTrack(MediaKind.AUDIO, "0", List.of(new ViewerCodec(111, ForwardedCodec.OPUS, "")),
+                        List.of(new ExtMap(1, HeaderExtensions.AUDIO_LEVEL))),
+                new ViewerTrack(MediaKind.VIDEO, "1", List.of(new ViewerCodec(98, ForwardedCodec.VP8, "")),
+                        List.of(new ExtMap(7, HeaderExtensions.ABS_SEND_TIME))), tracks);
+        room.addSubscriber(s);
+        s.onTransportReady();
     }
 }
