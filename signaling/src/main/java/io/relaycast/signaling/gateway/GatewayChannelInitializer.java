@@ -5,11 +5,13 @@ import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.handler.ClientHead;
 import com.corundumstudio.socketio.protocol.Packet;
 import com.corundumstudio.socketio.protocol.PacketType;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,15 +30,25 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *   python-engineio). It is now answered with an Engine.IO close packet ("1"), as the Engine.IO protocol's
  *   reference server does, so the client's read loop ends at once.</li>
  * </ul>
- * It also puts {@link WebSocketConnections} just before the packet handler (the encode-once room fan-out).
+ * It also puts {@link WebSocketConnections} just before the packet handler (the encode-once room fan-out), and
+ * bounds what the server buffers for a connection: its channel turns unwritable above {@code maxOutboundBytes}
+ * unsent bytes, and {@link RoomFanOut} closes a connection it finds unwritable (decision 281).
  */
 final class GatewayChannelInitializer extends SocketIOChannelInitializer {
     private static final String CONNECTION_CLOSE = "relaycastConnectionClose";
     private static final ChannelHandler SAYS_CLOSE = new SaysConnectionClose();
     private final WebSocketConnections connections;
+    private final WriteBufferWaterMark waterMark;
 
-    GatewayChannelInitializer(WebSocketConnections connections) {
+    GatewayChannelInitializer(WebSocketConnections connections, int maxOutboundBytes) {
         this.connections = connections;
+        this.waterMark = new WriteBufferWaterMark(maxOutboundBytes / 2, maxOutboundBytes);
+    }
+
+    @Override
+    protected void initChannel(Channel ch) throws Exception {
+        ch.config().setWriteBufferWaterMark(waterMark);
+        super.initChannel(ch);
     }
 
     @Override

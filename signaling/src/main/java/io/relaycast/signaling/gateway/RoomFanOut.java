@@ -16,6 +16,7 @@ import com.corundumstudio.socketio.store.pubsub.PubSubStore;
 import com.corundumstudio.socketio.store.pubsub.PubSubType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Room broadcasts, encoded once. netty-socketio's {@code BroadcastOperations.sendEvent} hands the same packet to
@@ -57,6 +59,7 @@ final class RoomFanOut {
     private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private final int maxFramePayload;
     private final Map<EventExecutor, FlushQueue> flushQueues = new ConcurrentHashMap<>();
+    private final LongAdder slowConsumersClosed = new LongAdder();
 
     RoomFanOut(SocketIOServer server, WebSocketConnections connections) {
         this.server = server;
@@ -96,6 +99,11 @@ final class RoomFanOut {
         }, DispatchMessage.class);
     }
 
+    /** WebSocket connections closed because they held more unsent bytes than allowed (stopped reading). */
+    long slowConsumersClosed() {
+        return slowConsumersClosed.sum();
+    }
+
     private Namespace defaultNamespace() {
         return (Namespace) server.getNamespace(Namespace.DEFAULT_NAME);
     }
@@ -121,7 +129,7 @@ final class RoomFanOut {
             EventExecutor loop = ctx.executor();
             Batch b = batches.get(loop);
             if (b == null) {
-                b = new Batch(frame, flushQueue(loop));
+                b = new Batch(frame, flushQueue(loop), slowConsumersClosed);
                 batches.put(loop, b);
             }
             b.targets.add(ctx);
@@ -184,21 +192,33 @@ final class RoomFanOut {
     private static final class Batch implements Runnable {
         final ByteBuf frame;
         final FlushQueue flush;
+        final LongAdder slowClosed;
         final ArrayList<ChannelHandlerContext> targets = new ArrayList<>();
 
-        Batch(ByteBuf frame, FlushQueue flush) {
+        Batch(ByteBuf frame, FlushQueue flush, LongAdder slowClosed) {
             this.frame = frame;
             this.flush = flush;
+            this.slowClosed = slowClosed;
         }
 
         @Override
         public void run() {
             try {
                 for (ChannelHandlerContext ctx : targets) {
-                    if (ctx.channel().isActive()) {
-                        ctx.write(frame.retainedDuplicate(), ctx.voidPromise());
-                        flush.add(ctx);
+                    Channel ch = ctx.channel();
+                    if (!ch.isActive()) {
+                        continue;
                     }
+                    if (!ch.isWritable()) {
+                        // above the high water mark (max-outbound-bytes): the client has stopped reading. Buffering
+                        // on for it would grow the heap with every broadcast; it reconnects and gets fresh state.
+                        slowClosed.increment();
+                        LOG.info("closing a WebSocket that stopped reading (max-outbound-bytes reached)");
+                        ctx.close();
+                        continue;
+                    }
+                    ctx.write(frame.retainedDuplicate(), ctx.voidPromise());
+                    flush.add(ctx);
                 }
             } finally {
                 frame.release();

@@ -17,7 +17,7 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
                               Duration pingInterval, Duration pingTimeout, Duration viewerCountInterval,
                               int handlerThreads, int handlerQueue, Duration publisherGrace,
                               int qualityUpdates, Duration qualityUpdateWindow, int workerThreads,
-                              int acceptBacklog) {
+                              int acceptBacklog, int maxOutboundBytes) {
 
     public static SignalingConfig from(Config c) {
         return from(c, c.getString("host"));
@@ -75,9 +75,14 @@ public record SignalingConfig(String host, int port, String publicUrl, List<Stri
         if (backlog < 1 || backlog > 65535) {
             throw new ConfigException.BadValue(c.origin(), "accept-backlog", "must be 1-65535");
         }
+        // a connection's unsent bytes (WebSocket): a client that stops reading is closed above this (decision 281)
+        long outbound = c.hasPath("max-outbound-bytes") ? c.getBytes("max-outbound-bytes") : 1024 * 1024;
+        if (outbound < 64 * 1024 || outbound > 64L * 1024 * 1024) {
+            throw new ConfigException.BadValue(c.origin(), "max-outbound-bytes", "must be 64 KiB-64 MiB");
+        }
         return new SignalingConfig(host.isEmpty() ? "0.0.0.0" : host, port, url, List.copyOf(origins), (int) frame, (int) event,
                 handshake, ping, pingTimeout, counts, threads, queue, positive(c, "publisher-grace"), updates, updateWindow,
-                workers, backlog);
+                workers, backlog, (int) outbound);
     }
 
     private static Duration positive(Config c, String key) {

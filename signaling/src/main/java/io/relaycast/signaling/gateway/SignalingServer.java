@@ -106,7 +106,7 @@ public final class SignalingServer implements AutoCloseable {
         this.redisson = deps.redisUrl() == null || deps.redisUrl().isBlank() ? null : redisson(deps.redisUrl());
         this.server = new SocketIOServer(socketConfig());
         WebSocketConnections connections = new WebSocketConnections();
-        server.setPipelineFactory(new GatewayChannelInitializer(connections));
+        server.setPipelineFactory(new GatewayChannelInitializer(connections, config.maxOutboundBytes()));
         this.rooms = new RoomFanOut(server, connections);
         this.viewerCounts = new ViewerCountBroadcaster(rooms, deps.viewers(), config.viewerCountInterval());
         this.webrtc = new WebRtcHandlers(this, deps);

@@ -83,7 +83,7 @@ public class RoomFanOutTest {
         c.setJsonSupport(json);
         server = new SocketIOServer(c);
         WebSocketConnections connections = new WebSocketConnections();
-        server.setPipelineFactory(new GatewayChannelInitializer(connections));
+        server.setPipelineFactory(new GatewayChannelInitializer(connections, 1024 * 1024));
         fanOut = new RoomFanOut(server, connections);
         server.addConnectListener(client -> client.joinRoom(ROOM));
         io.netty.util.concurrent.Future<Void> bind = server.startAsync().syncUninterruptibly();
@@ -91,7 +91,7 @@ public class RoomFanOutTest {
         fanOut.takeOverRemoteDispatch();
 
         for (int i = 0; i < WEBSOCKET_CLIENTS; i++) {
-            wsClients.add(new WsClient());
+            wsClients.add(new WsClient(http, port));
         }
         for (int i = 0; i < POLLING_CLIENTS; i++) {
             pollingClients.add(new PollingClient());
@@ -190,55 +190,6 @@ public class RoomFanOutTest {
             }
         }
         assertEquals(json.count("fanout:seq"), 50 * (1 + POLLING_CLIENTS));
-    }
-
-    /** Engine.IO v4 / Socket.IO v4 over the JDK's WebSocket: "0{open}" → "40" → "40{sid}"; "2" → "3". */
-    private final class WsClient implements WebSocket.Listener {
-        final java.util.concurrent.CompletableFuture<Void> connected = new java.util.concurrent.CompletableFuture<>();
-        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-        private final StringBuilder partial = new StringBuilder();
-        private final WebSocket ws;
-
-        WsClient() {
-            ws = http.newWebSocketBuilder().buildAsync(
-                    URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), this).join();
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String f = partial.toString();
-                partial.setLength(0);
-                if (f.startsWith("0{")) {
-                    webSocket.sendText("40", true);
-                } else if (f.equals("2")) {
-                    webSocket.sendText("3", true);
-                } else if (f.startsWith("40")) {
-                    connected.complete(null);
-                } else if (f.startsWith("42")) {
-                    events.add(f);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        String await(String event) throws InterruptedException {
-            String prefix = "42[\"" + event + "\"";
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (true) {
-                String f = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                assertNotNull(f, "no " + event + " within 20 s");
-                if (f.startsWith(prefix)) {
-                    return f;
-                }
-            }
-        }
-
-        void close() {
-            ws.abort();
-        }
     }
 
     /**
