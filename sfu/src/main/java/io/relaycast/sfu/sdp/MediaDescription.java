@@ -130,10 +130,10 @@ public final class MediaDescription extends SdpSection {
         return value.isPresent() ? Optional.of(Simulcast.parse(value.get())) : Optional.empty();
     }
 
-    /** The a=msid value (RFC 8830 section 2): stream id and, usually, track id. */
+    /** The a=msid value (RFC 8830 section 2): stream id and, usually, track id; empty when absent or malformed. */
     public Optional<Msid> msid() throws SdpException {
         Optional<String> value = attribute("msid");
-        return value.isPresent() ? Optional.of(Msid.parse(value.get())) : Optional.empty();
+        return value.isPresent() ? Msid.tryParse(value.get()) : Optional.empty();
     }
 
     void appendWithMediaLine(StringBuilder out) {

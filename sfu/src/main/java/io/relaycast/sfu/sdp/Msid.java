@@ -2,6 +2,7 @@ package io.relaycast.sfu.sdp;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An a=msid value (RFC 8830 section 2): the MediaStream id and the optional track id ("appdata").
@@ -14,6 +15,20 @@ public record Msid(String streamId, String trackId) {
     public Msid {
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(trackId, "trackId");
+    }
+
+    /**
+     * The msid if it parses, else empty. Nothing we forward depends on the msid's exact form (viewers get ids the
+     * SFU chooses), so one that breaks RFC 8830's grammar is ignored rather than refusing the whole offer:
+     * GStreamer's webrtcbin 1.22 writes its RTCP CNAME, with an {@code @}, as the stream id of
+     * {@code a=ssrc:<id> msid:}, and was refused for it (Postel: liberal where it does not matter).
+     */
+    static Optional<Msid> tryParse(String value) {
+        try {
+            return Optional.of(parse(value));
+        } catch (SdpException ignored) {
+            return Optional.empty();
+        }
     }
 
     static Msid parse(String value) throws SdpException {

@@ -197,7 +197,7 @@ public final class SdpParser {
             case "ssrc-group" -> SsrcGroup.parse(value);
             case "rid" -> Rid.parse(value);
             case "simulcast" -> Simulcast.parse(value);
-            case "msid" -> Msid.parse(value);
+            case "msid" -> { } // ignored when malformed: see Msid.tryParse
             case "fingerprint" -> Fingerprint.parse(value);
             case "candidate" -> IceCandidate.parseAttributeValue(value);
             case "setup" -> {

@@ -75,7 +75,10 @@ final class SsrcReader {
         }
         for (SsrcAttribute attribute : section.ssrcAttributes()) {
             if (attribute.name().equals("msid")) {
-                return Optional.of(Msid.parse(attribute.value()));
+                Optional<Msid> parsed = Msid.tryParse(attribute.value());
+                if (parsed.isPresent()) {
+                    return parsed;
+                }
             }
         }
         return Optional.empty();

@@ -82,6 +82,8 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         try {
             answer = media.publish(streamId, peer, offer, noTrickle(peer));
         } catch (MediaException e) {
+            // every refused offer leaves a line (the message names the offending SDP line, never a key or token)
+            LOG.info("WHIP offer for stream {} refused: {}", streamId, e.getMessage());
             throw SdpHttp.toHttp(e);
         }
         String etag = "\"" + UUID.randomUUID() + "\"";
@@ -111,6 +113,7 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         try {
             answer = media.answerViewer(streamId, peer, offer, noTrickle(peer));
         } catch (MediaException e) {
+            LOG.info("WHEP offer for stream {} refused: {}", streamId, e.getMessage());
             viewers.closeSession(session.id());
             throw SdpHttp.toHttp(e);
         } catch (RuntimeException e) {

@@ -1,0 +1,136 @@
+package io.relaycast.web.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.relaycast.sfu.Sfu;
+import io.relaycast.web.TestServer;
+import io.relaycast.web.browser.Browser;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.BeforeClass;
+import org.testng.annotations.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertTrue;
+import static org.testng.Assert.fail;
+
+/**
+ * Issue 18 item 5: a GStreamer {@code webrtcbin} publisher over WHIP (Debian's GStreamer 1.22 through python3-gst,
+ * {@code whip_webrtcbin.py}), decoded by a Chromium WHEP viewer. webrtcbin writes its RTCP CNAME, with an
+ * {@code @}, as the msid stream id of {@code a=ssrc:… msid:}; every such offer used to be refused with
+ * {@code SDP_MALFORMED}. It also ignores PLI, so the viewer's first picture waits for the encoder's next
+ * periodic keyframe (the script makes one a second).
+ */
+public class WebrtcbinWhipE2ETest {
+    private static final String PYTHON = "/usr/bin/python3";
+    private static final Duration CONNECT = Duration.ofSeconds(30);
+
+    private E2eSite site;
+    private TestServer server;
+    private Browser browser;
+    private Process publisher;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+    @BeforeClass
+    public void start() throws Exception {
+        site = E2eSite.start();
+        // libnice (webrtcbin's ICE) never gathers loopback candidates when the host has another address, so the
+        // SFU also binds this host's own non-loopback IPv4 address: packets between two local addresses are
+        // still delivered by the kernel over lo, never onto a network.
+        Map<String, Object> config = new java.util.HashMap<>(site.corsOverrides());
+        config.put("relaycast.media.ice.bind-addresses", List.of("127.0.0.1", hostAddress()));
+        server = TestServer.start(config);
+        browser = Browser.start();
+    }
+
+    @AfterClass(alwaysRun = true)
+    public void stop() {
+        if (publisher != null) {
+            publisher.destroyForcibly();
+        }
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (site != null) {
+            site.close();
+        }
+    }
+
+    @Test
+    public void aWebrtcbinPublisherIsDecodedByAChromiumViewer() throws Exception {
+        String owner = server.api.devUser("gst-owner")[0];
+        JsonNode stream = server.api.post("/api/v1/streams", owner, Map.of("title", "webrtcbin over WHIP")).expect(201);
+        String id = stream.get("id").asText();
+        Path script = Path.of("src/test/python/whip_webrtcbin.py").toAbsolutePath();
+        assertTrue(Files.isRegularFile(script), script.toString());
+        publisher = new ProcessBuilder(PYTHON, script.toString(), server.baseUrl() + "/whip/" + id,
+                stream.get("streamKey").asText(), "40").redirectErrorStream(true).start();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(publisher.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    System.out.println("webrtcbin: " + line);
+                    lines.add(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        }, "webrtcbin-output");
+        reader.setDaemon(true);
+        reader.start();
+        awaitLine("answer 201", "the WHIP offer was accepted");
+        awaitLine("connected", "webrtcbin's peer connection connected");
+        Sfu sfu = (Sfu) server.server.media();
+        assertTrue(sfu.isPublished(id), "the stream is published");
+        assertEquals(server.api.get("/api/v1/streams/" + id, owner).expect(200).get("status").asText(), "live");
+
+        String viewer = browser.openWindow(site.page("whep.html", "whep", server.baseUrl() + "/whep/" + id));
+        browser.waitFor("state.firstFrameMs !== undefined", CONNECT);
+        System.out.println("webrtcbin publisher, WHEP viewer: "
+                + MediaChecks.assertAllDecoding(browser, List.of(viewer), 3000).values());
+    }
+
+    private static String hostAddress() throws java.net.SocketException {
+        for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (nif.isUp() && !nif.isLoopback()) {
+                for (java.net.InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
+                        return a.getHostAddress();
+                    }
+                }
+            }
+        }
+        throw new AssertionError("this host has no non-loopback IPv4 address for libnice to gather");
+    }
+
+    private void awaitLine(String expected, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + CONNECT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(200, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith(expected)) {
+                return;
+            }
+            if (line != null && (line.startsWith("refused") || line.startsWith("connection failed")
+                    || line.startsWith("pipeline error") || line.startsWith("no offer") || line.startsWith("unreachable")
+                    || line.startsWith("Traceback"))) {
+                fail(what + ": " + line);
+            }
+            if (line == null && !publisher.isAlive()) {
+                fail(what + ": the publisher exited with " + publisher.exitValue());
+            }
+        }
+        fail(what + ": not within " + CONNECT.toSeconds() + " s");
+    }
+}
