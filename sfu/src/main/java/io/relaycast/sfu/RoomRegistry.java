@@ -6,6 +6,7 @@ import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.room.Peer;
 import io.relaycast.sfu.room.Publisher;
 import io.relaycast.sfu.room.Room;
+import io.relaycast.sfu.room.RoomEvents;
 import io.relaycast.sfu.room.Subscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ final class RoomRegistry {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private final ForwardingWorkers<MediaPacket> forwarding;
+    private final RoomEvents events = new RoomEvents();
 
     RoomRegistry(ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> forwarding) {
         this.timer = timer;
@@ -47,14 +49,27 @@ final class RoomRegistry {
         return rooms.remove(streamId);
     }
 
-    /** The stream's room, created if there is none; a room closed meanwhile is replaced. */
+    /** The listeners of every room: what {@link Sfu#addRoomListener} subscribes to. */
+    RoomEvents events() {
+        return events;
+    }
+
+    /** The stream's room, created (and announced) if there is none; a room closed meanwhile is replaced. */
     Room open(String streamId) {
         while (true) {
-            Room room = rooms.computeIfAbsent(streamId, id -> new Room(id, timer, forwarding));
-            if (!room.isClosed()) {
-                return room;
+            Room existing = rooms.get(streamId);
+            if (existing != null && !existing.isClosed()) {
+                return existing;
             }
-            rooms.remove(streamId, room);
+            if (existing != null) {
+                rooms.remove(streamId, existing);
+                continue;
+            }
+            Room created = new Room(streamId, timer, forwarding, events);
+            if (rooms.putIfAbsent(streamId, created) == null) {
+                events.onRoomOpened(created);
+                return created;
+            }
         }
     }
 

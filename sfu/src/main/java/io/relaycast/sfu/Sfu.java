@@ -23,6 +23,8 @@ import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.room.Peer;
 import io.relaycast.sfu.room.Publisher;
 import io.relaycast.sfu.room.Room;
+import io.relaycast.sfu.room.RoomDirectory;
+import io.relaycast.sfu.room.RoomListener;
 import io.relaycast.sfu.room.Subscriber;
 import io.relaycast.sfu.sdp.PublisherAnswerBuilder;
 import io.relaycast.sfu.sdp.SdpLimits;
@@ -62,7 +64,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * removed on the timer thread and reported through its {@link CandidateSink#onPeerClosed}; peers closed by
  * signaling are not reported back.
  */
-public final class Sfu implements MediaPlane, AutoCloseable {
+public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
 
     private final IceHarvesters harvesters;
@@ -290,8 +292,23 @@ public final class Sfu implements MediaPlane, AutoCloseable {
     }
 
     /** The room of a stream, for taps (recorder, HLS bridge); null when nobody publishes or watches it. */
+    @Override
     public Room room(String streamId) {
         return rooms.get(streamId);
+    }
+
+    /**
+     * {@code listener} hears every room's lifecycle from now on: opened, publisher joined/left, its tracks, viewers
+     * joined/left, closed (see {@link RoomListener} for the threading rules).
+     */
+    @Override
+    public void addRoomListener(RoomListener listener) {
+        rooms.events().add(listener);
+    }
+
+    @Override
+    public void removeRoomListener(RoomListener listener) {
+        rooms.events().remove(listener);
     }
 
     // ---- MediaPlane: stats ----

@@ -32,6 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * serves only its own sinks. Without workers (unit tests of the forwarding logic) the receive thread serves every
  * sink itself. The keyframe throttle is shared by every viewer of the
  * room, so many joins cost the publisher one keyframe per {@link #KEYFRAME_INTERVAL_MILLIS}.
+ *
+ * <p>Membership changes are told to the node's {@link RoomEvents} (publisher joined/left, its tracks, viewers
+ * joined/left, room closed), under this room's monitor, so they arrive in the order they happened.
  */
 public final class Room {
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
@@ -55,6 +58,7 @@ public final class Room {
     private volatile Publisher publisher;
     private volatile boolean closed;
     private volatile boolean sinkFailureLogged;
+    private final RoomEvents events;
 
     /** A room whose receive thread serves every sink itself. */
     public Room(String streamId, ScheduledExecutorService timer) {
@@ -63,9 +67,16 @@ public final class Room {
 
     /** A room whose fan-out runs on {@code workers} (null: inline on the receive thread). */
     public Room(String streamId, ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> workers) {
+        this(streamId, timer, workers, RoomEvents.NONE);
+    }
+
+    /** A room that tells its lifecycle to {@code events} (the SFU's: every room of the node shares one). */
+    public Room(String streamId, ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> workers,
+                RoomEvents events) {
         this.streamId = streamId;
         this.timer = timer;
         this.workers = workers;
+        this.events = events;
     }
 
     public String streamId() {
@@ -190,9 +201,16 @@ public final class Room {
     public synchronized Publisher setPublisher(Publisher next) {
         Publisher previous = publisher;
         publisher = next;
+        if (previous != null && previous != next) {
+            events.onPublisherLeft(this, previous.peerId());
+        }
         if (next != null) {
             for (PacketSink sink : sinks) {
                 sink.onPublisher(next.tracks());
+            }
+            events.onPublisherJoined(this, next.peerId());
+            for (io.relaycast.sfu.sdp.PublishedTrack track : next.tracks().all()) {
+                events.onTrackAdded(this, next.peerId(), track);
             }
         }
         return previous;
@@ -204,6 +222,7 @@ public final class Room {
             return false;
         }
         publisher = null;
+        events.onPublisherLeft(this, expected.peerId());
         return true;
     }
 
@@ -212,8 +231,10 @@ public final class Room {
         Subscriber previous = subscribers.put(subscriber.peerId(), subscriber);
         if (previous != null) {
             removeSinkLocked(previous);
+            events.onViewerLeft(this, previous.peerId());
         }
         addSinkLocked(subscriber);
+        events.onViewerJoined(this, subscriber.peerId());
         return previous;
     }
 
@@ -223,6 +244,7 @@ public final class Room {
             return false;
         }
         removeSinkLocked(expected);
+        events.onViewerLeft(this, expected.peerId());
         return true;
     }
 
@@ -320,6 +342,7 @@ public final class Room {
      * this monitor.
      */
     public synchronized List<Object> close() {
+        boolean wasClosed = closed;
         closed = true;
         List<Object> peers = new ArrayList<>();
         if (publisher != null) {
@@ -336,13 +359,19 @@ public final class Room {
             workerOf.clear();
             reshard();
         }
+        if (!wasClosed) {
+            events.onRoomClosed(this);
+        }
         return peers;
     }
 
     /** Marks the room closed if nobody is in it (so a concurrent join re-creates it); true when it closed. */
     public synchronized boolean closeIfEmpty() {
         if (publisher == null && subscribers.isEmpty()) {
-            closed = true;
+            if (!closed) {
+                closed = true;
+                events.onRoomClosed(this);
+            }
             return true;
         }
         return false;
