@@ -197,6 +197,23 @@ public final class Room {
         return publisher;
     }
 
+    /**
+     * A viewer's retransmission: the publisher's cached packet {@code seq} of source {@code ssrc} into {@code dst}
+     * (see {@link Publisher#cachedPacket}). Viewers reach the producer side only through the room.
+     *
+     * @return its length, or a negative {@link PacketCache} status
+     */
+    int cachedPacket(long ssrc, int seq, byte[] dst, int dstOff, long nowMillis) {
+        Publisher p = publisher;
+        return p == null ? PacketCache.MISSING : p.cachedPacket(ssrc, seq, dst, dstOff, nowMillis);
+    }
+
+    /** The current publisher's bitrate of video simulcast layer {@code layer} (see {@link RecvStreams}); 0 without. */
+    long videoLayerBitrate(int layer) {
+        Publisher p = publisher;
+        return p == null ? 0 : p.videoLayerBitrate(layer);
+    }
+
     /** Installs {@code next} and returns the publisher it replaces (the caller closes it), or null. */
     public synchronized Publisher setPublisher(Publisher next) {
         Publisher previous = publisher;
