@@ -5,11 +5,13 @@ import io.relaycast.sfu.api.MediaPlane.CandidateSink;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
 import io.relaycast.sfu.dtls.DtlsRole;
 import io.relaycast.sfu.ice.IceRole;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
+import io.relaycast.sfu.media.ViewerTrack;
 import io.relaycast.sfu.room.Publisher;
 import io.relaycast.sfu.room.Room;
 import io.relaycast.sfu.room.Subscriber;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.SdpException;
 import io.relaycast.sfu.sdp.SessionDescription;
 import io.relaycast.sfu.sdp.SubscriberAnswer;
@@ -17,8 +19,6 @@ import io.relaycast.sfu.sdp.SubscriberAnswerReader;
 import io.relaycast.sfu.sdp.SubscriberOfferBuilder;
 import io.relaycast.sfu.sdp.ViewerAnswer;
 import io.relaycast.sfu.sdp.ViewerAnswerBuilder;
-import io.relaycast.sfu.sdp.ViewerSsrcs;
-import io.relaycast.sfu.sdp.ViewerTrack;
 import io.relaycast.sfu.transport.WebRtcTransport;
 
 import java.security.SecureRandom;
@@ -127,9 +127,9 @@ final class ViewNegotiation {
         }
         PublishedTracks offered = subscriber.offeredTracks();
         ViewerTrack audio = answer.track(MediaKind.AUDIO).filter(t -> offered.audio() != null)
-                .map(t -> ViewerTrack.fromAnswer(t, offered.audio())).orElse(null);
+                .map(t -> t.toViewerTrack(offered.audio())).orElse(null);
         ViewerTrack video = answer.track(MediaKind.VIDEO).filter(t -> offered.video() != null)
-                .map(t -> ViewerTrack.fromAnswer(t, offered.video())).orElse(null);
+                .map(t -> t.toViewerTrack(offered.video())).orElse(null);
         Room room = rooms.get(streamId);
         Publisher current = room == null ? null : room.publisher();
         subscriber.negotiated(audio, video, current != null ? current.tracks() : offered);

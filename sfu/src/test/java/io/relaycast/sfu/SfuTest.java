@@ -130,7 +130,7 @@ public class SfuTest {
             }
 
             public void onTrackAdded(io.relaycast.sfu.room.Room room, String peerId,
-                                     io.relaycast.sfu.sdp.PublishedTrack track) {
+                                     io.relaycast.sfu.media.PublishedTrack track) {
                 add(room, "track+" + track.kind());
             }
 

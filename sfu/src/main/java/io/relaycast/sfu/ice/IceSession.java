@@ -1,5 +1,6 @@
 package io.relaycast.sfu.ice;
 
+import io.relaycast.sfu.sdp.IceCandidate;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
@@ -191,8 +192,9 @@ public final class IceSession {
                 continue; // one public-ip mapping per bound address would repeat the same srflx address
             }
             TransportAddress rel = c.getType() == CandidateType.HOST_CANDIDATE ? null : c.getRelatedAddress();
-            lines.add(CandidateLine.of(c.getFoundation(), c.getPriority(), a.getHostAddress(), a.getPort(), type,
-                    rel == null ? null : rel.getHostAddress(), rel == null ? -1 : rel.getPort()).format());
+            lines.add(IceCandidate.of(c.getFoundation(), 1, "udp", c.getPriority(), a.getHostAddress(), a.getPort(),
+                    type, rel == null ? null : rel.getHostAddress(), rel == null ? -1 : rel.getPort(), List.of())
+                    .toCandidateString());
         }
         return List.copyOf(lines);
     }
@@ -278,14 +280,14 @@ public final class IceSession {
             endOfRemoteCandidates();
             return CandidateStatus.END_OF_CANDIDATES;
         }
-        CandidateLine c = CandidateLine.parse(candidateLine);
+        IceCandidate c = IceCandidate.parseLine(candidateLine);
         if (c == null) {
             return CandidateStatus.MALFORMED;
         }
         if (!"udp".equalsIgnoreCase(c.transport())) {
             return CandidateStatus.UNSUPPORTED_TRANSPORT;
         }
-        if (c.componentId() != 1) {
+        if (c.component() != 1) {
             return CandidateStatus.UNSUPPORTED_COMPONENT;
         }
         CandidateType type = typeOf(c.type());
@@ -296,7 +298,7 @@ public final class IceSession {
         if (address == null) {
             return CandidateStatus.UNRESOLVED_ADDRESS;
         }
-        String candidateUfrag = c.extension("ufrag");
+        String candidateUfrag = c.extension("ufrag").orElse(null);
         synchronized (controlLock) {
             if (released || state.isEnded()) {
                 return CandidateStatus.SESSION_ENDED;

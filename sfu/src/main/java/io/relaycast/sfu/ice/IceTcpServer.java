@@ -1,6 +1,7 @@
 package io.relaycast.sfu.ice;
 
 import io.relaycast.sfu.config.SocketBufferConfig;
+import io.relaycast.sfu.sdp.IceCandidate;
 import io.relaycast.sfu.stun.StunAttributeType;
 import io.relaycast.sfu.stun.StunMessage;
 import io.relaycast.sfu.stun.StunMessageClass;
@@ -249,23 +250,24 @@ public final class IceTcpServer implements AutoCloseable {
      * srflx 2) + other-pref (8191 minus the address's index); component 1.
      */
     public List<String> candidateLines(String publicIp) {
+        // RFC 6544 section 4.5: we only accept connections
+        List<IceCandidate.Extension> passive = List.of(new IceCandidate.Extension("tcptype", "passive"));
         List<String> lines = new ArrayList<>();
         List<InetSocketAddress> addresses = boundAddresses();
         InetAddress pub = publicIp == null || publicIp.isEmpty() ? null : IpLiteral.parse(publicIp);
         for (int i = 0; i < addresses.size(); i++) {
             InetSocketAddress a = addresses.get(i);
-            lines.add(new CandidateLine("tcp" + (i + 1), 1, "tcp", priority(TYPE_PREF_HOST, DIRECTION_PASSIVE_HOST, i),
-                    a.getAddress().getHostAddress(), a.getPort(), "host", null, -1, List.of("tcptype", "passive"))
-                    .format());
+            lines.add(IceCandidate.of("tcp" + (i + 1), 1, "tcp", priority(TYPE_PREF_HOST, DIRECTION_PASSIVE_HOST, i),
+                    a.getAddress().getHostAddress(), a.getPort(), "host", null, -1, passive).toCandidateString());
         }
         if (pub != null) {
             for (int i = 0; i < addresses.size(); i++) {
                 InetSocketAddress a = addresses.get(i);
                 boolean sameFamily = (a.getAddress() instanceof Inet4Address) == (pub instanceof Inet4Address);
                 if (sameFamily && !a.getAddress().equals(pub)) {
-                    lines.add(new CandidateLine("tcpx" + (i + 1), 1, "tcp",
+                    lines.add(IceCandidate.of("tcpx" + (i + 1), 1, "tcp",
                             priority(TYPE_PREF_SRFLX, DIRECTION_PASSIVE_SRFLX, i), pub.getHostAddress(), port, "srflx",
-                            a.getAddress().getHostAddress(), a.getPort(), List.of("tcptype", "passive")).format());
+                            a.getAddress().getHostAddress(), a.getPort(), passive).toCandidateString());
                     break; // one public address: one mapping (as IceSession dedups the UDP ones)
                 }
             }

@@ -2,6 +2,10 @@ package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.PublisherStats;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.rtcp.ExtendedReport;
 import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
@@ -10,10 +14,6 @@ import io.relaycast.sfu.rtp.BigEndian;
 import io.relaycast.sfu.rtp.Keyframes;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.rtp.RtpHeaderWriter;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.transport.PacketTransport;
 import io.relaycast.sfu.transport.WebRtcTransport;
 

@@ -1,12 +1,12 @@
 package io.relaycast.sfu.room;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.StreamSsrcs;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.sdp.HeaderExtensions;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.PublishedTracks;
-import io.relaycast.sfu.sdp.StreamSsrcs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,11 +1,11 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.StreamStats;
+import io.relaycast.sfu.api.ViewerStats;
 import io.relaycast.sfu.forward.FanOut;
 import io.relaycast.sfu.forward.ForwardingWorkers;
 import io.relaycast.sfu.forward.PooledPacket;
-import io.relaycast.sfu.api.ViewerStats;
-import io.relaycast.sfu.sdp.MediaKind;
+import io.relaycast.sfu.media.MediaKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -226,7 +226,7 @@ public final class Room {
                 sink.onPublisher(next.tracks());
             }
             events.onPublisherJoined(this, next.peerId());
-            for (io.relaycast.sfu.sdp.PublishedTrack track : next.tracks().all()) {
+            for (io.relaycast.sfu.media.PublishedTrack track : next.tracks().all()) {
                 events.onTrackAdded(this, next.peerId(), track);
             }
         }

@@ -1,6 +1,6 @@
 package io.relaycast.sfu.room;
 
-import io.relaycast.sfu.sdp.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTrack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

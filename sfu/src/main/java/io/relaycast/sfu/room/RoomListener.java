@@ -1,6 +1,6 @@
 package io.relaycast.sfu.room;
 
-import io.relaycast.sfu.sdp.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTrack;
 
 /**
  * A room's lifecycle, for whatever follows a stream without being a member of it (taps, stats, relays): they

@@ -1,8 +1,8 @@
 package io.relaycast.sfu.room;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTrack;
 import io.relaycast.sfu.rtcp.NtpTime;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTrack;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

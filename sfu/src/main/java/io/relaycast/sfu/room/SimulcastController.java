@@ -1,6 +1,6 @@
 package io.relaycast.sfu.room;
 
-import io.relaycast.sfu.sdp.ForwardedCodec;
+import io.relaycast.sfu.media.ForwardedCodec;
 import io.relaycast.sfu.rtp.Vp8DescriptorRewriter;
 
 import java.util.LinkedHashMap;

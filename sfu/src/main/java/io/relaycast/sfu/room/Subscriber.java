@@ -2,6 +2,10 @@ package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.ViewerStats;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
+import io.relaycast.sfu.media.ViewerTrack;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.PictureLossIndication;
@@ -13,11 +17,7 @@ import io.relaycast.sfu.rtcp.RtcpPacketType;
 import io.relaycast.sfu.rtp.RtpExtensionIterator;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.rtp.RtpHeaderWriter;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.SessionDescription;
-import io.relaycast.sfu.sdp.ViewerSsrcs;
-import io.relaycast.sfu.sdp.ViewerTrack;
 import io.relaycast.sfu.transport.PacketTransport;
 import io.relaycast.sfu.transport.WebRtcTransport;
 

@@ -2,6 +2,7 @@ package io.relaycast.sfu.ice;
 
 import io.relaycast.sfu.ice.IceTestSupport.DatagramCollector;
 import io.relaycast.sfu.ice.IceTestSupport.RecordingListener;
+import io.relaycast.sfu.sdp.IceCandidate;
 import org.ice4j.ice.IceProcessingState;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.AfterMethod;
@@ -356,16 +357,16 @@ public class IceSessionTest {
         IceSession other = sessions.create(IceRole.CONTROLLING, new RecordingListener());
         assertTrue(sfuPort.port() > 0);
         assertEquals(s.localCandidates().size(), 1, s.localCandidates().toString());
-        CandidateLine c = CandidateLine.parse(s.localCandidates().get(0));
+        IceCandidate c = IceCandidate.parseLine(s.localCandidates().get(0));
         assertNotNull(c);
         assertEquals(c.address(), "127.0.0.1");
         assertEquals(c.port(), sfuPort.port());
         assertEquals(c.type(), "host");
-        assertEquals(c.componentId(), 1);
+        assertEquals(c.component(), 1);
         assertEquals(c.transport(), "udp");
         assertTrue(c.priority() > 0);
         // every session shares the port; only the credentials tell them apart (RFC 8445 §5.3)
-        assertEquals(CandidateLine.parse(other.localCandidates().get(0)).port(), sfuPort.port());
+        assertEquals(IceCandidate.parseLine(other.localCandidates().get(0)).port(), sfuPort.port());
         assertNotEquals(s.localUfrag(), other.localUfrag());
         assertTrue(s.localUfrag().length() >= 4, s.localUfrag());
         assertTrue(s.localPassword().length() >= 22, s.localPassword());

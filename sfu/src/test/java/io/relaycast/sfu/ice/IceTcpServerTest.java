@@ -3,6 +3,7 @@ package io.relaycast.sfu.ice;
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.ice.IceTestSupport.DatagramCollector;
 import io.relaycast.sfu.ice.IceTestSupport.RecordingListener;
+import io.relaycast.sfu.sdp.IceCandidate;
 import io.relaycast.sfu.stun.StunAttributeType;
 import io.relaycast.sfu.stun.StunMessage;
 import io.relaycast.sfu.stun.StunMessageClass;
@@ -75,12 +76,12 @@ public class IceTcpServerTest {
             long lowestUdp = Long.MAX_VALUE;
             long highestTcp = 0;
             for (String l : lines) {
-                CandidateLine c = CandidateLine.parse(l);
+                IceCandidate c = IceCandidate.parseLine(l);
                 if (c.transport().equals("udp")) {
                     lowestUdp = Math.min(lowestUdp, c.priority());
                 } else {
                     assertEquals(c.transport(), "tcp");
-                    assertEquals(c.extension("tcptype"), "passive");
+                    assertEquals(c.extension("tcptype").orElse(null), "passive");
                     assertEquals(c.port(), on.tcp().port());
                     highestTcp = Math.max(highestTcp, c.priority());
                 }

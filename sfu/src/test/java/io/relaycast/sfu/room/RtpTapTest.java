@@ -13,8 +13,8 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
+import io.relaycast.sfu.media.MediaKind;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
-import io.relaycast.sfu.sdp.MediaKind;
 import io.relaycast.sfu.tap.RoomTaps;
 import io.relaycast.sfu.tap.RtpTap;
 import io.relaycast.sfu.tap.TapPorts;
