@@ -143,10 +143,11 @@ public class RtpTapTest {
     @Test
     public void roomTapsFollowTheStreamFromRoomToRoomOnRoomEventsAndAskForAKeyframe() throws Exception {
         AtomicReference<Room> current = new AtomicReference<>();
+        Room barrier = new Room("barrier", timer);
         RoomEvents events = new RoomEvents();
         RoomDirectory directory = new RoomDirectory() {
             public Room room(String streamId) {
-                return streamId.equals("s") ? current.get() : null;
+                return streamId.equals("s") ? current.get() : streamId.equals("barrier") ? barrier : null;
             }
 
             public void addRoomListener(RoomListener listener) {
@@ -179,6 +180,9 @@ public class RtpTapTest {
             receive(p2, rtp(VP8, 42, 0, CHROME_VIDEO_SSRC, 100));
             assertEquals(tap.seqs, java.util.List.of(42));
             assertTrue((Long) second.debugState().get("keyframeRequests") >= 1, "a keyframe was asked for on attach");
+            // every cue queued so far has been handled once a later attach is (one room-taps thread, in order)
+            taps.attach("barrier", new RoomTest.KindTap(MediaKind.AUDIO));
+            waitFor(() -> (Integer) barrier.debugState().get("sinks") == 1);
             // a room that changes without an event is not seen: nothing polls
             Room unannounced = new Room("s", timer, null, new RoomEvents());
             current.set(unannounced);
