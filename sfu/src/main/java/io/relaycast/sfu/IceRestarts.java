@@ -16,6 +16,8 @@ import io.relaycast.sfu.sdp.SdpParser;
 import io.relaycast.sfu.sdp.SessionDescription;
 import io.relaycast.sfu.sdp.SubscriberAnswer;
 import io.relaycast.sfu.sdp.SubscriberAnswerReader;
+import io.relaycast.sfu.transport.RestartRefusal;
+import io.relaycast.sfu.transport.RestartRefusedException;
 import io.relaycast.sfu.transport.WebRtcTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +81,9 @@ final class IceRestarts {
             LOG.info("stream {}: publisher {} restarts ICE ({} -> {})", streamId, peerId, transport.localUfrag(),
                     next.localUfrag());
             return answer.answerSdp();
-        } catch (WebRtcTransport.RestartRefusedException e) {
+        } catch (RestartRefusedException e) {
             transport.cancelIceRestart(next);
-            if (e.refusal() == WebRtcTransport.RestartRefusal.FINGERPRINT_CHANGED) {
+            if (e.refusal() == RestartRefusal.FINGERPRINT_CHANGED) {
                 return null; // a new peer connection from the same socket: a new publication
             }
             throw refused(e, streamId, peerId);
@@ -134,7 +136,7 @@ final class IceRestarts {
             TransportBinding.webRtc(subscriber).completeIceRestart(remote.iceUfrag(), remote.icePwd(),
                     TransportBinding.candidateLines(remote), remote.endOfCandidates(),
                     TransportBinding.fingerprints(remote));
-        } catch (WebRtcTransport.RestartRefusedException e) {
+        } catch (RestartRefusedException e) {
             throw refused(e, "", subscriber.peerId());
         }
     }
@@ -154,7 +156,7 @@ final class IceRestarts {
         try {
             transport.completeIceRestart(remoteUfrag, remotePassword, remoteCandidates, endOfCandidates,
                     transport.remoteFingerprints());
-        } catch (WebRtcTransport.RestartRefusedException e) {
+        } catch (RestartRefusedException e) {
             transport.cancelIceRestart(next);
             throw refused(e, streamId, peerId);
         }
@@ -169,12 +171,12 @@ final class IceRestarts {
             return transport.restartIce();
         } catch (IOException e) {
             throw new MediaException("MEDIA_UNAVAILABLE", "no ICE candidate on the media port: " + e.getMessage());
-        } catch (WebRtcTransport.RestartRefusedException e) {
+        } catch (RestartRefusedException e) {
             throw refused(e, streamId, peerId);
         }
     }
 
-    private static MediaException refused(WebRtcTransport.RestartRefusedException e, String streamId,
+    private static MediaException refused(RestartRefusedException e, String streamId,
                                           String peerId) {
         String code = switch (e.refusal()) {
             case ENDED -> "UNKNOWN_PEER";
@@ -183,7 +185,7 @@ final class IceRestarts {
             case CREDENTIALS_UNCHANGED -> "ICE_CREDENTIALS_UNCHANGED";
             case FINGERPRINT_CHANGED -> "FINGERPRINT_CHANGED";
         };
-        String message = e.refusal() == WebRtcTransport.RestartRefusal.ENDED
+        String message = e.refusal() == RestartRefusal.ENDED
                 ? "peer " + peerId + " in stream " + streamId + " has ended: " + e.getMessage() : e.getMessage();
         return new MediaException(code, message);
     }

@@ -13,7 +13,6 @@ import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsHandshakePool;
 import io.relaycast.sfu.forward.ForwardingConfig;
 import io.relaycast.sfu.forward.ForwardingWorkers;
-import io.relaycast.sfu.ice.CandidateStatus;
 import io.relaycast.sfu.ice.IceConfig;
 import io.relaycast.sfu.ice.IceHarvesters;
 import io.relaycast.sfu.ice.IceSessions;
@@ -217,20 +216,7 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
         if (peer == null) {
             throw RoomRegistry.unknownPeer(streamId, peerId);
         }
-        String line = candidate == null || candidate.isEndOfCandidates() ? "" : candidate.candidate().strip();
-        if (!line.isEmpty() && !line.regionMatches(true, 0, "candidate:", 0, 10)) {
-            line = "candidate:" + line;
-        }
-        CandidateStatus status = TransportBinding.webRtc(peer).addRemoteCandidate(line);
-        switch (status) {
-            case MALFORMED -> throw new MediaException("INVALID_CANDIDATE",
-                    "not an RFC 8839 candidate: " + abbreviate(line));
-            case ACCEPTED, END_OF_CANDIDATES, DUPLICATE -> {
-            }
-            // tcp, mDNS names, other generations: nothing wrong, just nothing we use (the browser checks us first)
-            default -> LOG.debug("stream {} peer {}: candidate {} not used: {}", streamId, peerId, abbreviate(line),
-                    status);
-        }
+        TransportBinding.addRemoteCandidate(peer, candidate, streamId, peerId);
     }
 
     @Override
@@ -386,10 +372,6 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
         if (closed) {
             throw new MediaException("MEDIA_UNAVAILABLE", "the media plane is shutting down");
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
     }
 
     private static ThreadFactory daemon(String name) {

@@ -4,6 +4,7 @@ import io.relaycast.sfu.api.IceCandidate;
 import io.relaycast.sfu.api.MediaException;
 import io.relaycast.sfu.api.MediaPlane.CandidateSink;
 import io.relaycast.sfu.dtls.DtlsCertificate;
+import io.relaycast.sfu.ice.CandidateStatus;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
 import io.relaycast.sfu.dtls.DtlsHandshakePool;
@@ -158,6 +159,29 @@ final class TransportBinding {
                 LOG.debug("candidate sink failed", e);
             }
         }
+    }
+
+    /** A trickled candidate of the peer (RFC 8838); an empty one ends its candidates. */
+    static void addRemoteCandidate(Peer peer, IceCandidate candidate, String streamId, String peerId)
+            throws MediaException {
+        String line = candidate == null || candidate.isEndOfCandidates() ? "" : candidate.candidate().strip();
+        if (!line.isEmpty() && !line.regionMatches(true, 0, "candidate:", 0, 10)) {
+            line = "candidate:" + line;
+        }
+        CandidateStatus status = webRtc(peer).addRemoteCandidate(line);
+        switch (status) {
+            case MALFORMED -> throw new MediaException("INVALID_CANDIDATE",
+                    "not an RFC 8839 candidate: " + abbreviate(line));
+            case ACCEPTED, END_OF_CANDIDATES, DUPLICATE -> {
+            }
+            // tcp, mDNS names, other generations: nothing wrong, just nothing we use (the browser checks us first)
+            default -> LOG.debug("stream {} peer {}: candidate {} not used: {}", streamId, peerId, abbreviate(line),
+                    status);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "...";
     }
 
     /** Every peer the SFU creates runs on a {@link WebRtcTransport}; rooms only see its packet side. */

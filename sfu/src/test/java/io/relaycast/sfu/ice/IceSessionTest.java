@@ -267,15 +267,15 @@ public class IceSessionTest {
         long vanishedAt = System.nanoTime();
         browser.close();
 
-        IceSession.EndReason reason = events.closed.get(timeoutMs + 4_000, TimeUnit.MILLISECONDS);
+        IceEndReason reason = events.closed.get(timeoutMs + 4_000, TimeUnit.MILLISECONDS);
         long afterMs = TimeUnit.NANOSECONDS.toMillis(events.endedAtNanos - vanishedAt);
-        assertEquals(reason, IceSession.EndReason.CONSENT_EXPIRED);
+        assertEquals(reason, IceEndReason.CONSENT_EXPIRED);
         long interval = CONFIG.consentCheckInterval().toMillis();
         assertTrue(afterMs >= timeoutMs - 2 * interval, "closed after " + afterMs + " ms, before consent expired");
         assertTrue(afterMs <= timeoutMs + 1_000, "closed after " + afterMs + " ms");
         assertFalse(events.failed.isDone());
         assertEquals(server.state(), IceSessionState.CLOSED);
-        assertEquals(server.endReason(), IceSession.EndReason.CONSENT_EXPIRED);
+        assertEquals(server.endReason(), IceEndReason.CONSENT_EXPIRED);
         assertEquals(server.send(new byte[] {(byte) 0x80, 0}, 0, 2), SendStatus.NOT_CONNECTED);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (sessions.get(server.localUfrag()) != null && System.nanoTime() < deadline) {
@@ -348,7 +348,7 @@ public class IceSessionTest {
         assertEquals(s.state(), IceSessionState.CHECKING);
         s.close();
         assertEquals(s.state(), IceSessionState.CLOSED);
-        assertEquals(s.endReason(), IceSession.EndReason.CLOSED_LOCALLY);
+        assertEquals(s.endReason(), IceEndReason.CLOSED_LOCALLY);
     }
 
     @Test

@@ -15,7 +15,6 @@ import org.testng.annotations.Test;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -41,7 +40,7 @@ import static org.testng.Assert.fail;
 public class IceTcpServerTest {
     private static final String BROWSER_UFRAG = "brws";
     private static final String BROWSER_PASSWORD = "browserpassword0123456789";
-    private static final IceTcpServer.Limits LIMITS = new IceTcpServer.Limits(4, Duration.ofMillis(400), 1024, 8192,
+    private static final IceTcpLimits LIMITS = new IceTcpLimits(4, Duration.ofMillis(400), 1024, 8192,
             64 * 1024, Duration.ofMillis(100));
 
     private IceHarvesters udp;
@@ -209,7 +208,7 @@ public class IceTcpServerTest {
     @Test
     public void boundsConnectionsPerAddressAndPerSession() throws Exception {
         tcp.close();
-        tcp = new IceTcpServer(List.of(LOOPBACK), 0, new IceTcpServer.Limits(16, Duration.ofSeconds(5), 1024, 8192,
+        tcp = new IceTcpServer(List.of(LOOPBACK), 0, new IceTcpLimits(16, Duration.ofSeconds(5), 1024, 8192,
                 64 * 1024, Duration.ofMillis(100), 3, 1));
         tcp.start(sessions::get, CONFIG);
         IceSession s = sessions.create(IceRole.CONTROLLED, new RecordingListener());
@@ -274,7 +273,7 @@ public class IceTcpServerTest {
             assertTrue(StunMessageIntegrity.forPassword(BROWSER_PASSWORD).verify(ours));
             assertTrue(ours.findAttribute(StunAttributeType.ICE_CONTROLLED) >= 0);
         }
-        assertEquals(events.closed.get(2, TimeUnit.SECONDS), IceSession.EndReason.CONSENT_EXPIRED,
+        assertEquals(events.closed.get(2, TimeUnit.SECONDS), IceEndReason.CONSENT_EXPIRED,
                 "a closed connection ends the session");
         assertEquals(s.send(new byte[] {(byte) 0x80}, 0, 1), SendStatus.NOT_CONNECTED);
     }
