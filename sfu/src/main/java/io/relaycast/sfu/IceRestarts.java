@@ -31,7 +31,7 @@ import java.util.List;
  * to a Socket.IO viewer and its answer, and WHIP/WHEP {@code PATCH} with the peer's new credentials.
  */
 final class IceRestarts {
-    private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
+    private static final Logger LOG = LoggerFactory.getLogger(IceRestarts.class);
 
     private final RoomRegistry rooms;
     private final TransportBinding binding;

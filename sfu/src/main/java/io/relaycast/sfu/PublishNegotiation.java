@@ -22,7 +22,7 @@ import java.util.List;
  * {@code passive} with our host candidates.
  */
 final class PublishNegotiation {
-    private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PublishNegotiation.class);
 
     private final RoomRegistry rooms;
     private final TransportBinding binding;

@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Called by signaling threads and the timer; the packet path never comes here.
  */
 final class RoomRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
@@ -49,7 +49,7 @@ final class RoomRegistry {
         return rooms.remove(streamId);
     }
 
-    /** The listeners of every room: what {@link Sfu#addRoomListener} subscribes to. */
+    /** The listeners of every room: what {@code Sfu.addRoomListener} subscribes to. */
     RoomEvents events() {
         return events;
     }

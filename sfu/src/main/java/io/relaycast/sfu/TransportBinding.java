@@ -39,7 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * ({@link PeerEvents}), freeing a peer whose transport failed on the timer thread.
  */
 final class TransportBinding {
-    private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TransportBinding.class);
 
     private final IceSessions sessions;
     private final DtlsCertificate certificate;
