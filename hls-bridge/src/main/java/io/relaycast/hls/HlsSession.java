@@ -2,7 +2,7 @@ package io.relaycast.hls;
 
 import io.relaycast.recorder.Ffmpeg;
 import io.relaycast.recorder.TapFeed;
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.tap.RoomTaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,7 +171,7 @@ public final class HlsSession {
      */
     boolean copiesTopRendition() {
         var video = feed.tap().tracks().video();
-        return video != null && video.primaryCodec().codec() == io.relaycast.sfu.sdp.ForwardedCodec.H264
+        return video != null && video.primaryCodec().codec() == io.relaycast.sfu.media.ForwardedCodec.H264
                 && !ladder.isEmpty() && sourceHeight > 0 && sourceHeight <= ladder.get(0).height();
     }
 

@@ -1,6 +1,6 @@
 package io.relaycast.recorder;
 
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.tap.RoomTaps;
 import io.relaycast.sfu.tap.TapSdp;
 import org.slf4j.Logger;

@@ -59,7 +59,7 @@ public class RecorderTest {
     public void aMissingFfmpegFailsTheRecordingWithAClearReason() throws Exception {
         Path dir = Files.createTempDirectory("rec");
         Store store = new Store();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              Recorder recorder = new Recorder(config(dir, Map.of("ffmpeg", "/nonexistent/ffmpeg")), taps, store)) {
             String id = recorder.start("s1");
             assertTrue(id != null);
@@ -76,7 +76,7 @@ public class RecorderTest {
     public void tooLittleDiskFailsTheRecordingAsDiskFull() throws Exception {
         Path dir = Files.createTempDirectory("rec");
         Store store = new Store();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              Recorder recorder = new Recorder(config(dir, Map.of("min-free-disk", "1000000TiB")), taps, store)) {
             recorder.start("s2");
             assertTrue(store.events.get(1).startsWith("failed disk full"), store.events.toString());
@@ -87,7 +87,7 @@ public class RecorderTest {
     @Test
     public void aStreamThatNeverPublishesLeavesNoRecording() throws Exception {
         Store store = new Store();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              Recorder recorder = new Recorder(config(Files.createTempDirectory("rec"), Map.of()), taps, store)) {
             recorder.start("s4");
             assertTrue(recorder.session("s4") != null, "waiting for a publisher");
@@ -100,7 +100,7 @@ public class RecorderTest {
     @Test
     public void disabledRecordsNothing() throws Exception {
         Store store = new Store();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              Recorder recorder = new Recorder(config(Files.createTempDirectory("rec"), Map.of("enabled", false)), taps,
                      store)) {
             assertNull(recorder.start("s3"));

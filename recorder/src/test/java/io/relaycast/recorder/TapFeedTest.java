@@ -20,7 +20,7 @@ public class TapFeedTest {
     @Test
     public void theTapGetsTwoDistinctEvenLoopbackPorts() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              TapFeed feed = TapFeed.open("t", "stream-1", 16, taps, work, t -> { }, t -> { })) {
             int audio = feed.tap().audioPort();
             int video = feed.tap().videoPort();
@@ -35,7 +35,7 @@ public class TapFeedTest {
     @Test
     public void theExitOfALaunchedProcessIsReportedWithItsCode() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              TapFeed feed = TapFeed.open("t", "stream-2", 16, taps, work, t -> { }, t -> { })) {
             CompletableFuture<Object[]> exit = new CompletableFuture<>();
             Ffmpeg.Running r = feed.launch(List.of("sh", "-c", "echo dying >&2; exit 3"), null, "exit-test",
@@ -52,7 +52,7 @@ public class TapFeedTest {
     @Test
     public void aStoppedProcessIsReportedToo() throws Exception {
         ExecutorService work = Executors.newSingleThreadExecutor();
-        try (RoomTaps taps = new RoomTaps(id -> null);
+        try (RoomTaps taps = new RoomTaps(io.relaycast.sfu.room.RoomDirectory.EMPTY);
              TapFeed feed = TapFeed.open("t", "stream-3", 16, taps, work, t -> { }, t -> { })) {
             CompletableFuture<Integer> exit = new CompletableFuture<>();
             Ffmpeg.Running r = feed.launch(List.of("sleep", "30"), null, "stop-test", (p, code) -> exit.complete(code));

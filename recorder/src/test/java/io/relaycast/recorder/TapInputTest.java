@@ -1,10 +1,10 @@
 package io.relaycast.recorder;
 
-import io.relaycast.sfu.sdp.ForwardedCodec;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.tap.TapPorts;
 import io.relaycast.sfu.tap.TapSdp;
 import org.testng.annotations.Test;

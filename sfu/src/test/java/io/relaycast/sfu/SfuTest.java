@@ -112,6 +112,64 @@ public class SfuTest {
     }
 
     @Test
+    public void roomsTellTheirLifecycleToListenersInOrder() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        io.relaycast.sfu.room.RoomListener listener = new io.relaycast.sfu.room.RoomListener() {
+            private void add(io.relaycast.sfu.room.Room room, String what) {
+                if (room.streamId().equals("events")) {
+                    seen.add(what);
+                }
+            }
+
+            public void onRoomOpened(io.relaycast.sfu.room.Room room) {
+                add(room, "opened");
+            }
+
+            public void onPublisherJoined(io.relaycast.sfu.room.Room room, String peerId) {
+                add(room, "publisher+" + peerId);
+            }
+
+            public void onTrackAdded(io.relaycast.sfu.room.Room room, String peerId,
+                                     io.relaycast.sfu.media.PublishedTrack track) {
+                add(room, "track+" + track.kind());
+            }
+
+            public void onPublisherLeft(io.relaycast.sfu.room.Room room, String peerId) {
+                add(room, "publisher-" + peerId);
+            }
+
+            public void onViewerJoined(io.relaycast.sfu.room.Room room, String peerId) {
+                add(room, "viewer+" + peerId);
+            }
+
+            public void onViewerLeft(io.relaycast.sfu.room.Room room, String peerId) {
+                add(room, "viewer-" + peerId);
+            }
+
+            public void onRoomClosed(io.relaycast.sfu.room.Room room) {
+                add(room, "closed");
+            }
+        };
+        sfu.addRoomListener(listener);
+        try {
+            sfu.publish("events", "pub", sdp("chrome-offer.sdp"), new Sink());
+            sfu.subscribe("events", "view", new Sink());
+            sfu.publish("events", "pub2", sdp("chrome-offer.sdp"), new Sink()); // replaces the publisher
+            sfu.close("events", "view");
+            sfu.close("events", "pub2");
+            assertEquals(seen, List.of("opened", "publisher+pub", "track+AUDIO", "track+VIDEO", "viewer+view",
+                    "publisher-pub", "publisher+pub2", "track+AUDIO", "track+VIDEO", "viewer-view", "publisher-pub2",
+                    "closed"));
+            sfu.publish("events", "pub3", sdp("chrome-offer.sdp"), new Sink());
+            sfu.closeStream("events");
+            assertEquals(seen.subList(12, seen.size()), List.of("opened", "publisher+pub3", "track+AUDIO",
+                    "track+VIDEO", "closed"), "a new room for the stream, closed with its stream");
+        } finally {
+            sfu.removeRoomListener(listener);
+        }
+    }
+
+    @Test
     public void aPassiveOfferMakesUsTheDtlsClient() throws Exception {
         // ffmpeg's WHIP muxer offers a=setup:passive: we answer active and will send the ClientHello (RFC 5763 §5)
         String answer = sfu.publish("s4", "ffmpeg", sdp("ffmpeg-whip-offer.sdp"), new Sink());

@@ -33,7 +33,7 @@ public record IceConfig(List<InetAddress> bindAddresses,
                         Duration connectTimeout,
                         int maxRemoteCandidates,
                         int tcpPort,
-                        IceTcpServer.Limits tcpLimits) {
+                        IceTcpLimits tcpLimits) {
 
     public IceConfig {
         bindAddresses = List.copyOf(bindAddresses);
@@ -61,7 +61,7 @@ public record IceConfig(List<InetAddress> bindAddresses,
     public IceConfig(List<InetAddress> bindAddresses, Duration consentCheckInterval, Duration consentTimeout,
                      Duration connectTimeout, int maxRemoteCandidates, int tcpPort) {
         this(bindAddresses, consentCheckInterval, consentTimeout, connectTimeout, maxRemoteCandidates, tcpPort,
-                IceTcpServer.Limits.defaults());
+                IceTcpLimits.defaults());
     }
 
     /** Without ICE-TCP. */
@@ -114,7 +114,7 @@ public record IceConfig(List<InetAddress> bindAddresses,
                     c.hasPath("connect-timeout") ? c.getDuration("connect-timeout") : d.connectTimeout,
                     c.hasPath("max-remote-candidates") ? c.getInt("max-remote-candidates") : d.maxRemoteCandidates,
                     c.hasPath("tcp-port") ? c.getInt("tcp-port") : d.tcpPort,
-                    c.hasPath("tcp-limits") ? IceTcpServer.Limits.from(c.getConfig("tcp-limits")) : d.tcpLimits);
+                    c.hasPath("tcp-limits") ? IceTcpLimits.from(c.getConfig("tcp-limits")) : d.tcpLimits);
         } catch (IllegalArgumentException e) {
             throw new ConfigException.BadValue(c.origin(), "ice", e.getMessage());
         }

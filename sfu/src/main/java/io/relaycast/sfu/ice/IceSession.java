@@ -1,18 +1,10 @@
 package io.relaycast.sfu.ice;
 
-import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
-import org.ice4j.ice.CandidateType;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
 import org.ice4j.ice.IceProcessingState;
-import org.ice4j.ice.KeepAliveStrategy;
-import org.ice4j.ice.LocalCandidate;
-import org.ice4j.ice.NominationStrategy;
-import org.ice4j.socket.IceSocketWrapper;
-import org.ice4j.ice.Candidate;
-import io.relaycast.sfu.forward.ForwardingThread;
 import org.ice4j.util.Buffer;
 import org.ice4j.util.BufferPool;
 import org.slf4j.Logger;
@@ -20,20 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.beans.PropertyChangeEvent;
 import java.beans.PropertyChangeListener;
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One peer connection's ICE: a full ICE agent (RFC 8445) over the shared port, one component (BUNDLE and rtcp-mux),
@@ -43,158 +24,55 @@ import java.util.concurrent.TimeUnit;
  * address to the {@link DatagramHandler}; {@link #send} writes through the selected pair's socket. Neither allocates
  * per datagram.
  *
- * <p>Locking: {@code controlLock} serializes the signaling calls into ice4j; {@code stateLock} guards the state
- * and is never held while calling ice4j or the listener, so ice4j's threads, which call back with their own locks
+ * <p>Locking: {@code controlLock} serializes the signaling calls into ice4j; the session state
+ * ({@link SessionState}) has its own monitor and is never held while calling ice4j or the listener, so ice4j's threads, which call back with their own locks
  * held, cannot deadlock against signaling.
  */
 public final class IceSession {
     private static final Logger LOG = LoggerFactory.getLogger(IceSession.class);
 
-    /**
-     * Child-to-parent events, each at most once. Called on ice4j's threads or the registry's timer, never under a
-     * lock of ours: return quickly, and do not {@link #close()} from inside a callback (freeing an agent from one
-     * of its own STUN threads cancels the task running it). {@link IceSessions} frees ended sessions itself.
-     */
-    public interface Listener {
-        /** A pair is selected and payload may flow. */
-        void onConnected(IceSession session, SelectedPair pair);
-
-        /** {@link EndReason#CHECKS_FAILED} or {@link EndReason#CONNECT_TIMEOUT}. */
-        void onFailed(IceSession session, EndReason reason);
-
-        /** {@link EndReason#CONSENT_EXPIRED}; not called for {@link #close()}, whose caller already knows. */
-        void onClosed(IceSession session, EndReason reason);
-    }
-
-    public enum EndReason {
-        /** Every candidate pair failed (RFC 8445 §7.2.5.3.3 / §8.1.2). */
-        CHECKS_FAILED,
-        /** Not connected within {@link IceConfig#connectTimeout()}. */
-        CONNECT_TIMEOUT,
-        /** No consent response on the selected pair for {@link IceConfig#consentTimeout()} (RFC 7675 §5.1). */
-        CONSENT_EXPIRED,
-        /** {@link #close()}. */
-        CLOSED_LOCALLY
-    }
-
-    /**
-     * Where a datagram goes: the pair, its socket on the shared port, the remote address, and which of the
-     * forwarding workers' {@link SendSockets} share the pair's local address (-1: none, send through ice4j).
-     */
-    private record Route(CandidatePair pair, IceSocketWrapper socket, InetSocketAddress remote, int sendIndex) {
-    }
-
-    /** One reusable packet per sending thread, so {@link #send} allocates nothing and takes no lock. */
-    private static final ThreadLocal<DatagramPacket> SEND_PACKET =
-            ThreadLocal.withInitial(() -> new DatagramPacket(new byte[0], 0));
-
-    private static final InetSocketAddress[] NO_ADDRESSES = new InetSocketAddress[0];
-
     private final Agent agent;
     private final IceMediaStream stream;
     private final Component component;
     private final IceRole role;
-    private final Listener listener;
+    private final IceSessionListener listener;
     private final List<String> localCandidates;
-    private final long connectTimeoutNanos;
-    private final long consentTimeoutNanos;
-    private final int maxRemoteCandidates;
-    private final long createdNanos = System.nanoTime();
     private final TrafficCounters traffic = new TrafficCounters();
     private final PropertyChangeListener stateListener = this::onAgentState;
     private final PropertyChangeListener pairListener = this::onPairChange;
 
     private final Object controlLock = new Object();
-    private final Set<String> remoteCandidateKeys = new HashSet<>(); // guarded by controlLock
-    private String remoteUfrag; // guarded by controlLock
-    private String remotePassword; // guarded by controlLock
-    private boolean endOfRemoteCandidates; // guarded by controlLock
+    private final RemotePeer remote; // guarded by controlLock
     private boolean released; // guarded by controlLock
 
-    private final Object stateLock = new Object();
-    private volatile IceSessionState state = IceSessionState.NEW;
-    private volatile EndReason endReason;
-    private volatile SelectedPair selectedPair;
+    private final SessionState state;
 
     private volatile DatagramHandler handler = DatagramHandler.DROP;
-    private volatile Route route;
-    /** Remote addresses of validated pairs: the only sources whose payload we pass on (copy-on-write). */
-    private volatile InetSocketAddress[] validatedRemotes = NO_ADDRESSES;
-    private volatile long lastConsentNanos;
+    private final UdpRoute udp;
     private volatile boolean handlerFailureLogged;
-    /** The ICE-TCP connection selected instead of a UDP pair (RFC 6544), or {@code null}: see {@link IceTcpServer}. */
-    private volatile IceTcpConnection tcpPath;
     private final byte[] localUfragBytes;
-    private final SendSockets sendSockets;
 
-    private IceSession(Agent agent, IceMediaStream stream, Component component, IceConfig config, IceRole role,
-                       Listener listener, List<String> tcpCandidates, SendSockets sendSockets) {
+    /** Registers for ice4j's events and payload; once, right after construction. */
+    void listen() {
+        agent.addStateChangeListener(stateListener);
+        stream.addPairChangeListener(pairListener);
+        component.setBufferCallback(this::onBuffer);
+    }
+
+    IceSession(Agent agent, IceMediaStream stream, Component component, IceConfig config, IceRole role,
+                       IceSessionListener listener, List<String> tcpCandidates, SendSockets sendSockets) {
         this.agent = agent;
-        this.sendSockets = sendSockets;
+        this.udp = new UdpRoute(component, sendSockets, traffic);
         this.stream = stream;
         this.component = component;
         this.role = role;
         this.listener = listener;
-        this.connectTimeoutNanos = config.connectTimeout().toNanos();
-        this.consentTimeoutNanos = config.consentTimeout().toNanos();
-        this.maxRemoteCandidates = config.maxRemoteCandidates();
-        List<String> lines = new java.util.ArrayList<>(localCandidateLines(component));
+        this.state = new SessionState(config);
+        this.remote = new RemotePeer(config.maxRemoteCandidates());
+        List<String> lines = new java.util.ArrayList<>(LocalCandidates.lines(component));
         lines.addAll(tcpCandidates); // passive ICE-TCP candidates, below every UDP one (RFC 6544 section 4.2)
         this.localCandidates = List.copyOf(lines);
         this.localUfragBytes = agent.getLocalUfrag().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    /**
-     * Creates the agent and gathers its candidates from the shared port (and the public-IP mapping), which is
-     * instant: all our candidates are known on return, so the SDP can carry them with {@code a=end-of-candidates}
-     * (RFC 8838 allows a trickle agent to send everything up front).
-     *
-     * @throws IOException when ice4j yields no local candidate (e.g. the harvesters are closed)
-     */
-    static IceSession create(IceHarvesters harvesters, IceConfig config, IceRole role, Listener listener)
-            throws IOException {
-        Objects.requireNonNull(listener, "listener");
-        // new Agent(): random ufrag (>= 4 chars) and password (>= 22 chars) from SecureRandom, RFC 8445 §5.3
-        Agent agent = new Agent();
-        try {
-            agent.setControlling(role == IceRole.CONTROLLING);
-            // nominate the first pair that works (RFC 8445 §8.1.1 leaves the choice to the controlling agent):
-            // media starts soonest, and relay pairs, checked last, are rarely first
-            agent.setNominationStrategy(NominationStrategy.NOMINATE_FIRST_VALID);
-            agent.setPerformConsentFreshness(true);
-            harvesters.attachTo(agent);
-            IceMediaStream stream = agent.createMediaStream("bundle");
-            Component component = agent.createComponent(stream, KeepAliveStrategy.SELECTED_ONLY, false);
-            if (component.getLocalCandidateCount() == 0) {
-                throw new IOException("ice4j gathered no local candidate (are the harvesters closed?)");
-            }
-            IceSession session = new IceSession(agent, stream, component, config, role, listener,
-                    harvesters.tcpCandidateLines(), harvesters.sendSockets());
-            agent.addStateChangeListener(session.stateListener);
-            stream.addPairChangeListener(session.pairListener);
-            component.setBufferCallback(session::onBuffer);
-            return session;
-        } catch (IOException | RuntimeException e) {
-            agent.free();
-            throw e;
-        }
-    }
-
-    /** RFC 8839 §5.1 lines for our candidates, highest priority first, without duplicates. */
-    private static List<String> localCandidateLines(Component component) {
-        Set<String> lines = new LinkedHashSet<>();
-        Set<String> seen = new HashSet<>();
-        for (LocalCandidate c : component.getLocalCandidates()) {
-            TransportAddress a = c.getTransportAddress();
-            String type = c.getType().toString();
-            if (!seen.add(a.getHostAddress() + ' ' + a.getPort() + ' ' + type)) {
-                continue; // one public-ip mapping per bound address would repeat the same srflx address
-            }
-            TransportAddress rel = c.getType() == CandidateType.HOST_CANDIDATE ? null : c.getRelatedAddress();
-            lines.add(CandidateLine.of(c.getFoundation(), c.getPriority(), a.getHostAddress(), a.getPort(), type,
-                    rel == null ? null : rel.getHostAddress(), rel == null ? -1 : rel.getPort()).format());
-        }
-        return List.copyOf(lines);
     }
 
     public String localUfrag() {
@@ -215,17 +93,17 @@ public final class IceSession {
     }
 
     public IceSessionState state() {
-        return state;
+        return state.get();
     }
 
     /** Why the session ended, or {@code null} while it has not. */
-    public EndReason endReason() {
-        return endReason;
+    public IceEndReason endReason() {
+        return state.endReason();
     }
 
     /** The selected pair once CONNECTED, else {@code null}. */
     public SelectedPair selectedPair() {
-        return selectedPair;
+        return state.selectedPair();
     }
 
     /** Where received payload goes; may be set after creation (the DTLS transport usually needs our send first). */
@@ -240,15 +118,14 @@ public final class IceSession {
      * restart (RFC 8445 §9), which takes a new session
      */
     public boolean setRemoteCredentials(String ufrag, String password) {
-        if (!isIceChars(ufrag, 4, 256) || !isIceChars(password, 22, 256)) {
+        if (!RemotePeer.validCredentials(ufrag, password)) {
             return false;
         }
         synchronized (controlLock) {
-            if (remoteUfrag != null) {
-                return remoteUfrag.equals(ufrag) && remotePassword.equals(password);
+            if (remote.hasCredentials()) {
+                return remote.setCredentials(ufrag, password);
             }
-            remoteUfrag = ufrag;
-            remotePassword = password;
+            remote.setCredentials(ufrag, password);
             stream.setRemoteUfrag(ufrag);
             stream.setRemotePassword(password);
             return true;
@@ -258,7 +135,7 @@ public final class IceSession {
     /** The peer's ufrag once {@link #setRemoteCredentials} took it, else {@code null}. */
     public String remoteUfrag() {
         synchronized (controlLock) {
-            return remoteUfrag;
+            return remote.ufrag();
         }
     }
 
@@ -274,48 +151,12 @@ public final class IceSession {
      * first check (RFC 8445 §7.3.1.3) and our triggered check answers it (§7.3.1.4), in either role.
      */
     public CandidateStatus addRemoteCandidate(String candidateLine) {
-        if (candidateLine == null || candidateLine.isBlank() || isEndOfCandidates(candidateLine)) {
+        if (RemotePeer.isEndOfCandidates(candidateLine)) {
             endOfRemoteCandidates();
             return CandidateStatus.END_OF_CANDIDATES;
         }
-        CandidateLine c = CandidateLine.parse(candidateLine);
-        if (c == null) {
-            return CandidateStatus.MALFORMED;
-        }
-        if (!"udp".equalsIgnoreCase(c.transport())) {
-            return CandidateStatus.UNSUPPORTED_TRANSPORT;
-        }
-        if (c.componentId() != 1) {
-            return CandidateStatus.UNSUPPORTED_COMPONENT;
-        }
-        CandidateType type = typeOf(c.type());
-        if (type == null || c.port() == 0) {
-            return CandidateStatus.MALFORMED;
-        }
-        InetAddress address = IpLiteral.parse(c.address());
-        if (address == null) {
-            return CandidateStatus.UNRESOLVED_ADDRESS;
-        }
-        String candidateUfrag = c.extension("ufrag");
         synchronized (controlLock) {
-            if (released || state.isEnded()) {
-                return CandidateStatus.SESSION_ENDED;
-            }
-            if (endOfRemoteCandidates) {
-                return CandidateStatus.AFTER_END_OF_CANDIDATES;
-            }
-            if (candidateUfrag != null && remoteUfrag != null && !candidateUfrag.equals(remoteUfrag)) {
-                return CandidateStatus.WRONG_UFRAG;
-            }
-            String key = address.getHostAddress() + ' ' + c.port() + ' ' + type;
-            if (remoteCandidateKeys.contains(key)) {
-                return CandidateStatus.DUPLICATE;
-            }
-            if (remoteCandidateKeys.size() >= maxRemoteCandidates) {
-                return CandidateStatus.TOO_MANY_CANDIDATES;
-            }
-            remoteCandidateKeys.add(key);
-            return CandidateStatus.ACCEPTED;
+            return remote.add(candidateLine, released || state.get().isEnded());
         }
     }
 
@@ -325,7 +166,7 @@ public final class IceSession {
      */
     public void endOfRemoteCandidates() {
         synchronized (controlLock) {
-            endOfRemoteCandidates = true;
+            remote.endOfCandidates();
         }
     }
 
@@ -337,14 +178,11 @@ public final class IceSession {
      */
     public boolean start() {
         synchronized (controlLock) {
-            if (released || remoteUfrag == null) {
+            if (released || !remote.hasCredentials()) {
                 return false;
             }
-            synchronized (stateLock) {
-                if (state != IceSessionState.NEW) {
-                    return false;
-                }
-                state = IceSessionState.CHECKING;
+            if (!state.toChecking()) {
+                return false;
             }
             agent.startConnectivityEstablishment();
             return true;
@@ -356,94 +194,39 @@ public final class IceSession {
      * flight is not lost). The buffer is not kept.
      */
     public SendStatus send(byte[] buf, int off, int len) {
-        if (state.isEnded()) {
+        if (state.get().isEnded()) {
             return SendStatus.NOT_CONNECTED;
         }
-        IceTcpConnection tcp = tcpPath;
+        IceTcpConnection tcp = state.tcpPath();
         if (tcp != null) {
             return sentTcp(tcp.send(buf, off, len), len);
         }
-        Route r = currentRoute();
-        if (r == null) {
-            return SendStatus.NOT_CONNECTED;
-        }
-        int worker = ForwardingThread.currentWorker();
-        if (r.sendIndex >= 0 && sendSockets.hasWorker(worker)) {
-            // a forwarding worker: its own socket on the same address and port, no lock shared with other senders
-            if (!sendSockets.send(r.sendIndex, worker, buf, off, len, r.remote)) {
-                traffic.sendError();
-                return SendStatus.IO_ERROR;
-            }
-            traffic.sent(len);
-            return SendStatus.SENT;
-        }
-        DatagramPacket p = SEND_PACKET.get();
-        p.setData(buf, off, len);
-        p.setSocketAddress(r.remote);
-        try {
-            r.socket.send(p);
-        } catch (IOException e) {
-            // the JDK's only way to report a failed send; counted, not logged per packet
-            traffic.sendError();
-            return SendStatus.IO_ERROR;
-        }
-        traffic.sent(len);
-        return SendStatus.SENT;
-    }
-
-    private Route currentRoute() {
-        CandidatePair selected = component.getSelectedPair();
-        Route r = route;
-        if (selected != null && (r == null || r.pair != selected)) {
-            // allocates only when the selected pair changes
-            r = routeFor(selected, sendSockets);
-            route = r;
-        }
-        return r;
-    }
-
-    @SuppressWarnings("deprecation") // the pair's own socket on the shared port; the replacement needs the merging socket we disable
-    private static Route routeFor(CandidatePair pair, SendSockets sendSockets) {
-        IceSocketWrapper socket = pair.getIceSocketWrapper();
-        if (socket == null) {
-            return null;
-        }
-        // a server-reflexive local candidate (public-ip) sends from its base, the host address it maps
-        LocalCandidate local = pair.getLocalCandidate();
-        Candidate<?> base = local.getBase() == null ? local : local.getBase();
-        int sendIndex = sendSockets.indexOf(base.getTransportAddress().getAddress());
-        return new Route(pair, socket, SelectedPair.plain(pair.getRemoteCandidate().getTransportAddress()), sendIndex);
+        return udp.send(buf, off, len);
     }
 
     /** ice4j's push callback, on the harvester's read thread: every non-STUN datagram mapped to our component. */
     private void onBuffer(Buffer b) {
-        if (state.isEnded() || !isValidatedRemote(b.getRemoteAddress())) {
+        if (state.get().isEnded() || !udp.isValidated(b.getRemoteAddress())) {
             // ice4j maps an address to us on any Binding request carrying our ufrag, authenticated or not;
             // payload is only trusted from addresses a check has validated (RFC 8445 §7.2.5.3.2)
             traffic.droppedIn();
         } else {
-            int len = b.getLength();
-            traffic.received(len);
-            try {
-                handler.onDatagram(b.getBuffer(), b.getOffset(), len);
-            } catch (RuntimeException e) {
-                if (!handlerFailureLogged) {
-                    handlerFailureLogged = true;
-                    LOG.warn("datagram handler of ICE session {} failed (logged once)", localUfrag(), e);
-                }
-            }
+            deliver(b.getBuffer(), b.getOffset(), b.getLength());
         }
         BufferPool.returnBuffer.invoke(b);
     }
 
-    private boolean isValidatedRemote(SocketAddress from) {
-        InetSocketAddress[] allowed = validatedRemotes;
-        for (InetSocketAddress a : allowed) {
-            if (a.equals(from)) {
-                return true;
+    /** Payload from a validated path to the handler; a failing handler is logged once, never per packet. */
+    private void deliver(byte[] buf, int off, int len) {
+        traffic.received(len);
+        try {
+            handler.onDatagram(buf, off, len);
+        } catch (RuntimeException e) {
+            if (!handlerFailureLogged) {
+                handlerFailureLogged = true;
+                LOG.warn("datagram handler of ICE session {} failed (logged once)", localUfrag(), e);
             }
         }
-        return false;
     }
 
     private void onAgentState(PropertyChangeEvent ev) {
@@ -453,8 +236,8 @@ public final class IceSession {
             if (pair != null) {
                 connected(pair);
             }
-        } else if (s == IceProcessingState.FAILED && tcpPath == null) {
-            end(IceSessionState.FAILED, EndReason.CHECKS_FAILED);
+        } else if (s == IceProcessingState.FAILED && state.tcpPath() == null) {
+            end(IceSessionState.FAILED, IceEndReason.CHECKS_FAILED);
         }
     }
 
@@ -466,45 +249,26 @@ public final class IceSession {
         if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(name)) {
             // ice4j confirms consent on the selected pair only: an authenticated Binding response (RFC 7675 §5.1)
             if (pair == component.getSelectedPair()) {
-                lastConsentNanos = System.nanoTime();
+                state.consent(System.nanoTime());
             }
         } else if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(name)) {
-            allowRemote(SelectedPair.plain(pair.getRemoteCandidate().getTransportAddress()));
-            if (route == null) {
-                route = routeFor(pair, sendSockets);
-            }
-        }
-    }
-
-    private void allowRemote(InetSocketAddress remote) {
-        synchronized (stateLock) {
-            InetSocketAddress[] old = validatedRemotes;
-            for (InetSocketAddress a : old) {
-                if (a.equals(remote)) {
-                    return;
-                }
-            }
-            InetSocketAddress[] grown = Arrays.copyOf(old, old.length + 1);
-            grown[old.length] = remote;
-            validatedRemotes = grown;
+            udp.onValidated(pair);
         }
     }
 
     private void connected(CandidatePair pair) {
         SelectedPair selected = SelectedPair.of(pair);
-        Route r = routeFor(pair, sendSockets);
-        allowRemote(selected.remote());
-        synchronized (stateLock) {
-            if (state.isEnded() || state == IceSessionState.CONNECTED) {
-                return;
-            }
-            // the check that selected the pair is its first consent (RFC 7675 §5.1)
-            lastConsentNanos = System.nanoTime();
-            selectedPair = selected;
-            if (r != null) {
-                route = r;
-            }
-            state = IceSessionState.CONNECTED;
+        udp.allow(selected.remote());
+        select(selected, pair, null);
+    }
+
+    /**
+     * CHECKING (or NEW, for UDP) becomes CONNECTED on {@code selected}, a UDP pair or an ICE-TCP connection, and the
+     * listener hears it; the check that selected it is its first consent (RFC 7675 section 5.1).
+     */
+    private boolean select(SelectedPair selected, CandidatePair udpPair, IceTcpConnection tcp) {
+        if (!state.select(selected, tcp, udpPair == null ? null : () -> udp.select(udpPair))) {
+            return false;
         }
         LOG.debug("ICE session {} connected: {}", localUfrag(), selected);
         try {
@@ -512,16 +276,13 @@ public final class IceSession {
         } catch (RuntimeException e) {
             LOG.warn("ICE listener failed on connected", e);
         }
+        return true;
     }
 
     /** Moves to a final state and tells the listener, once. */
-    private void end(IceSessionState finalState, EndReason reason) {
-        synchronized (stateLock) {
-            if (state.isEnded()) {
-                return;
-            }
-            state = finalState;
-            endReason = reason;
+    private void end(IceSessionState finalState, IceEndReason reason) {
+        if (!state.end(finalState, reason)) {
+            return;
         }
         LOG.info("ICE session {} {}: {}", localUfrag(), finalState, reason);
         try {
@@ -541,12 +302,12 @@ public final class IceSession {
      * @param nowNanos {@link System#nanoTime()}
      */
     void checkTimers(long nowNanos) {
-        IceSessionState s = state;
-        if ((s == IceSessionState.NEW || s == IceSessionState.CHECKING) && nowNanos - createdNanos >= connectTimeoutNanos) {
-            end(IceSessionState.FAILED, EndReason.CONNECT_TIMEOUT);
-        } else if (s == IceSessionState.CONNECTED && nowNanos - lastConsentNanos >= consentTimeoutNanos) {
+        IceEndReason overdue = state.overdue(nowNanos);
+        if (overdue == IceEndReason.CONNECT_TIMEOUT) {
+            end(IceSessionState.FAILED, overdue);
+        } else if (overdue == IceEndReason.CONSENT_EXPIRED) {
             // RFC 7675 §5.1: consent expires 30 s after the last response; stop sending and let the SFU free us
-            end(IceSessionState.CLOSED, EndReason.CONSENT_EXPIRED);
+            end(IceSessionState.CLOSED, overdue);
         }
     }
 
@@ -557,12 +318,7 @@ public final class IceSession {
                 return;
             }
             released = true;
-            synchronized (stateLock) {
-                if (!state.isEnded()) {
-                    state = IceSessionState.CLOSED;
-                    endReason = EndReason.CLOSED_LOCALLY;
-                }
-            }
+            state.end(IceSessionState.CLOSED, IceEndReason.CLOSED_LOCALLY);
             agent.removeStateChangeListener(stateListener);
             stream.removePairStateChangeListener(pairListener);
             agent.free();
@@ -574,24 +330,11 @@ public final class IceSession {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("localUfrag", localUfrag());
         m.put("role", role.name());
-        m.put("state", state.name());
-        EndReason why = endReason;
-        m.put("endReason", why == null ? null : why.name());
+        state.putInto(m);
         m.put("ice4jState", String.valueOf(agent.getState()));
-        SelectedPair pair = selectedPair;
-        m.put("selectedPair", pair == null ? null : pair.toString());
         m.put("localCandidates", localCandidates.size());
         synchronized (controlLock) {
-            m.put("remoteCandidates", remoteCandidateKeys.size());
-            m.put("endOfRemoteCandidates", endOfRemoteCandidates);
-        }
-        if (state == IceSessionState.CONNECTED) {
-            m.put("msSinceConsent", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastConsentNanos));
-        }
-        IceTcpConnection tcp = tcpPath;
-        if (tcp != null) {
-            m.put("tcpPath", tcp.toString());
-            m.put("tcpFramesDropped", tcp.framesDropped());
+            remote.putInto(m);
         }
         traffic.putInto(m);
         return m;
@@ -610,7 +353,7 @@ public final class IceSession {
 
     /** The selected ICE-TCP connection, or {@code null}. */
     IceTcpConnection tcpPath() {
-        return tcpPath;
+        return state.tcpPath();
     }
 
     byte[] localUfragBytes() {
@@ -624,13 +367,13 @@ public final class IceSession {
 
     /** A UDP pair has been validated: the controlling side gives UDP longer before nominating TCP. */
     boolean hasValidatedUdpPair() {
-        return validatedRemotes.length > 0;
+        return udp.hasValidatedPair();
     }
 
     /** The peer's ufrag and password, or {@code null} before its SDP set them. */
     String[] remoteCredentials() {
         synchronized (controlLock) {
-            return remoteUfrag == null ? null : new String[] {remoteUfrag, remotePassword};
+            return remote.credentials();
         }
     }
 
@@ -639,85 +382,32 @@ public final class IceSession {
      * CONNECTED and the listener hears it as for a UDP pair. False when the session already has a path or ended.
      */
     boolean selectTcp(IceTcpConnection c) {
-        SelectedPair selected = new SelectedPair(c.local, "host/tcp", c.remote, "prflx/tcp");
-        synchronized (stateLock) {
-            if (state != IceSessionState.CHECKING) {
-                return false;
-            }
-            tcpPath = c;
-            lastConsentNanos = System.nanoTime();
-            selectedPair = selected;
-            state = IceSessionState.CONNECTED;
-        }
-        LOG.debug("ICE session {} connected over TCP: {}", localUfrag(), selected);
-        try {
-            listener.onConnected(this, selected);
-        } catch (RuntimeException e) {
-            LOG.warn("ICE listener failed on connected", e);
-        }
-        return true;
+        return select(new SelectedPair(c.local, "host/tcp", c.remote, "prflx/tcp"), null, c);
     }
 
     /** An authenticated consent response on the selected TCP connection (RFC 7675 section 5.1). */
     void tcpConsent(long nowNanos) {
-        lastConsentNanos = nowNanos;
+        state.consent(nowNanos);
     }
 
     /** A payload frame from an authenticated ICE-TCP connection of this session. */
     void deliverTcp(byte[] buf, int off, int len) {
-        if (state.isEnded()) {
+        if (state.get().isEnded()) {
             traffic.droppedIn();
             return;
         }
-        traffic.received(len);
-        try {
-            handler.onDatagram(buf, off, len);
-        } catch (RuntimeException e) {
-            if (!handlerFailureLogged) {
-                handlerFailureLogged = true;
-                LOG.warn("datagram handler of ICE session {} failed (logged once)", localUfrag(), e);
-            }
-        }
+        deliver(buf, off, len);
     }
 
     /** A connection of this session closed: when it carried the session, that ends it like lost consent. */
     void tcpClosed(IceTcpConnection c) {
-        if (tcpPath == c) {
-            end(IceSessionState.CLOSED, EndReason.CONSENT_EXPIRED);
+        if (state.tcpPath() == c) {
+            end(IceSessionState.CLOSED, IceEndReason.CONSENT_EXPIRED);
         }
-    }
-
-    private static boolean isEndOfCandidates(String line) {
-        String s = line.strip();
-        return s.equals("end-of-candidates") || s.equals("a=end-of-candidates");
-    }
-
-    private static CandidateType typeOf(String type) {
-        return switch (type) {
-            case "host" -> CandidateType.HOST_CANDIDATE;
-            case "srflx" -> CandidateType.SERVER_REFLEXIVE_CANDIDATE;
-            case "prflx" -> CandidateType.PEER_REFLEXIVE_CANDIDATE;
-            case "relay" -> CandidateType.RELAYED_CANDIDATE;
-            default -> null;
-        };
-    }
-
-    /** RFC 8839 §5.4: ice-ufrag 4-256, ice-pwd 22-256 ice-chars (ALPHA / DIGIT / "+" / "/"). */
-    private static boolean isIceChars(String s, int min, int max) {
-        if (s == null || s.length() < min || s.length() > max) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
     public String toString() {
-        return "IceSession[" + localUfrag() + ' ' + role + ' ' + state + ']';
+        return "IceSession[" + localUfrag() + ' ' + role + ' ' + state.get() + ']';
     }
 }

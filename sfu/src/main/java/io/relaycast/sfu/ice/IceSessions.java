@@ -62,8 +62,8 @@ public final class IceSessions implements AutoCloseable {
      *
      * @throws IOException when ice4j gathers no candidate
      */
-    public IceSession create(IceRole role, IceSession.Listener listener) throws IOException {
-        IceSession s = IceSession.create(harvesters, config, role, listener);
+    public IceSession create(IceRole role, IceSessionListener listener) throws IOException {
+        IceSession s = IceAgents.newSession(harvesters, config, role, listener);
         byUfrag.put(s.localUfrag(), s);
         return s;
     }
@@ -90,7 +90,7 @@ public final class IceSessions implements AutoCloseable {
     /**
      * Frees the session on the timer thread, not the caller's: used when an ICE restart (RFC 8445 section 9)
      * replaces a session from inside an ice4j callback of the new one, where freeing an agent directly is not
-     * allowed (see {@link IceSession.Listener}). No-op once the registry is closed (close() frees everything).
+     * allowed (see {@link IceSessionListener}). No-op once the registry is closed (close() frees everything).
      */
     public void freeLater(IceSession session) {
         try {

@@ -1,8 +1,8 @@
 package io.relaycast.sfu.room;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
 
 /**
  * One decrypted RTP packet of the publisher on its way to the sinks: a reusable flyweight over the receive buffer,

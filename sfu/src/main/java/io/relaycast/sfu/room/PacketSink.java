@@ -1,7 +1,7 @@
 package io.relaycast.sfu.room;
 
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
 
 /**
  * Whatever takes a room's packets: a viewer ({@link Subscriber}), and later a recorder, the HLS bridge or a relay

@@ -1,17 +1,14 @@
 package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.StreamStats;
-import io.relaycast.sfu.forward.FanOut;
+import io.relaycast.sfu.api.ViewerStats;
 import io.relaycast.sfu.forward.ForwardingWorkers;
 import io.relaycast.sfu.forward.PooledPacket;
-import io.relaycast.sfu.api.ViewerStats;
-import io.relaycast.sfu.sdp.MediaKind;
+import io.relaycast.sfu.media.MediaKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +24,17 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The sink array is copy-on-write: membership changes (signaling threads) replace it under this room's monitor,
  * the packet path reads the volatile array and never locks. With {@link ForwardingWorkers} (the SFU's case), each
- * sink is given one worker for its life and the fan-out is split by worker ({@link Shards}): the receive thread
+ * sink is given one worker for its life and the fan-out is split by worker ({@link RoomSinks.Shards}): the receive thread
  * copies a packet once into a pooled buffer and queues it to the workers that own a sink of this room; each worker
  * serves only its own sinks. Without workers (unit tests of the forwarding logic) the receive thread serves every
  * sink itself. The keyframe throttle is shared by every viewer of the
  * room, so many joins cost the publisher one keyframe per {@link #KEYFRAME_INTERVAL_MILLIS}.
+ *
+ * <p>Membership changes are told to the node's {@link RoomEvents} (publisher joined/left, its tracks, viewers
+ * joined/left, room closed), under this room's monitor, so they arrive in the order they happened.
  */
 public final class Room {
     private static final Logger LOG = LoggerFactory.getLogger(Room.class);
-    private static final PacketSink[] NO_SINKS = new PacketSink[0];
 
     /** At most one keyframe request to the publisher per this many milliseconds. */
     public static final long KEYFRAME_INTERVAL_MILLIS = 500;
@@ -46,15 +45,14 @@ public final class Room {
     private final Map<String, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder sinkFailures = new LongAdder();
-    private volatile PacketSink[] sinks = NO_SINKS;
     /** Null: forward inline on the receive thread. */
     private final ForwardingWorkers<MediaPacket> workers;
-    /** Each sink's worker. Guarded by this. */
-    private final Map<PacketSink, Integer> workerOf = new IdentityHashMap<>();
-    private volatile Shards shards = new Shards(new PacketSink[0][], new int[0]);
+    /** Guarded by this for changes; read without a lock. */
+    private final RoomSinks sinks;
     private volatile Publisher publisher;
     private volatile boolean closed;
     private volatile boolean sinkFailureLogged;
+    private final RoomEvents events;
 
     /** A room whose receive thread serves every sink itself. */
     public Room(String streamId, ScheduledExecutorService timer) {
@@ -63,9 +61,17 @@ public final class Room {
 
     /** A room whose fan-out runs on {@code workers} (null: inline on the receive thread). */
     public Room(String streamId, ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> workers) {
+        this(streamId, timer, workers, RoomEvents.NONE);
+    }
+
+    /** A room that tells its lifecycle to {@code events} (the SFU's: every room of the node shares one). */
+    public Room(String streamId, ScheduledExecutorService timer, ForwardingWorkers<MediaPacket> workers,
+                RoomEvents events) {
         this.streamId = streamId;
         this.timer = timer;
         this.workers = workers;
+        this.events = events;
+        this.sinks = new RoomSinks(this, workers);
     }
 
     public String streamId() {
@@ -82,10 +88,10 @@ public final class Room {
         forwarded.increment();
         ForwardingWorkers<MediaPacket> w = workers;
         if (w == null) {
-            deliver(packet, sinks);
+            deliver(packet, sinks.all());
             return;
         }
-        Shards s = shards;
+        RoomSinks.Shards s = sinks.shards();
         if (s.active.length == 0) {
             return;
         }
@@ -102,7 +108,7 @@ public final class Room {
         w.dispatch(pooled, s, s.active);
     }
 
-    private void deliver(MediaPacket packet, PacketSink[] to) {
+    void deliver(MediaPacket packet, PacketSink[] to) {
         for (PacketSink sink : to) {
             try {
                 if (sink.wants(packet)) {
@@ -114,28 +120,9 @@ public final class Room {
         }
     }
 
-    /**
-     * One membership snapshot split by worker: the sinks each worker serves, and which workers have any. Built on
-     * every membership change (under the room's monitor), read without a lock by the receive thread and the workers.
-     */
-    private final class Shards implements FanOut<MediaPacket> {
-        final PacketSink[][] byWorker;
-        final int[] active;
-
-        Shards(PacketSink[][] byWorker, int[] active) {
-            this.byWorker = byWorker;
-            this.active = active;
-        }
-
-        @Override
-        public void deliver(PooledPacket<MediaPacket> packet, int worker) {
-            Room.this.deliver(packet.view, byWorker[worker]);
-        }
-    }
-
     /** The publisher's sender report for a forwarded source, to every sink (RFC 3550 section 6.4.1). */
     void senderReport(MediaKind kind, long sourceSsrc, long ntpTimestamp, long rtpTimestamp) {
-        for (PacketSink sink : sinks) {
+        for (PacketSink sink : sinks.all()) {
             try {
                 sink.onSenderReport(kind, sourceSsrc, ntpTimestamp, rtpTimestamp);
             } catch (RuntimeException e) {
@@ -186,13 +173,37 @@ public final class Room {
         return publisher;
     }
 
+    /**
+     * A viewer's retransmission: the publisher's cached packet {@code seq} of source {@code ssrc} into {@code dst}
+     * (see {@link Publisher#cachedPacket}). Viewers reach the producer side only through the room.
+     *
+     * @return its length, or a negative {@link PacketCache} status
+     */
+    int cachedPacket(long ssrc, int seq, byte[] dst, int dstOff, long nowMillis) {
+        Publisher p = publisher;
+        return p == null ? PacketCache.MISSING : p.cachedPacket(ssrc, seq, dst, dstOff, nowMillis);
+    }
+
+    /** The current publisher's bitrate of video simulcast layer {@code layer} (see {@link RecvStreams}); 0 without. */
+    long videoLayerBitrate(int layer) {
+        Publisher p = publisher;
+        return p == null ? 0 : p.videoLayerBitrate(layer);
+    }
+
     /** Installs {@code next} and returns the publisher it replaces (the caller closes it), or null. */
     public synchronized Publisher setPublisher(Publisher next) {
         Publisher previous = publisher;
         publisher = next;
+        if (previous != null && previous != next) {
+            events.onPublisherLeft(this, previous.peerId());
+        }
         if (next != null) {
-            for (PacketSink sink : sinks) {
+            for (PacketSink sink : sinks.all()) {
                 sink.onPublisher(next.tracks());
+            }
+            events.onPublisherJoined(this, next.peerId());
+            for (io.relaycast.sfu.media.PublishedTrack track : next.tracks().all()) {
+                events.onTrackAdded(this, next.peerId(), track);
             }
         }
         return previous;
@@ -204,6 +215,7 @@ public final class Room {
             return false;
         }
         publisher = null;
+        events.onPublisherLeft(this, expected.peerId());
         return true;
     }
 
@@ -212,8 +224,10 @@ public final class Room {
         Subscriber previous = subscribers.put(subscriber.peerId(), subscriber);
         if (previous != null) {
             removeSinkLocked(previous);
+            events.onViewerLeft(this, previous.peerId());
         }
         addSinkLocked(subscriber);
+        events.onViewerJoined(this, subscriber.peerId());
         return previous;
     }
 
@@ -223,6 +237,7 @@ public final class Room {
             return false;
         }
         removeSinkLocked(expected);
+        events.onViewerLeft(this, expected.peerId());
         return true;
     }
 
@@ -252,59 +267,11 @@ public final class Room {
     }
 
     private void addSinkLocked(PacketSink sink) {
-        PacketSink[] old = sinks;
-        PacketSink[] grown = Arrays.copyOf(old, old.length + 1);
-        grown[old.length] = sink;
-        sinks = grown;
-        if (workers != null) {
-            workerOf.put(sink, workers.assign());
-            reshard();
-        }
+        sinks.add(sink);
     }
 
     private void removeSinkLocked(PacketSink sink) {
-        PacketSink[] old = sinks;
-        List<PacketSink> kept = new ArrayList<>(old.length);
-        for (PacketSink s : old) {
-            if (s != sink) {
-                kept.add(s);
-            }
-        }
-        sinks = kept.isEmpty() ? NO_SINKS : kept.toArray(NO_SINKS);
-        if (workers != null) {
-            Integer w = workerOf.remove(sink);
-            if (w != null) {
-                workers.unassign(w);
-            }
-            reshard();
-        }
-    }
-
-    /** Rebuilds the per-worker snapshot from {@link #sinks} and {@link #workerOf}. Under this room's monitor. */
-    private void reshard() {
-        int n = workers.threads();
-        List<List<PacketSink>> by = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            by.add(new ArrayList<>());
-        }
-        for (PacketSink sink : sinks) {
-            by.get(workerOf.get(sink)).add(sink);
-        }
-        PacketSink[][] byWorker = new PacketSink[n][];
-        int activeCount = 0;
-        for (int i = 0; i < n; i++) {
-            byWorker[i] = by.get(i).toArray(NO_SINKS);
-            if (byWorker[i].length > 0) {
-                activeCount++;
-            }
-        }
-        int[] active = new int[activeCount];
-        for (int i = 0, a = 0; i < n; i++) {
-            if (byWorker[i].length > 0) {
-                active[a++] = i;
-            }
-        }
-        shards = new Shards(byWorker, active);
+        sinks.remove(sink);
     }
 
     public boolean isEmpty() {
@@ -320,6 +287,7 @@ public final class Room {
      * this monitor.
      */
     public synchronized List<Object> close() {
+        boolean wasClosed = closed;
         closed = true;
         List<Object> peers = new ArrayList<>();
         if (publisher != null) {
@@ -328,13 +296,9 @@ public final class Room {
         peers.addAll(subscribers.values());
         publisher = null;
         subscribers.clear();
-        sinks = NO_SINKS;
-        if (workers != null) {
-            for (Integer w : workerOf.values()) {
-                workers.unassign(w);
-            }
-            workerOf.clear();
-            reshard();
+        sinks.clear();
+        if (!wasClosed) {
+            events.onRoomClosed(this);
         }
         return peers;
     }
@@ -342,7 +306,10 @@ public final class Room {
     /** Marks the room closed if nobody is in it (so a concurrent join re-creates it); true when it closed. */
     public synchronized boolean closeIfEmpty() {
         if (publisher == null && subscribers.isEmpty()) {
-            closed = true;
+            if (!closed) {
+                closed = true;
+                events.onRoomClosed(this);
+            }
             return true;
         }
         return false;
@@ -369,13 +336,9 @@ public final class Room {
         }
         m.put("subscriberCount", subs.size());
         m.put("subscribers", subs);
-        m.put("sinks", sinks.length);
-        if (workers != null) {
-            Shards s = shards;
-            int[] perWorker = new int[s.byWorker.length];
-            for (int i = 0; i < perWorker.length; i++) {
-                perWorker[i] = s.byWorker[i].length;
-            }
+        m.put("sinks", sinks.all().length);
+        int[] perWorker = sinks.perWorker();
+        if (perWorker != null) {
             m.put("sinksPerWorker", perWorker);
         }
         m.put("packetsForwarded", forwarded.sum());

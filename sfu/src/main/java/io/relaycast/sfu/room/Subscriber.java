@@ -2,6 +2,10 @@ package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.ViewerStats;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
+import io.relaycast.sfu.media.ViewerTrack;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.PictureLossIndication;
@@ -10,21 +14,10 @@ import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
-import io.relaycast.sfu.rtcp.SenderReport;
-import io.relaycast.sfu.rtcp.SourceDescription;
-import io.relaycast.sfu.rtp.BigEndian;
 import io.relaycast.sfu.rtp.RtpExtensionIterator;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
 import io.relaycast.sfu.rtp.RtpHeaderWriter;
-import io.relaycast.sfu.rtp.RtpStreamRewriter;
-import io.relaycast.sfu.rtp.SequenceNumberRewriter;
-import io.relaycast.sfu.rtp.Vp8DescriptorRewriter;
-import io.relaycast.sfu.sdp.ForwardedCodec;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.SessionDescription;
-import io.relaycast.sfu.sdp.ViewerSsrcs;
-import io.relaycast.sfu.sdp.ViewerTrack;
 import io.relaycast.sfu.transport.PacketTransport;
 import io.relaycast.sfu.transport.WebRtcTransport;
 
@@ -35,39 +28,27 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One viewer: a {@link PacketSink} that rewrites the publisher's packets into the viewer's own RTP streams and sends
- * them over the viewer's transport.
+ * One viewer: a {@link PacketSink} that rewrites the publisher's packets into the viewer's own consumer streams
+ * ({@link RtpStreamSend}, one per kind) and sends them over the viewer's transport, with its {@link Retransmitter}
+ * (the viewer's NACKs) and its {@link SimulcastController} (which layer it gets) beside them.
  *
- * <p>Per packet (on the publisher's receive thread, under this viewer's own monitor, which only the packet path
- * and this viewer's RTCP take): copy into this viewer's reusable buffer, rewrite SSRC, sequence number and timestamp
- * ({@link RtpStreamRewriter}: continuous across publisher restarts, random start per RFC 3550 section 5.1), payload
+ * <p>Per packet (on a forwarding worker, under this viewer's own monitor, which only the packet path and this
+ * viewer's RTCP take): copy into this viewer's reusable buffer, rewrite SSRC, sequence number and timestamp, payload
  * type and header extension ids ({@link TrackMapping}), then SRTP-protect in place and send. Other viewers never
  * see this viewer's state, so a slow or failed viewer costs the others nothing but its own loop iteration.
  *
- * <p>Sender reports: each publisher SR is re-issued for the viewer with the viewer's SSRC, the same NTP time and
- * the RTP timestamp mapped into the viewer's timestamp space (RFC 3550 section 6.4.1), so the viewer can line audio
- * up with video as the publisher captured them. The viewer's PLI and FIR (RFC 4585 section 6.3.1, RFC 5104 section
- * 4.3.1) become a throttled keyframe request to the publisher.
- *
- * <p>Retransmissions (RFC 4585 section 6.2.1 generic NACK from the viewer): when the viewer took RTX (RFC 4588,
- * offered with an FID group and its own SSRC), the requested packet is fetched from the publisher's per-source
- * {@link PacketCache} through the inverse sequence mapping, rewritten like the original and sent as RTX with the
- * original sequence number in front of the payload and our own RTX sequence numbers (section 4). Without RTX
- * (a WHEP player that did not offer it) the viewer's own protected packets are kept and re-sent byte for byte:
- * SRTP forbids protecting one sequence number twice (RFC 3711 section 3.3.2). A request repeated within
- * {@link #RESEND_GUARD_MILLIS} is a duplicate and ignored; one for a packet no longer cached is counted.
+ * <p>Sender reports: each publisher SR is re-issued by the consumer stream of its kind (RFC 3550 section 6.4.1),
+ * so the viewer can line audio up with video as the publisher captured them. The viewer's PLI and FIR (RFC 4585
+ * section 6.3.1, RFC 5104 section 4.3.1) become a throttled keyframe request to the publisher, through the room.
+ * A viewer never touches the publisher: its cache and layer rates are the room's to give.
  */
 public final class Subscriber extends Peer implements PacketSink, WebRtcTransport.MediaHandler {
 
     /** Room after the packet for the SRTP tag (16 octets for both profiles we negotiate) and then some. */
     static final int SEND_RESERVE = 64;
     static final int SEND_BUFFER = 1500 + SEND_RESERVE;
-    private static final ReportBlock[] NO_BLOCKS = new ReportBlock[0];
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** A viewer repeats a NACK after about a round trip; one answer per packet per this interval. */
-    static final long RESEND_GUARD_MILLIS = 40;
-    /** The per-viewer cache of protected video packets for plain retransmission (viewers without RTX). */
-    static final int PLAIN_CACHE_PACKETS = 256;
+    static final long RESEND_GUARD_MILLIS = Retransmitter.GUARD_MILLIS;
 
     private final Room room;
     private final ViewerSsrcs ssrcs;
@@ -82,36 +63,14 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     private volatile boolean ready;
 
     /** Guarded by this. */
-    private final Outbound audio;
-    private final Outbound video;
+    private final RtpStreamSend audio;
+    private final RtpStreamSend video;
+    private final SimulcastController simulcast;
+    private final Retransmitter retransmitter;
     private final byte[] sendBuffer = new byte[SEND_BUFFER];
     private final byte[] rtcpBuffer = new byte[256];
     private final RtpHeaderReader reader = new RtpHeaderReader();
     private final RtpExtensionIterator scratch = new RtpExtensionIterator();
-    private final byte[] repairBuffer = new byte[SEND_BUFFER];
-    private final ResendGuard resendGuard = new ResendGuard(RESEND_GUARD_MILLIS);
-    private final int[] nackedSeqs = new int[512];
-    private int rtxSequence = RANDOM.nextInt(0x1_0000);
-    /** Protected video packets by viewer sequence number; only for a viewer without RTX. */
-    private volatile PacketCache sentVideo;
-    /** Simulcast: the layer this viewer gets. Guarded by this. */
-    private final LayerSelector layers = new LayerSelector();
-    private long layerRatesAtMillis;
-    /** Simulcast VP8: PictureID / TL0PICIDX continuous across switches. Guarded by this. */
-    private final Vp8DescriptorRewriter vp8 = new Vp8DescriptorRewriter();
-    /** The packet takeLayer() just let through starts a new layer. Guarded by this. */
-    private boolean layerStarts;
-    /** The video being forwarded is VP8 simulcast (its retransmissions need {@link #vp8} too). Guarded by this. */
-    private boolean vp8Simulcast;
-    /** The viewer's bandwidth from its receiver reports (what simulcast layer choice runs on). Guarded by this. */
-    private final ViewerBandwidthEstimate bandwidth = new ViewerBandwidthEstimate();
-    private long octetsAtLastReport;
-    private long lastReportAtMillis;
-    /** Its REMB, if it sends one; negative until then. Guarded by this. */
-    private long rembBps = -1;
-    /** Video bit/s we sent between its last two receiver reports. Guarded by this. */
-    private long sentBps;
-    private long layerKeyframeAskedAtMillis;
 
     /** Receive thread of this viewer's transport only. */
     private final RtcpCompoundIterator rtcpIn = new RtcpCompoundIterator();
@@ -127,65 +86,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
     private final LongAdder droppedTooBig = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
     private final LongAdder keyframeRequests = new LongAdder();
-    private final LongAdder nacks = new LongAdder();
-    private final LongAdder layerSwitches = new LongAdder();
-    private volatile long lastEstimate = -1;
-    private final LongAdder nackedPackets = new LongAdder();
-    private final LongAdder retransmittedRtx = new LongAdder();
-    private final LongAdder retransmittedPlain = new LongAdder();
-    private final LongAdder nackDuplicate = new LongAdder();
-    private final LongAdder nackUnavailable = new LongAdder();
     private final LongAdder senderReportsSent = new LongAdder();
     private final LongAdder receiverReports = new LongAdder();
-    /** The layer selector's state, copied out under the monitor for the stats. */
-    private volatile int currentLayer = -1;
-    private volatile int targetLayer = LayerSelector.MAX_LAYERS - 1;
-    private volatile LayerSelector.Quality chosenQuality = LayerSelector.Quality.AUTO;
     private volatile long readyAtMillis;
     private volatile long firstVideoAtMillis;
-
-    /**
-     * The rewritten stream of one kind toward this viewer. Written under the subscriber's monitor; the counters and
-     * the viewer's latest report are volatile so the stats read them without that monitor.
-     */
-    static final class Outbound {
-        final long ssrc;
-        final int clockRate;
-        final RtpStreamRewriter rewriter;
-        /** Packets and payload octets as the sender report counts them (RFC 3550 section 6.4.1). */
-        volatile long packets;
-        volatile long octets;
-        final RateMeter rate = new RateMeter();
-        final SentReportTimes reports = new SentReportTimes();
-        /** From the viewer's latest report block about this stream (RFC 3550 section 6.4.1); -1 before one. */
-        volatile int fractionLost = -1;
-        volatile int cumulativeLost;
-        volatile long jitter = -1;
-        volatile long rttMicros = -1;
-        volatile long rttAtMillis;
-
-        Outbound(long ssrc, int clockRate) {
-            this.ssrc = ssrc;
-            this.clockRate = clockRate;
-            this.rewriter = RtpStreamRewriter.withRandomStart(ssrc, clockRate, RANDOM);
-        }
-
-        /** The viewer's report block about this stream, arrived at {@code arrivalNanos}. */
-        void onReport(ReportBlock block, long arrivalNanos) {
-            fractionLost = block.fractionLost();
-            cumulativeLost = block.cumulativeLost();
-            jitter = block.jitter();
-            long rtt = reports.roundTripMicros(block, arrivalNanos);
-            if (rtt >= 0) {
-                rttMicros = rtt;
-                rttAtMillis = System.currentTimeMillis();
-            }
-        }
-
-        double jitterMillis() {
-            return jitter * 1000.0 / clockRate;
-        }
-    }
 
     /**
      * @param offer our offer to the viewer (Socket.IO path), which its answer is checked against; null when the
@@ -200,8 +104,11 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         this.offer = offer;
         this.offeredTracks = offeredTracks;
         this.cname = ssrcs.cname().getBytes(StandardCharsets.US_ASCII);
-        this.audio = new Outbound(ssrcs.audioSsrc(), 48_000);
-        this.video = new Outbound(ssrcs.videoSsrc(), 90_000);
+        this.audio = new RtpStreamSend(ssrcs.audioSsrc(), 48_000, RANDOM);
+        this.video = new RtpStreamSend(ssrcs.videoSsrc(), 90_000, RANDOM);
+        this.simulcast = new SimulcastController(room);
+        this.retransmitter = new Retransmitter(room, transport, video, ssrcs.videoRtxSsrc(), simulcast,
+                SEND_BUFFER, SEND_BUFFER - SEND_RESERVE, RANDOM);
     }
 
     public ViewerSsrcs ssrcs() {
@@ -232,9 +139,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         ViewerTrack v = videoTrack;
         audioMapping = a == null || tracks.audio() == null ? null : TrackMapping.between(tracks.audio(), a);
         TrackMapping vm = v == null || tracks.video() == null ? null : TrackMapping.between(tracks.video(), v);
-        if (vm != null && !(vm.hasRtx() && ssrcs.videoRtxSsrc() != 0) && sentVideo == null) {
-            sentVideo = new PacketCache(PLAIN_CACHE_PACKETS, SEND_BUFFER, Publisher.CACHE_MAX_AGE_MILLIS);
-        }
+        retransmitter.onMapping(vm, SEND_BUFFER);
         videoMapping = vm;
     }
 
@@ -250,7 +155,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         return ready && transport().isReady();
     }
 
-    // ---- the packet path: publisher's receive thread ----
+    // ---- the packet path: a forwarding worker ----
 
     @Override
     public boolean wants(MediaPacket packet) {
@@ -274,12 +179,12 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             return;
         }
         synchronized (this) {
-            if (packet.layer() >= 0 && !takeLayer(packet)) {
+            if (packet.layer() >= 0 && !simulcast.take(packet)) {
                 return;
             }
-            Outbound out = packet.kind() == MediaKind.AUDIO ? audio : video;
+            RtpStreamSend out = packet.kind() == MediaKind.AUDIO ? audio : video;
             System.arraycopy(packet.buffer(), packet.offset(), sendBuffer, 0, len);
-            if (!reader.reset(sendBuffer, 0, len) || !out.rewriter.rewrite(reader, packet.receivedAtMillis())) {
+            if (!reader.reset(sendBuffer, 0, len) || !out.rewrite(reader, packet.receivedAtMillis())) {
                 droppedOld.increment(); // older than the current mapping (RFC 3550 A.1 reordering across a switch)
                 return;
             }
@@ -289,15 +194,8 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
             }
             int payload = reader.payloadLength();
-            if (packet.layer() >= 0 && packet.codec() != null && packet.codec().codec() == ForwardedCodec.VP8) {
-                vp8Simulcast = true;
-                if (layerStarts) {
-                    vp8.restart(sendBuffer, reader.payloadOffset(), payload);
-                }
-                vp8.rewrite(sendBuffer, reader.payloadOffset(), payload, true);
-            }
-            layerStarts = false;
-            PacketCache plain = packet.kind() == MediaKind.VIDEO ? sentVideo : null;
+            simulcast.rewritePayload(packet, sendBuffer, reader.payloadOffset(), payload);
+            PacketCache plain = packet.kind() == MediaKind.VIDEO ? retransmitter.plainCache() : null;
             boolean sent;
             if (plain != null) {
                 int seq = reader.sequenceNumber();
@@ -310,9 +208,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 sent = transport().sendRtp(sendBuffer, 0, len);
             }
             if (sent) {
-                out.packets++;
-                out.octets += payload;
-                out.rate.onPacket(len, packet.receivedAtMillis());
+                out.onSent(len, payload, packet.receivedAtMillis());
                 if (firstVideoAtMillis == 0 && packet.kind() == MediaKind.VIDEO) {
                     firstVideoAtMillis = System.currentTimeMillis();
                 }
@@ -322,59 +218,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         }
     }
 
-    /**
-     * Simulcast: whether this packet's layer is the one this viewer gets ({@link LayerSelector}); a switch needs
-     * nothing more here, since the rewriter starts a continuous new mapping on the new layer's SSRC. Called under
-     * this viewer's monitor.
-     */
-    private boolean takeLayer(MediaPacket packet) {
-        long now = packet.receivedAtMillis();
-        if (now - layerRatesAtMillis >= 1000) {
-            layerRatesAtMillis = now;
-            Publisher publisher = room.publisher();
-            if (publisher != null) {
-                for (int l = 0; l < LayerSelector.MAX_LAYERS; l++) {
-                    layers.onLayerBitrate(l, publisher.videoLayerBitrate(l));
-                }
-            }
-        }
-        int before = layers.current();
-        int decision = layers.onPacket(packet.layer(), packet.keyframe());
-        publishLayers();
-        if (decision == LayerSelector.DROP) {
-            if (layers.switchPending() && now - layerKeyframeAskedAtMillis >= Room.KEYFRAME_INTERVAL_MILLIS * 2) {
-                layerKeyframeAskedAtMillis = now;
-                room.requestKeyframe(); // the target layer's next keyframe is where we can switch
-            }
-            return false;
-        }
-        if (decision == LayerSelector.SWITCH) {
-            layerSwitches.increment();
-            layerStarts = true;
-            // a switch up is the estimate's probe; any switch makes the viewer's REMB stale for a while
-            bandwidth.onLayerSwitch(before >= 0 && layers.current() > before, now);
-        }
-        return true;
-    }
-
-    /** Copies the selector's state into the volatile fields the stats read. Under this viewer's monitor. */
-    private void publishLayers() {
-        int c = layers.current();
-        int t = layers.target();
-        if (c != currentLayer) {
-            currentLayer = c;
-        }
-        if (t != targetLayer) {
-            targetLayer = t;
-        }
-    }
-
     /** The viewer's choice of quality ({@code stream:quality}); AUTO follows its bandwidth. */
     public void setQuality(LayerSelector.Quality quality) {
         synchronized (this) {
-            layers.setQuality(quality);
-            chosenQuality = quality;
-            publishLayers();
+            simulcast.setQuality(quality);
         }
     }
 
@@ -384,18 +231,9 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             return;
         }
         synchronized (this) {
-            Outbound out = kind == MediaKind.AUDIO ? audio : video;
-            if (out.ssrc == 0 || !out.rewriter.isStarted() || out.rewriter.sourceSsrc() != sourceSsrc) {
-                return; // nothing sent from that source yet: its timestamps mean nothing to the viewer
-            }
-            // RFC 3550 section 6.4.1: NTP and RTP timestamps of one instant, in the viewer's timestamp space
-            int len = SenderReport.write(rtcpBuffer, 0, out.ssrc, ntpTimestamp, out.rewriter.mapTimestamp(rtpTimestamp),
-                    out.packets, out.octets, NO_BLOCKS, 0);
-            int sdes = len < 0 ? -1 : SourceDescription.writeCname(rtcpBuffer, len, out.ssrc, cname, 0, cname.length);
-            if (sdes < 0) {
-                return;
-            }
-            if (transport().sendRtcp(rtcpBuffer, 0, len + sdes)) {
+            RtpStreamSend out = kind == MediaKind.AUDIO ? audio : video;
+            int len = out.writeSenderReport(rtcpBuffer, sourceSsrc, ntpTimestamp, rtpTimestamp, cname);
+            if (len > 0 && transport().sendRtcp(rtcpBuffer, 0, len)) {
                 senderReportsSent.increment();
                 out.reports.sent(ntpTimestamp, System.nanoTime());
             }
@@ -427,31 +265,20 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 // and only once it persists (see ViewerBandwidthEstimate)
                 long bps = remb.bitrate();
                 synchronized (this) {
-                    rembBps = bps;
-                    bandwidth.onRemb(bps, System.currentTimeMillis());
-                    updateEstimate();
-                    publishLayers();
+                    simulcast.onRemb(bps, System.currentTimeMillis());
                 }
             } else if (type == RtcpPacketType.RECEIVER_REPORT && receiverReport.reset(buf, at, length)) {
                 onReceiverReport(System.nanoTime());
             } else if (type == RtcpPacketType.TRANSPORT_FEEDBACK && nack.reset(buf, at, length)) {
-                nacks.increment();
-                if (nack.mediaSsrc() == video.ssrc && video.ssrc != 0) {
-                    int n = nack.copyLost(nackedSeqs, 0);
-                    nackedPackets.add(n);
-                    long now = System.currentTimeMillis();
-                    for (int i = 0; i < n; i++) {
-                        retransmit(nackedSeqs[i], now);
-                    }
-                }
+                retransmitter.onNack(nack, videoMapping, ready, this);
             }
         }
     }
 
     /**
      * The viewer's receiver report (RFC 3550 section 6.4.2): its loss, jitter and, through LSR and DLSR, the round
-     * trip of each stream we send it; the video block also drives the {@link ViewerBandwidthEstimate}. Under the
-     * monitor: the sender report times and the layer selector are written by the packet path.
+     * trip of each stream we send it; the video block also drives the simulcast controller's bandwidth estimate.
+     * Under the monitor: the sender report times and the layer selector are written by the packet path.
      */
     private void onReceiverReport(long arrivalNanos) {
         receiverReports.increment();
@@ -464,100 +291,8 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                     audio.onReport(reportBlock, arrivalNanos);
                 } else if (ssrc != 0 && ssrc == video.ssrc) {
                     video.onReport(reportBlock, arrivalNanos);
-                    onVideoReport(now);
+                    simulcast.onVideoReport(reportBlock.fractionLost(), video.octets, now);
                 }
-            }
-        }
-    }
-
-    /**
-     * The viewer's fraction lost on our video stream and what we sent it since its last report drive the
-     * {@link ViewerBandwidthEstimate}. Chromium reports about once a second. Called under this, with the block in
-     * {@link #reportBlock}.
-     */
-    private void onVideoReport(long now) {
-        long octets = video.octets;
-        long elapsed = now - lastReportAtMillis;
-        if (lastReportAtMillis == 0 || elapsed <= 0) {
-            lastReportAtMillis = now;
-            octetsAtLastReport = octets;
-            return;
-        }
-        sentBps = (octets - octetsAtLastReport) * 8000 / elapsed;
-        lastReportAtMillis = now;
-        octetsAtLastReport = octets;
-        bandwidth.onReport(reportBlock.fractionLost(), sentBps, layers.topLayerNeed(), now);
-        updateEstimate();
-        publishLayers();
-    }
-
-    /** Hands the estimate to the layer selector (before the first report: the REMB, if any). Called under this. */
-    private void updateEstimate() {
-        long bps = bandwidth.estimate() < 0 ? rembBps : bandwidth.estimate();
-        lastEstimate = bps;
-        layers.onEstimate(bps);
-    }
-
-    /** Answers one NACKed video sequence number (the viewer's numbering); see the class comment. */
-    private void retransmit(int viewerSeq, long nowMillis) {
-        TrackMapping mapping = videoMapping;
-        if (mapping == null || !ready) {
-            return;
-        }
-        synchronized (this) {
-            if (!resendGuard.allow(viewerSeq, nowMillis)) {
-                nackDuplicate.increment();
-                return;
-            }
-            PacketCache plain = sentVideo;
-            if (plain != null) {
-                int len = plain.take(viewerSeq, repairBuffer, 0, nowMillis);
-                if (len < 0) {
-                    nackUnavailable.increment();
-                } else if (transport().sendProtectedRtp(repairBuffer, 0, len)) {
-                    retransmittedPlain.increment();
-                    video.rate.onPacket(len, nowMillis);
-                }
-                return;
-            }
-            Publisher publisher = room.publisher();
-            RtpStreamRewriter rewriter = video.rewriter;
-            int sourceSeq = rewriter.isStarted() ? rewriter.sourceSequenceNumber(viewerSeq)
-                    : SequenceNumberRewriter.DROP;
-            if (publisher == null || sourceSeq == SequenceNumberRewriter.DROP) {
-                nackUnavailable.increment();
-                return;
-            }
-            int len = publisher.cachedPacket(rewriter.sourceSsrc(), sourceSeq, repairBuffer, 0, nowMillis);
-            if (len < 0 || len + 2 > SEND_BUFFER - SEND_RESERVE || !reader.reset(repairBuffer, 0, len)) {
-                nackUnavailable.increment();
-                return;
-            }
-            int rtxPt = mapping.rtxPayloadType(reader.payloadType());
-            if (rtxPt == TrackMapping.DROP) {
-                nackUnavailable.increment();
-                return;
-            }
-            // the original as the viewer got it: its timestamp, its extension ids
-            RtpHeaderWriter.setTimestamp(repairBuffer, 0, rewriter.mapTimestamp(reader.timestamp()));
-            if (reader.hasExtension()) {
-                RtpHeaderWriter.remapExtensionIds(reader, mapping.extensionIdTable(), scratch);
-            }
-            if (vp8Simulcast) {
-                // the same PictureID / TL0PICIDX the viewer got the first time (only the current layer is cached)
-                vp8.rewrite(repairBuffer, reader.payloadOffset(), reader.payloadLength(), false);
-            }
-            // RFC 4588 section 4: OSN (the viewer's sequence number) then the original payload (padding stays last)
-            int payloadAt = reader.payloadOffset();
-            System.arraycopy(repairBuffer, payloadAt, repairBuffer, payloadAt + 2, len - payloadAt);
-            BigEndian.put16(repairBuffer, payloadAt, viewerSeq);
-            RtpHeaderWriter.setSequenceNumber(repairBuffer, 0, rtxSequence);
-            rtxSequence = (rtxSequence + 1) & 0xFFFF;
-            RtpHeaderWriter.setSsrc(repairBuffer, 0, ssrcs.videoRtxSsrc());
-            RtpHeaderWriter.setPayloadType(repairBuffer, 0, rtxPt);
-            if (transport().sendRtp(repairBuffer, 0, len + 2)) {
-                retransmittedRtx.increment();
-                video.rate.onPacket(len + 2, nowMillis);
             }
         }
     }
@@ -575,7 +310,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         long lost = 0;
         Double rtt = null;
         long rttAt = Long.MIN_VALUE;
-        for (Outbound out : new Outbound[] {audio, video}) {
+        for (RtpStreamSend out : new RtpStreamSend[] {audio, video}) {
             int fraction = out.fractionLost;
             if (fraction >= 0) {
                 loss = Math.max(loss == null ? 0 : loss, Publisher.round2(fraction * 100.0 / 256));
@@ -588,10 +323,10 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 rtt = Publisher.round2(r / 1000.0);
             }
         }
-        int layer = currentLayer;
+        int layer = simulcast.currentLayer();
         return new ViewerStats(peerId(), isReady() && bps > 0, bps, Publisher.round2(pps), loss, lost, jitter, rtt,
-                nacks.sum(), retransmittedRtx.sum() + retransmittedPlain.sum(), keyframeRequests.sum(), layer,
-                layer < 0 ? -1 : targetLayer);
+                retransmitter.nacks(), retransmitter.retransmitted(), keyframeRequests.sum(), layer,
+                layer < 0 ? -1 : simulcast.targetLayer());
     }
 
     public Map<String, Object> debugState() {
@@ -610,8 +345,8 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         m.put("jitterMs", totals.jitterMs());
         m.put("rttMs", totals.rttMs());
         long now = System.currentTimeMillis();
-        m.put("audio", outbound(audio, audioMapping, now));
-        m.put("video", outbound(video, videoMapping, now));
+        m.put("audio", audio.debugState(audioMapping, now));
+        m.put("video", video.debugState(videoMapping, now));
         m.put("droppedPayloadType", droppedPayloadType.sum());
         m.put("droppedOld", droppedOld.sum());
         m.put("droppedTooBig", droppedTooBig.sum());
@@ -619,48 +354,11 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
         m.put("senderReportsSent", senderReportsSent.sum());
         m.put("receiverReportsReceived", receiverReports.sum());
         m.put("keyframeRequestsReceived", keyframeRequests.sum());
-        Map<String, Object> layer = new LinkedHashMap<>();
-        layer.put("current", totals.layer());
-        layer.put("target", totals.targetLayer());
-        layer.put("quality", chosenQuality.name().toLowerCase(java.util.Locale.ROOT));
-        layer.put("switches", layerSwitches.sum());
-        m.put("simulcast", layer);
-        m.put("estimatedBandwidth", lastEstimate < 0 ? null : lastEstimate);
-        // read without the viewer's monitor, which the packet path holds: a debug view may be a moment stale
-        Map<String, Object> bw = new LinkedHashMap<>();
-        bw.put("remb", rembBps < 0 ? null : rembBps);
-        bw.put("estimate", bandwidth.estimate() < 0 ? null : bandwidth.estimate());
-        bw.put("lastFractionLost", bandwidth.lastFractionLost() / 256.0);
-        bw.put("decreases", bandwidth.decreases());
-        bw.put("probes", bandwidth.probes());
-        bw.put("probesFailed", bandwidth.probesFailed());
-        bw.put("holdMs", bandwidth.holdMillis());
-        bw.put("sent", sentBps);
-        m.put("bandwidth", bw);
-        m.put("nacksReceived", nacks.sum());
-        m.put("nackedPackets", nackedPackets.sum());
-        m.put("retransmittedRtx", retransmittedRtx.sum());
-        m.put("retransmittedPlain", retransmittedPlain.sum());
-        m.put("nackDuplicates", nackDuplicate.sum());
-        m.put("nackUnavailable", nackUnavailable.sum());
+        m.put("simulcast", simulcast.layerState(totals.layer(), totals.targetLayer()));
+        m.put("estimatedBandwidth", simulcast.estimate());
+        m.put("bandwidth", simulcast.bandwidthState());
+        retransmitter.debugState(m);
         m.put("transport", transport().debugState());
-        return m;
-    }
-
-    private static Map<String, Object> outbound(Outbound out, TrackMapping mapping, long now) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ssrc", out.ssrc);
-        m.put("packets", out.packets);
-        m.put("octets", out.octets);
-        m.put("bitrateBps", out.rate.bitsPerSecond(now));
-        m.put("packetsPerSecond", Publisher.round2(out.rate.packetsPerSecond(now)));
-        int fraction = out.fractionLost;
-        m.put("lossPercent", fraction < 0 ? null : Publisher.round2(fraction * 100.0 / 256));
-        m.put("packetsLost", fraction < 0 ? null : out.cumulativeLost);
-        m.put("jitterMs", fraction < 0 ? null : Publisher.round2(out.jitterMillis()));
-        long rtt = out.rttMicros;
-        m.put("rttMs", rtt < 0 ? null : Publisher.round2(rtt / 1000.0));
-        m.put("mapping", mapping == null ? null : mapping.debugState());
         return m;
     }
 }

@@ -1,12 +1,12 @@
 package io.relaycast.sfu.room;
 
-import io.relaycast.sfu.sdp.ExtMap;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.ViewerCodec;
+import io.relaycast.sfu.media.ViewerTrack;
 import io.relaycast.sfu.sdp.ViewerAnswerBuilder;
-import io.relaycast.sfu.sdp.ViewerCodec;
-import io.relaycast.sfu.sdp.ViewerTrack;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.relaycast.sfu.rtp;
 
-import io.relaycast.sfu.sdp.ForwardedCodec;
+import io.relaycast.sfu.media.ForwardedCodec;
 
 /**
  * Whether an RTP packet starts a keyframe, from its payload alone (no depacketization), for the codecs whose

@@ -1,5 +1,13 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.ViewerCodec;
+import io.relaycast.sfu.media.ViewerTrack;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,5 +33,24 @@ public record AcceptedTrack(MediaKind kind, String mid, List<Integer> payloadTyp
 
     public boolean hasRtx() {
         return rtxPayloadType >= 0;
+    }
+
+    /**
+     * What the viewer receives, from its answer to our offer (SubscriberOfferBuilder), which used the publisher's
+     * payload types and extension ids: the viewer's numbers are the publisher's, restricted to what it kept.
+     */
+    public ViewerTrack toViewerTrack(PublishedTrack offeredFrom) {
+        List<ViewerCodec> codecs = new ArrayList<>();
+        for (int pt : payloadTypes) {
+            for (NegotiatedCodec codec : offeredFrom.codecs()) {
+                if (codec.payloadType() == pt) {
+                    // RFC 4588 section 8.6: the RTX type we offered for this codec, if the viewer kept it
+                    int rtx = codec.hasRtx() && payloadTypes.contains(codec.rtxPayloadType())
+                            ? codec.rtxPayloadType() : -1;
+                    codecs.add(new ViewerCodec(pt, codec.codec(), codec.formatParameters(), rtx));
+                }
+            }
+        }
+        return new ViewerTrack(kind, mid, codecs, headerExtensions);
     }
 }

@@ -1,5 +1,10 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -50,7 +55,7 @@ final class CodecMatcher {
             if (map == null) {
                 continue; // a static payload type without rtpmap (PCMU, G722...): none we forward
             }
-            Optional<ForwardedCodec> codec = ForwardedCodec.identify(map, fmtps.get(pt));
+            Optional<ForwardedCodec> codec = identify(map, fmtps.get(pt));
             if (codec.isPresent() && codec.get().kind() == kind && supported.isEnabled(codec.get())) {
                 candidates.computeIfAbsent(codec.get(), c -> new ArrayList<>()).add(map);
                 identified.put(pt, codec.get());
@@ -125,5 +130,26 @@ final class CodecMatcher {
             }
         }
         return List.copyOf(kept);
+    }
+
+    /** Which codec an offered rtpmap and fmtp describe, if we forward it at all. */
+    static Optional<ForwardedCodec> identify(RtpMap map, FormatParameters fmtp) {
+        for (ForwardedCodec codec : ForwardedCodec.values()) {
+            if (map.isEncoding(codec.encodingName()) && map.clockRate() == codec.clockRate()
+                    && (codec.channels() == 0 || map.channels() == codec.channels()) && acceptsParameters(codec, fmtp)) {
+                return Optional.of(codec);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean acceptsParameters(ForwardedCodec codec, FormatParameters fmtp) {
+        return switch (codec) {
+            // RFC 6184 section 8.1: packetization-mode absent means 0 (single NAL unit), which we refuse.
+            case H264 -> fmtp != null && fmtp.parameter("packetization-mode").filter("1"::equals).isPresent();
+            // RFC 9628 section 6: profile-id absent means 0.
+            case VP9 -> fmtp == null || fmtp.parameter("profile-id").orElse("0").equals("0");
+            default -> true;
+        };
     }
 }

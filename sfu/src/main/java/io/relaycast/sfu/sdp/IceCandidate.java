@@ -7,7 +7,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One ICE candidate as written in SDP (RFC 8839 section 5.1):
+ * One ICE candidate as written in SDP and trickled (RFC 8839 section 5.1), the one candidate type of the SFU: the
+ * SDP builders and readers, the ICE layer ({@code ice.IceSession}, {@code ice.IceTcpServer}) and the transports all
+ * use it ({@code api.IceCandidate} is only the signaling envelope around its text):
  * {@code <foundation> <component> <transport> <priority> <address> <port> typ <type> [raddr <a>] [rport <p>]
  * *(<extension name> <extension value>)}.
  * Extensions (generation, ufrag, network-id, network-cost, and tcptype from RFC 6544 section 4.5) are kept in
@@ -45,6 +47,45 @@ public record IceCandidate(String foundation, int component, String transport, l
             return parseAttributeValue(candidate.toAttributeValue());
         } catch (SdpException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A candidate of ours with every field (a reflexive one's related address, ICE-TCP's {@code tcptype}), checked
+     * with the grammar we apply to others.
+     */
+    public static IceCandidate of(String foundation, int component, String transport, long priority, String address,
+                                  int port, String type, String relatedAddress, int relatedPort,
+                                  List<Extension> extensions) {
+        IceCandidate candidate = new IceCandidate(foundation, component, transport, priority, address, port, type,
+                relatedAddress, relatedPort, extensions);
+        try {
+            return parseAttributeValue(candidate.toAttributeValue());
+        } catch (SdpException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A signalled or trickled line, {@code candidate:...} with or without a leading {@code a=} (RFC 8839 section
+     * 5.1, RFC 8838 section 4): the candidate, or null when it is not candidate syntax. For the ICE layer, which
+     * answers a malformed trickle with a status rather than an error.
+     */
+    public static IceCandidate parseLine(String line) {
+        if (line == null) {
+            return null;
+        }
+        String value = line.strip();
+        if (value.startsWith("a=")) {
+            value = value.substring(2);
+        }
+        if (!value.regionMatches(true, 0, "candidate:", 0, "candidate:".length())) {
+            return null;
+        }
+        try {
+            return parseAttributeValue(value.substring("candidate:".length()));
+        } catch (SdpException e) {
+            return null;
         }
     }
 

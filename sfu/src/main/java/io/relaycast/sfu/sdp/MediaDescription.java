@@ -1,5 +1,9 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaDirection;
+import io.relaycast.sfu.media.MediaKind;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -96,7 +100,7 @@ public final class MediaDescription extends SdpSection {
     public List<ExtMap> extMaps() throws SdpException {
         List<ExtMap> maps = new ArrayList<>();
         for (String value : attributes("extmap")) {
-            maps.add(ExtMap.parse(value));
+            maps.add(ExtMapAttribute.parse(value));
         }
         return maps;
     }

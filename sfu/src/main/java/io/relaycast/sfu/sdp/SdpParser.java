@@ -1,5 +1,8 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaDirection;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -187,7 +190,7 @@ public final class SdpParser {
             case "fmtp" -> FormatParameters.parse(value);
             case "rtcp-fb" -> RtcpFeedback.parse(value);
             case "extmap" -> {
-                ExtMap map = ExtMap.parse(value);
+                ExtMap map = ExtMapAttribute.parse(value);
                 String previous = state.extMaps.putIfAbsent(map.id(), map.uri());
                 if (previous != null && !previous.equals(map.uri())) {
                     throw SdpException.malformed("extmap id " + map.id() + " is mapped twice (RFC 8285 section 5)");

@@ -1,5 +1,7 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.MediaDirection;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.MediaKind;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

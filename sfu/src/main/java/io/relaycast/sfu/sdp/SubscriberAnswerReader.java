@@ -1,5 +1,9 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaDirection;
+import io.relaycast.sfu.media.MediaKind;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

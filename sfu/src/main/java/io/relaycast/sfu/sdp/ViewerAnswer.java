@@ -1,5 +1,8 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.ViewerTrack;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,16 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.MediaDirection;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerCodec;
+import io.relaycast.sfu.media.ViewerSsrcs;
+import io.relaycast.sfu.media.ViewerTrack;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -187,7 +198,7 @@ public final class ViewerAnswerBuilder {
                 continue;
             }
             FormatParameters fmtp = fmtps.get(pt);
-            Optional<ForwardedCodec> codec = ForwardedCodec.identify(map, fmtp);
+            Optional<ForwardedCodec> codec = CodecMatcher.identify(map, fmtp);
             if (codec.isPresent() && codec.get().kind() == source.kind()) {
                 offered.add(new ViewerCodec(pt, codec.get(), fmtp == null ? "" : fmtp.text()));
             }

@@ -1,6 +1,9 @@
 /**
  * The SFU's SDP layer: a small RFC 8866 parser and serializer, the answer to a broadcaster's offer, the offer to
- * each viewer and the check of its answer, and ICE candidate and trickle handling (RFC 8839, RFC 8840).
+ * each viewer and the check of its answer, and ICE candidate and trickle handling (RFC 8839, RFC 8840). What it
+ * negotiates is described in the media model ({@code io.relaycast.sfu.media}: kinds, codecs, tracks, SSRCs), which
+ * knows nothing of SDP. {@link io.relaycast.sfu.sdp.IceCandidate} is the SFU's one candidate type (the ICE layer
+ * parses trickled lines with it too).
  *
  * <p>Entry points: {@link io.relaycast.sfu.sdp.SdpParser}, {@link io.relaycast.sfu.sdp.PublisherAnswerBuilder},
  * {@link io.relaycast.sfu.sdp.SubscriberOfferBuilder}, {@link io.relaycast.sfu.sdp.SubscriberAnswerReader},

@@ -2,54 +2,75 @@ package io.relaycast.sfu.tap;
 
 import io.relaycast.sfu.room.PacketSink;
 import io.relaycast.sfu.room.Room;
+import io.relaycast.sfu.room.RoomDirectory;
+import io.relaycast.sfu.room.RoomListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Keeps taps attached to the room of their stream. A room comes and goes with its members (the SFU drops an empty
- * room and a publisher's reconnect makes a new one), so a tap is not attached once: every {@link #CHECK_MILLIS} the
- * current room is compared with the one the tap is in and the tap moves, asking the new publisher for a keyframe.
- * Polling keeps the SFU unaware of taps beyond {@link Room#addSink}; a tap misses at most one check interval.
+ * room and a publisher's reconnect makes a new one), so a tap is not attached once: it follows the rooms' lifecycle
+ * events ({@link RoomListener}: a room opened or closed for its stream) and moves to the stream's current room,
+ * asking its publisher for a keyframe. Events are only a cue: each move compares the room the tap is in with the
+ * directory's current room of the stream, so the order in which cues arrive does not matter.
+ *
+ * <p>The work runs on one thread of its own ({@code room-taps}): the events come under a room's monitor and only
+ * queue a move.
  */
 public final class RoomTaps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoomTaps.class);
-    static final long CHECK_MILLIS = 200;
 
-    private final Function<String, Room> rooms;
-    private final ScheduledExecutorService timer;
+    private final RoomDirectory rooms;
+    private final ExecutorService worker;
     private final Map<PacketSink, Attachment> attached = new ConcurrentHashMap<>();
+    private final RoomListener cues = new RoomListener() {
+        @Override
+        public void onRoomOpened(Room room) {
+            follow(room.streamId());
+        }
 
-    /** @param rooms the SFU's room lookup ({@code sfu::room}); null when nobody is in the stream */
-    public RoomTaps(Function<String, Room> rooms) {
+        @Override
+        public void onRoomClosed(Room room) {
+            follow(room.streamId());
+        }
+
+        @Override
+        public String toString() {
+            return "room taps";
+        }
+    };
+
+    /** @param rooms the SFU's rooms and their events (the {@code Sfu}), or {@link RoomDirectory#EMPTY} */
+    public RoomTaps(RoomDirectory rooms) {
         this.rooms = rooms;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        this.worker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "room-taps");
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(this::check, CHECK_MILLIS, CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        rooms.addRoomListener(cues);
     }
 
     /** Attaches {@code sink} to the stream's room now (if there is one) and whenever the room changes. */
     public void attach(String streamId, PacketSink sink) {
         Attachment a = new Attachment(streamId);
         attached.put(sink, a);
-        timer.execute(() -> move(sink, a));
+        run(() -> move(sink, a));
     }
 
     public void detach(PacketSink sink) {
         Attachment a = attached.remove(sink);
         if (a != null) {
-            timer.execute(() -> {
+            run(() -> {
                 if (a.room != null) {
                     a.room.removeSink(sink);
+                    a.room = null;
                 }
             });
         }
@@ -57,14 +78,27 @@ public final class RoomTaps implements AutoCloseable {
 
     /** Asks the stream's publisher for a keyframe (throttled by the room with the viewers' requests). */
     public void requestKeyframe(String streamId) {
-        Room room = rooms.apply(streamId);
+        Room room = rooms.room(streamId);
         if (room != null) {
             room.requestKeyframe();
         }
     }
 
-    private void check() {
-        attached.forEach(this::move);
+    /** A room of {@code streamId} opened or closed: re-check the taps of that stream. */
+    private void follow(String streamId) {
+        run(() -> attached.forEach((sink, a) -> {
+            if (a.streamId.equals(streamId)) {
+                move(sink, a);
+            }
+        }));
+    }
+
+    private void run(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed
+        }
     }
 
     private void move(PacketSink sink, Attachment a) {
@@ -72,9 +106,13 @@ public final class RoomTaps implements AutoCloseable {
             if (attached.get(sink) != a) {
                 return; // detached meanwhile
             }
-            Room now = rooms.apply(a.streamId);
+            if (a.room != null && a.room.isClosed()) {
+                a.room.removeSink(sink);
+                a.room = null;
+            }
+            Room now = rooms.room(a.streamId);
             if (now == a.room || now != null && now.isClosed()) {
-                return;
+                return; // a closed room's replacement announces itself when it opens
             }
             if (a.room != null) {
                 a.room.removeSink(sink);
@@ -92,10 +130,12 @@ public final class RoomTaps implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        rooms.removeRoomListener(cues);
+        worker.shutdownNow();
         attached.forEach((sink, a) -> {
-            if (a.room != null) {
-                a.room.removeSink(sink);
+            Room r = a.room;
+            if (r != null) {
+                r.removeSink(sink);
             }
         });
         attached.clear();
@@ -103,7 +143,7 @@ public final class RoomTaps implements AutoCloseable {
 
     private static final class Attachment {
         final String streamId;
-        Room room; // timer thread only
+        volatile Room room; // written on the room-taps thread; read by close()
 
         Attachment(String streamId) {
             this.streamId = streamId;

@@ -1,12 +1,12 @@
 package io.relaycast.sfu.tap;
 
-import io.relaycast.sfu.rtcp.SenderReport;
-import io.relaycast.sfu.rtcp.ReportBlock;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.room.PacketSink;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.rtcp.ReportBlock;
+import io.relaycast.sfu.rtcp.SenderReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package io.relaycast.sfu.tap;
 
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.PublishedTracks;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
 
 /**
  * The SDP (RFC 4566) a local tool reads to receive an {@link RtpTap}: plain RTP/AVP on loopback, one m-line per

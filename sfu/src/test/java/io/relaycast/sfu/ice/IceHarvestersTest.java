@@ -2,6 +2,7 @@ package io.relaycast.sfu.ice;
 
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.ice.IceTestSupport.RecordingListener;
+import io.relaycast.sfu.sdp.IceCandidate;
 import org.testng.annotations.Test;
 
 import java.io.IOException;
@@ -30,12 +31,12 @@ public class IceHarvestersTest {
             List<String> lines = s.localCandidates();
             assertEquals(lines.size(), 2, lines.toString());
             for (String line : lines) {
-                CandidateLine c = CandidateLine.parse(line);
+                IceCandidate c = IceCandidate.parseLine(line);
                 assertNotNull(c, line);
                 assertEquals(c.port(), h.port());
                 assertEquals(c.type(), "host");
             }
-            assertEquals(CandidateLine.parse(lines.get(0)).address().startsWith("127.0.0."), true);
+            assertEquals(IceCandidate.parseLine(lines.get(0)).address().startsWith("127.0.0."), true);
         }
     }
 
@@ -46,8 +47,8 @@ public class IceHarvestersTest {
             IceSession s = sessions.create(IceRole.CONTROLLED, new RecordingListener());
             List<String> lines = s.localCandidates();
             assertEquals(lines.size(), 2, lines.toString());
-            CandidateLine host = CandidateLine.parse(lines.get(0));
-            CandidateLine mapped = CandidateLine.parse(lines.get(1));
+            IceCandidate host = IceCandidate.parseLine(lines.get(0));
+            IceCandidate mapped = IceCandidate.parseLine(lines.get(1));
             assertEquals(host.type(), "host");
             assertEquals(host.address(), "127.0.0.1");
             // RFC 8445 §5.1.1.2: a server-reflexive candidate carries its base as raddr/rport, and the NAT keeps
@@ -55,8 +56,8 @@ public class IceHarvestersTest {
             assertEquals(mapped.type(), "srflx");
             assertEquals(mapped.address(), "203.0.113.7");
             assertEquals(mapped.port(), h.port());
-            assertEquals(mapped.relAddress(), "127.0.0.1");
-            assertEquals(mapped.relPort(), h.port());
+            assertEquals(mapped.relatedAddress(), "127.0.0.1");
+            assertEquals(mapped.relatedPort(), h.port());
             assertTrue(mapped.priority() < host.priority(), "host first (RFC 8445 §5.1.2.2 type preferences)");
         }
     }

@@ -8,8 +8,8 @@ import io.relaycast.sfu.dtls.TestDtlsSrtpClient;
 import io.relaycast.sfu.srtp.SrtpRole;
 import io.relaycast.sfu.srtp.SrtpSession;
 import io.relaycast.sfu.transport.WebRtcTransport;
-import io.relaycast.sfu.transport.WebRtcTransport.RestartRefusal;
-import io.relaycast.sfu.transport.WebRtcTransport.RestartRefusedException;
+import io.relaycast.sfu.transport.RestartRefusal;
+import io.relaycast.sfu.transport.RestartRefusedException;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DatagramTransport;
 import org.bouncycastle.tls.SRTPProtectionProfile;
@@ -382,7 +382,7 @@ public class IceRestartTest {
         IceSession next = t.restartIce();
         await(() -> !t.isRestartingIce(), 5000, "the unanswered restart to time out");
         assertFalse(events.failed.isDone(), "the old path still works: the peer stays");
-        assertEquals(next.endReason(), IceSession.EndReason.CONNECT_TIMEOUT);
+        assertEquals(next.endReason(), IceEndReason.CONNECT_TIMEOUT);
         assertEquals(t.iceRestarts(), 0);
     }
 

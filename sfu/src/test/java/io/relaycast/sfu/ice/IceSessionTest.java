@@ -2,6 +2,7 @@ package io.relaycast.sfu.ice;
 
 import io.relaycast.sfu.ice.IceTestSupport.DatagramCollector;
 import io.relaycast.sfu.ice.IceTestSupport.RecordingListener;
+import io.relaycast.sfu.sdp.IceCandidate;
 import org.ice4j.ice.IceProcessingState;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.AfterMethod;
@@ -266,15 +267,15 @@ public class IceSessionTest {
         long vanishedAt = System.nanoTime();
         browser.close();
 
-        IceSession.EndReason reason = events.closed.get(timeoutMs + 4_000, TimeUnit.MILLISECONDS);
+        IceEndReason reason = events.closed.get(timeoutMs + 4_000, TimeUnit.MILLISECONDS);
         long afterMs = TimeUnit.NANOSECONDS.toMillis(events.endedAtNanos - vanishedAt);
-        assertEquals(reason, IceSession.EndReason.CONSENT_EXPIRED);
+        assertEquals(reason, IceEndReason.CONSENT_EXPIRED);
         long interval = CONFIG.consentCheckInterval().toMillis();
         assertTrue(afterMs >= timeoutMs - 2 * interval, "closed after " + afterMs + " ms, before consent expired");
         assertTrue(afterMs <= timeoutMs + 1_000, "closed after " + afterMs + " ms");
         assertFalse(events.failed.isDone());
         assertEquals(server.state(), IceSessionState.CLOSED);
-        assertEquals(server.endReason(), IceSession.EndReason.CONSENT_EXPIRED);
+        assertEquals(server.endReason(), IceEndReason.CONSENT_EXPIRED);
         assertEquals(server.send(new byte[] {(byte) 0x80, 0}, 0, 2), SendStatus.NOT_CONNECTED);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (sessions.get(server.localUfrag()) != null && System.nanoTime() < deadline) {
@@ -347,7 +348,7 @@ public class IceSessionTest {
         assertEquals(s.state(), IceSessionState.CHECKING);
         s.close();
         assertEquals(s.state(), IceSessionState.CLOSED);
-        assertEquals(s.endReason(), IceSession.EndReason.CLOSED_LOCALLY);
+        assertEquals(s.endReason(), IceEndReason.CLOSED_LOCALLY);
     }
 
     @Test
@@ -356,16 +357,16 @@ public class IceSessionTest {
         IceSession other = sessions.create(IceRole.CONTROLLING, new RecordingListener());
         assertTrue(sfuPort.port() > 0);
         assertEquals(s.localCandidates().size(), 1, s.localCandidates().toString());
-        CandidateLine c = CandidateLine.parse(s.localCandidates().get(0));
+        IceCandidate c = IceCandidate.parseLine(s.localCandidates().get(0));
         assertNotNull(c);
         assertEquals(c.address(), "127.0.0.1");
         assertEquals(c.port(), sfuPort.port());
         assertEquals(c.type(), "host");
-        assertEquals(c.componentId(), 1);
+        assertEquals(c.component(), 1);
         assertEquals(c.transport(), "udp");
         assertTrue(c.priority() > 0);
         // every session shares the port; only the credentials tell them apart (RFC 8445 §5.3)
-        assertEquals(CandidateLine.parse(other.localCandidates().get(0)).port(), sfuPort.port());
+        assertEquals(IceCandidate.parseLine(other.localCandidates().get(0)).port(), sfuPort.port());
         assertNotEquals(s.localUfrag(), other.localUfrag());
         assertTrue(s.localUfrag().length() >= 4, s.localUfrag());
         assertTrue(s.localPassword().length() >= 22, s.localPassword());

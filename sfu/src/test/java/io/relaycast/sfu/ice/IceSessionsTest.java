@@ -56,7 +56,7 @@ public class IceSessionsTest {
             assertNull(sessions.get(a.localUfrag()));
             assertEquals(sessions.size(), 1);
             assertEquals(a.state(), IceSessionState.CLOSED);
-            assertEquals(a.endReason(), IceSession.EndReason.CLOSED_LOCALLY);
+            assertEquals(a.endReason(), IceEndReason.CLOSED_LOCALLY);
             assertFalse(events.closed.isDone(), "the SFU freed it: no need to tell it");
             assertEquals(a.send(new byte[] {(byte) 0x80}, 0, 1), SendStatus.NOT_CONNECTED);
         }
@@ -81,9 +81,9 @@ public class IceSessionsTest {
             assertTrue(s.setRemoteCredentials("abcd", "0123456789abcdefghijkl"));
             assertTrue(s.start());
 
-            IceSession.EndReason reason = events.failed.get(3, TimeUnit.SECONDS);
+            IceEndReason reason = events.failed.get(3, TimeUnit.SECONDS);
             long afterMs = TimeUnit.NANOSECONDS.toMillis(events.endedAtNanos - created);
-            assertEquals(reason, IceSession.EndReason.CONNECT_TIMEOUT);
+            assertEquals(reason, IceEndReason.CONNECT_TIMEOUT);
             assertTrue(afterMs >= connectTimeout.toMillis(), "failed after " + afterMs + " ms");
             assertEquals(s.state(), IceSessionState.FAILED);
             assertFalse(events.closed.isDone());
@@ -107,10 +107,10 @@ public class IceSessionsTest {
             assertEquals(s.state(), IceSessionState.NEW);
             s.checkTimers(now + CONFIG.connectTimeout().toNanos() + 1);
             assertEquals(s.state(), IceSessionState.FAILED);
-            assertEquals(events.failed.getNow(null), IceSession.EndReason.CONNECT_TIMEOUT);
+            assertEquals(events.failed.getNow(null), IceEndReason.CONNECT_TIMEOUT);
             // final: a later tick changes nothing and does not report twice
             s.checkTimers(now + CONFIG.connectTimeout().toNanos() * 10);
-            assertEquals(s.endReason(), IceSession.EndReason.CONNECT_TIMEOUT);
+            assertEquals(s.endReason(), IceEndReason.CONNECT_TIMEOUT);
             sessions.sweep();
             assertEquals(sessions.size(), 0);
         }

@@ -3,6 +3,7 @@ package io.relaycast.sfu.ice;
 import io.relaycast.sfu.config.MediaConfig;
 import io.relaycast.sfu.ice.IceTestSupport.DatagramCollector;
 import io.relaycast.sfu.ice.IceTestSupport.RecordingListener;
+import io.relaycast.sfu.sdp.IceCandidate;
 import io.relaycast.sfu.stun.StunAttributeType;
 import io.relaycast.sfu.stun.StunMessage;
 import io.relaycast.sfu.stun.StunMessageClass;
@@ -14,7 +15,6 @@ import org.testng.annotations.Test;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -40,7 +40,7 @@ import static org.testng.Assert.fail;
 public class IceTcpServerTest {
     private static final String BROWSER_UFRAG = "brws";
     private static final String BROWSER_PASSWORD = "browserpassword0123456789";
-    private static final IceTcpServer.Limits LIMITS = new IceTcpServer.Limits(4, Duration.ofMillis(400), 1024, 8192,
+    private static final IceTcpLimits LIMITS = new IceTcpLimits(4, Duration.ofMillis(400), 1024, 8192,
             64 * 1024, Duration.ofMillis(100));
 
     private IceHarvesters udp;
@@ -75,12 +75,12 @@ public class IceTcpServerTest {
             long lowestUdp = Long.MAX_VALUE;
             long highestTcp = 0;
             for (String l : lines) {
-                CandidateLine c = CandidateLine.parse(l);
+                IceCandidate c = IceCandidate.parseLine(l);
                 if (c.transport().equals("udp")) {
                     lowestUdp = Math.min(lowestUdp, c.priority());
                 } else {
                     assertEquals(c.transport(), "tcp");
-                    assertEquals(c.extension("tcptype"), "passive");
+                    assertEquals(c.extension("tcptype").orElse(null), "passive");
                     assertEquals(c.port(), on.tcp().port());
                     highestTcp = Math.max(highestTcp, c.priority());
                 }
@@ -208,7 +208,7 @@ public class IceTcpServerTest {
     @Test
     public void boundsConnectionsPerAddressAndPerSession() throws Exception {
         tcp.close();
-        tcp = new IceTcpServer(List.of(LOOPBACK), 0, new IceTcpServer.Limits(16, Duration.ofSeconds(5), 1024, 8192,
+        tcp = new IceTcpServer(List.of(LOOPBACK), 0, new IceTcpLimits(16, Duration.ofSeconds(5), 1024, 8192,
                 64 * 1024, Duration.ofMillis(100), 3, 1));
         tcp.start(sessions::get, CONFIG);
         IceSession s = sessions.create(IceRole.CONTROLLED, new RecordingListener());
@@ -273,7 +273,7 @@ public class IceTcpServerTest {
             assertTrue(StunMessageIntegrity.forPassword(BROWSER_PASSWORD).verify(ours));
             assertTrue(ours.findAttribute(StunAttributeType.ICE_CONTROLLED) >= 0);
         }
-        assertEquals(events.closed.get(2, TimeUnit.SECONDS), IceSession.EndReason.CONSENT_EXPIRED,
+        assertEquals(events.closed.get(2, TimeUnit.SECONDS), IceEndReason.CONSENT_EXPIRED,
                 "a closed connection ends the session");
         assertEquals(s.send(new byte[] {(byte) 0x80}, 0, 1), SendStatus.NOT_CONNECTED);
     }

@@ -111,10 +111,10 @@ final class IceTestSupport {
         return -1;
     }
 
-    static final class RecordingListener implements IceSession.Listener {
+    static final class RecordingListener implements IceSessionListener {
         final CompletableFuture<SelectedPair> connected = new CompletableFuture<>();
-        final CompletableFuture<IceSession.EndReason> failed = new CompletableFuture<>();
-        final CompletableFuture<IceSession.EndReason> closed = new CompletableFuture<>();
+        final CompletableFuture<IceEndReason> failed = new CompletableFuture<>();
+        final CompletableFuture<IceEndReason> closed = new CompletableFuture<>();
         volatile long endedAtNanos;
 
         @Override
@@ -123,13 +123,13 @@ final class IceTestSupport {
         }
 
         @Override
-        public void onFailed(IceSession session, IceSession.EndReason reason) {
+        public void onFailed(IceSession session, IceEndReason reason) {
             endedAtNanos = System.nanoTime();
             failed.complete(reason);
         }
 
         @Override
-        public void onClosed(IceSession session, IceSession.EndReason reason) {
+        public void onClosed(IceSession session, IceEndReason reason) {
             endedAtNanos = System.nanoTime();
             closed.complete(reason);
         }

@@ -1,5 +1,6 @@
 package io.relaycast.sfu.ice;
 
+import io.relaycast.sfu.sdp.IceCandidate;
 import org.ice4j.Transport;
 import org.ice4j.TransportAddress;
 import org.ice4j.ice.Agent;
@@ -81,8 +82,8 @@ public final class LoopbackBrowser implements AutoCloseable {
 
     public String candidateLine() {
         TransportAddress a = host.getTransportAddress();
-        return CandidateLine.of(host.getFoundation(), host.getPriority(), a.getHostAddress(), a.getPort(), "host",
-                null, -1).format();
+        return IceCandidate.of(host.getFoundation(), 1, "udp", host.getPriority(), a.getHostAddress(), a.getPort(),
+                "host").toCandidateString();
     }
 
     public void setRemoteCredentials(String ufrag, String password) {
@@ -92,7 +93,7 @@ public final class LoopbackBrowser implements AutoCloseable {
 
     /** Adds one of our session's candidate lines, before start or trickled into the running check list. */
     public void addRemoteCandidate(String line) {
-        CandidateLine c = CandidateLine.parse(line);
+        IceCandidate c = IceCandidate.parseLine(line);
         RemoteCandidate rc = new RemoteCandidate(new TransportAddress(c.address(), c.port(), Transport.UDP),
                 component, CandidateType.HOST_CANDIDATE, c.foundation(), c.priority(), null);
         if (agent.getState() == IceProcessingState.WAITING) {

@@ -16,6 +16,8 @@ import static io.relaycast.sfu.room.RoomFixtures.seq16;
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.NtpTime;
@@ -27,8 +29,6 @@ import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
 import io.relaycast.sfu.rtcp.SenderReport;
 import io.relaycast.sfu.rtcp.TransportCcFeedback;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;

@@ -2,10 +2,10 @@ package io.relaycast.sfu.room;
 
 import io.relaycast.sfu.api.IceCandidate;
 import io.relaycast.sfu.api.MediaPlane;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.rtp.BigEndian;
 import io.relaycast.sfu.sdp.Fingerprint;
 import io.relaycast.sfu.sdp.LocalTransport;
-import io.relaycast.sfu.sdp.PublishedTracks;
 import io.relaycast.sfu.sdp.PublisherAnswerBuilder;
 import io.relaycast.sfu.sdp.SdpException;
 import io.relaycast.sfu.transport.PacketTransport;

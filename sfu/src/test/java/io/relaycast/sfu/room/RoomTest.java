@@ -11,9 +11,9 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertSame;
 import static org.testng.Assert.assertTrue;
 
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.PublishedTracks;
-import io.relaycast.sfu.sdp.ViewerSsrcs;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;

@@ -13,8 +13,8 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
+import io.relaycast.sfu.media.MediaKind;
 import io.relaycast.sfu.rtp.RtpHeaderReader;
-import io.relaycast.sfu.sdp.MediaKind;
 import io.relaycast.sfu.tap.RoomTaps;
 import io.relaycast.sfu.tap.RtpTap;
 import io.relaycast.sfu.tap.TapPorts;
@@ -141,25 +141,55 @@ public class RtpTapTest {
     }
 
     @Test
-    public void roomTapsFollowTheStreamFromRoomToRoomAndAskForAKeyframe() throws Exception {
+    public void roomTapsFollowTheStreamFromRoomToRoomOnRoomEventsAndAskForAKeyframe() throws Exception {
         AtomicReference<Room> current = new AtomicReference<>();
+        Room barrier = new Room("barrier", timer);
+        RoomEvents events = new RoomEvents();
+        RoomDirectory directory = new RoomDirectory() {
+            public Room room(String streamId) {
+                return streamId.equals("s") ? current.get() : streamId.equals("barrier") ? barrier : null;
+            }
+
+            public void addRoomListener(RoomListener listener) {
+                events.add(listener);
+            }
+
+            public void removeRoomListener(RoomListener listener) {
+                events.remove(listener);
+            }
+        };
         RoomFixtures.RecordingTransport transport = new RoomFixtures.RecordingTransport();
-        try (RoomTaps taps = new RoomTaps(id -> id.equals("s") ? current.get() : null)) {
+        try (RoomTaps taps = new RoomTaps(directory)) {
             RoomTest.KindTap tap = new RoomTest.KindTap(MediaKind.VIDEO);
             taps.attach("s", tap);
-            Room first = new Room("s", timer);
-            first.setPublisher(new Publisher("p", transport, NO_SIGNALING, RoomFixtures.chromeTracks(), first));
+            // what the SFU's room registry does: publish the room, then announce it
+            Room first = new Room("s", timer, null, events);
             current.set(first);
+            events.onRoomOpened(first);
+            first.setPublisher(new Publisher("p", transport, NO_SIGNALING, RoomFixtures.chromeTracks(), first));
             waitFor(() -> tap.announced != null);
-            Room second = new Room("s", timer);
+            // the publisher reconnects into a new room; the old one closes
+            Room second = new Room("s", timer, null, events);
             Publisher p2 = new Publisher("p2", transport, NO_SIGNALING, RoomFixtures.chromeTracks(), second);
             second.setPublisher(p2);
             current.set(second);
+            events.onRoomOpened(second);
+            first.close();
             waitFor(() -> (Integer) second.debugState().get("sinks") == 1);
             assertEquals(first.debugState().get("sinks"), 0, "the tap left the old room");
             receive(p2, rtp(VP8, 42, 0, CHROME_VIDEO_SSRC, 100));
             assertEquals(tap.seqs, java.util.List.of(42));
             assertTrue((Long) second.debugState().get("keyframeRequests") >= 1, "a keyframe was asked for on attach");
+            // every cue queued so far has been handled once a later attach is (one room-taps thread, in order)
+            taps.attach("barrier", new RoomTest.KindTap(MediaKind.AUDIO));
+            waitFor(() -> (Integer) barrier.debugState().get("sinks") == 1);
+            // a room that changes without an event is not seen: nothing polls
+            Room unannounced = new Room("s", timer, null, new RoomEvents());
+            current.set(unannounced);
+            Thread.sleep(300);
+            assertEquals(second.debugState().get("sinks"), 1, "no event, no move");
+            assertEquals(unannounced.debugState().get("sinks"), 0);
+            current.set(second);
             taps.detach(tap);
             waitFor(() -> (Integer) second.debugState().get("sinks") == 0);
         }

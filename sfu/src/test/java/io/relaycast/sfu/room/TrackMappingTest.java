@@ -4,14 +4,14 @@ import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
 
-import io.relaycast.sfu.sdp.ExtMap;
-import io.relaycast.sfu.sdp.ForwardedCodec;
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.ViewerCodec;
+import io.relaycast.sfu.media.ViewerTrack;
 import io.relaycast.sfu.sdp.HeaderExtensions;
-import io.relaycast.sfu.sdp.MediaKind;
-import io.relaycast.sfu.sdp.NegotiatedCodec;
-import io.relaycast.sfu.sdp.PublishedTrack;
-import io.relaycast.sfu.sdp.ViewerCodec;
-import io.relaycast.sfu.sdp.ViewerTrack;
 import java.util.List;
 import org.testng.annotations.Test;
 

@@ -3,7 +3,7 @@ package io.relaycast.sfu.rtp;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
-import io.relaycast.sfu.sdp.ForwardedCodec;
+import io.relaycast.sfu.media.ForwardedCodec;
 import org.testng.annotations.Test;
 
 public class KeyframesTest {

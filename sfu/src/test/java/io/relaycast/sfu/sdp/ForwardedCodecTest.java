@@ -1,5 +1,7 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ForwardedCodec;
+
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertTrue;
 import static org.testng.Assert.expectThrows;
@@ -11,7 +13,7 @@ import org.testng.annotations.Test;
 public class ForwardedCodecTest {
 
     private static Optional<ForwardedCodec> identify(String rtpmap, String fmtp) throws SdpException {
-        return ForwardedCodec.identify(RtpMap.parse(rtpmap), fmtp == null ? null : FormatParameters.parse(fmtp));
+        return CodecMatcher.identify(RtpMap.parse(rtpmap), fmtp == null ? null : FormatParameters.parse(fmtp));
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.StreamSsrcs;
+
 import static io.relaycast.sfu.sdp.SdpFixtures.lines;
 import static io.relaycast.sfu.sdp.SdpFixtures.section;
 import static io.relaycast.sfu.sdp.SdpFixtures.sessionLines;

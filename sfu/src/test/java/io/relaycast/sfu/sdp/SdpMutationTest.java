@@ -1,5 +1,8 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
+
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertNotNull;

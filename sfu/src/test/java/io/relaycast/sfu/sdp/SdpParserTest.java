@@ -1,5 +1,9 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaDirection;
+import io.relaycast.sfu.media.MediaKind;
+
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;

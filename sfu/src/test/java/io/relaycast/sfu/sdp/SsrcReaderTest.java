@@ -1,5 +1,7 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.StreamSsrcs;
+
 import static org.testng.Assert.assertEquals;
 
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
+
 import static org.testng.Assert.assertEquals;
 import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;

@@ -1,5 +1,12 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTrack;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerSsrcs;
+
 import static io.relaycast.sfu.sdp.SdpFixtures.lines;
 import static io.relaycast.sfu.sdp.SdpFixtures.section;
 import static io.relaycast.sfu.sdp.SdpFixtures.sessionLines;

@@ -1,5 +1,13 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ForwardedCodec;
+import io.relaycast.sfu.media.MediaKind;
+import io.relaycast.sfu.media.NegotiatedCodec;
+import io.relaycast.sfu.media.PublishedTracks;
+import io.relaycast.sfu.media.ViewerCodec;
+import io.relaycast.sfu.media.ViewerSsrcs;
+import io.relaycast.sfu.media.ViewerTrack;
+
 import static io.relaycast.sfu.sdp.SdpFixtures.lines;
 import static io.relaycast.sfu.sdp.SdpFixtures.section;
 import static io.relaycast.sfu.sdp.SdpFixtures.sessionLines;

@@ -1,5 +1,7 @@
 package io.relaycast.sfu.sdp;
 
+import io.relaycast.sfu.media.ExtMap;
+
 import java.util.ArrayList;
 import java.util.List;
 

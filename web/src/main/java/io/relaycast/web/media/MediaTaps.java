@@ -39,7 +39,7 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         if (sfu == null) {
             return new MediaTaps(null, null, null);
         }
-        RoomTaps taps = new RoomTaps(sfu::room);
+        RoomTaps taps = new RoomTaps(sfu);
         MediaTaps m = new MediaTaps(taps, new Recorder(recording, taps, new Store(recordings)),
                 new HlsBridge(hls, taps, thumbnails));
         streams.addListener(m);

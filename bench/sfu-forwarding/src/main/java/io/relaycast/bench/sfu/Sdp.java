@@ -2,13 +2,13 @@ package io.relaycast.bench.sfu;
 
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
-import io.relaycast.sfu.sdp.ExtMap;
-import io.relaycast.sfu.sdp.FormatParameters;
+import io.relaycast.sfu.media.ExtMap;
+import io.relaycast.sfu.media.MediaKind;
 import io.relaycast.sfu.sdp.Fingerprint;
+import io.relaycast.sfu.sdp.FormatParameters;
 import io.relaycast.sfu.sdp.HeaderExtensions;
 import io.relaycast.sfu.sdp.IceCandidate;
 import io.relaycast.sfu.sdp.MediaDescription;
-import io.relaycast.sfu.sdp.MediaKind;
 import io.relaycast.sfu.sdp.MediaLine;
 import io.relaycast.sfu.sdp.RtcpFeedback;
 import io.relaycast.sfu.sdp.RtpMap;

@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -55,11 +55,18 @@ public record ViewerCodec(int payloadType, ForwardedCodec codec, String formatPa
     }
 
     /** profile_idc and the constraint flags: the first four hex digits of profile-level-id, lower case, or "". */
-    static String h264Profile(String fmtp) {
+    public static String h264Profile(String fmtp) {
         if (fmtp.isEmpty()) {
             return "";
         }
-        String id = new FormatParameters(0, fmtp).parameter("profile-level-id").orElse("");
+        String id = "";
+        for (String parameter : fmtp.split(";")) {
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("profile-level-id")) {
+                id = parameter.substring(eq + 1).strip();
+                break; // the first one counts, as FormatParameters reads it
+            }
+        }
         return id.length() == 6 ? id.substring(0, 4).toLowerCase(Locale.ROOT) : "";
     }
 }

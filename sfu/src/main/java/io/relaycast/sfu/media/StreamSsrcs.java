@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 /**
  * The SSRC of one RTP stream and of its RTX repair stream, paired by {@code a=ssrc-group:FID}

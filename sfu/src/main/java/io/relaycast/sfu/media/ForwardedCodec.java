@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 import java.util.Locale;
 import java.util.Optional;
@@ -55,26 +55,5 @@ public enum ForwardedCodec {
             }
         }
         return Optional.empty();
-    }
-
-    /** Which codec an offered rtpmap and fmtp describe, if we forward it at all. */
-    static Optional<ForwardedCodec> identify(RtpMap map, FormatParameters fmtp) {
-        for (ForwardedCodec codec : values()) {
-            if (map.isEncoding(codec.encodingName) && map.clockRate() == codec.clockRate
-                    && (codec.channels == 0 || map.channels() == codec.channels) && codec.acceptsParameters(fmtp)) {
-                return Optional.of(codec);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private boolean acceptsParameters(FormatParameters fmtp) {
-        return switch (this) {
-            // RFC 6184 section 8.1: packetization-mode absent means 0 (single NAL unit), which we refuse.
-            case H264 -> fmtp != null && fmtp.parameter("packetization-mode").filter("1"::equals).isPresent();
-            // RFC 9628 section 6: profile-id absent means 0.
-            case VP9 -> fmtp == null || fmtp.parameter("profile-id").orElse("0").equals("0");
-            default -> true;
-        };
     }
 }

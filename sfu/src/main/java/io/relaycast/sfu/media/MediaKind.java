@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 import java.util.Objects;
 
@@ -20,10 +20,10 @@ public record ViewerSsrcs(long audioSsrc, long videoSsrc, long videoRtxSsrc, Str
         checkSsrc(audioSsrc);
         checkSsrc(videoSsrc);
         checkSsrc(videoRtxSsrc);
-        if (cname.isEmpty() || !SdpSyntax.isVisible(cname)) {
+        if (cname.isEmpty() || !printable(cname)) {
             throw new IllegalArgumentException("cname must be printable ASCII without spaces");
         }
-        if (!SdpSyntax.isToken(streamId) || streamId.length() > 58) {
+        if (!token(streamId) || streamId.length() > 58) {
             throw new IllegalArgumentException("stream id must be a token of at most 58 characters (RFC 8830)");
         }
         if (videoRtxSsrc != 0 && videoRtxSsrc == videoSsrc || audioSsrc != 0 && audioSsrc == videoSsrc) {
@@ -32,13 +32,40 @@ public record ViewerSsrcs(long audioSsrc, long videoSsrc, long videoRtxSsrc, Str
     }
 
     private static void checkSsrc(long ssrc) {
-        if (ssrc < 0 || ssrc > SsrcAttribute.MAX_SSRC) {
+        if (ssrc < 0 || ssrc > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("SSRC out of 32-bit range: " + ssrc);
         }
     }
 
     /** The track id in a=msid: the stream id and the kind, so a viewer page can tell the two apart. */
-    String trackId(MediaKind kind) {
+    public String trackId(MediaKind kind) {
         return streamId + "-" + kind.media();
+    }
+
+    /** Printable ASCII without spaces (RFC 7022 CNAMEs as a=ssrc carries them). */
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** RFC 8866 token (what a=msid's ids must be, RFC 8830 section 2). */
+    private static boolean token(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c == '!' || (c >= '#' && c <= '\'') || c == '*' || c == '+' || c == '-' || c == '.'
+                    || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= '^' && c <= '~');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,4 +1,4 @@
-package io.relaycast.sfu.sdp;
+package io.relaycast.sfu.media;
 
 import java.util.List;
 import java.util.Objects;
@@ -44,7 +44,7 @@ public record PublishedTrack(MediaKind kind, String mid, List<NegotiatedCodec> c
         return rids.size() > 1 || ssrcs.size() > 1;
     }
 
-    /** The id the publisher uses for a header extension URI, e.g. {@link HeaderExtensions#TRANSPORT_WIDE_CC}. */
+    /** The id the publisher uses for a header extension URI, e.g. {@link io.relaycast.sfu.sdp.HeaderExtensions#TRANSPORT_WIDE_CC}. */
     public OptionalInt headerExtensionId(String uri) {
         for (ExtMap map : headerExtensions) {
             if (map.uri().equals(uri)) {
