@@ -376,6 +376,7 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
                 int fb = len < 0 ? -1 : GenericNack.write(rtcpOut, len, localSsrc, s.ssrc, nackList, 0, count);
                 if (fb > 0 && transport().sendRtcp(rtcpOut, 0, len + fb)) {
                     nacksSent.increment();
+                    io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.NACKS_SENT, 1);
                 }
             }
         }
@@ -671,6 +672,7 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
             }
             if (transport().sendRtcp(rtcpOut, 0, len)) {
                 keyframeRequests.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.KEYFRAME_REQUESTS_SENT, 1);
             }
         }
     }

@@ -310,6 +310,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 sent = transport().sendRtp(sendBuffer, 0, len);
             }
             if (sent) {
+                io.relaycast.sfu.api.SfuMetrics.sent(packet.kind() == MediaKind.VIDEO, len);
                 out.packets++;
                 out.octets += payload;
                 out.rate.onPacket(len, packet.receivedAtMillis());
@@ -421,6 +422,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             if (type == RtcpPacketType.PAYLOAD_FEEDBACK
                     && (pli.reset(buf, at, length) || fir.reset(buf, at, length))) {
                 keyframeRequests.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.KEYFRAME_REQUESTS_RECEIVED, 1);
                 room.requestKeyframe();
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && remb.reset(buf, at, length)) {
                 // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): a decrease signal only,
@@ -436,6 +438,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                 onReceiverReport(System.nanoTime());
             } else if (type == RtcpPacketType.TRANSPORT_FEEDBACK && nack.reset(buf, at, length)) {
                 nacks.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.NACKS_RECEIVED, 1);
                 if (nack.mediaSsrc() == video.ssrc && video.ssrc != 0) {
                     int n = nack.copyLost(nackedSeqs, 0);
                     nackedPackets.add(n);
@@ -516,6 +519,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
                     nackUnavailable.increment();
                 } else if (transport().sendProtectedRtp(repairBuffer, 0, len)) {
                     retransmittedPlain.increment();
+                    io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.RETRANSMISSIONS_SENT, 1);
                     video.rate.onPacket(len, nowMillis);
                 }
                 return;
@@ -557,6 +561,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             RtpHeaderWriter.setPayloadType(repairBuffer, 0, rtxPt);
             if (transport().sendRtp(repairBuffer, 0, len + 2)) {
                 retransmittedRtx.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.RETRANSMISSIONS_SENT, 1);
                 video.rate.onPacket(len + 2, nowMillis);
             }
         }
