@@ -244,6 +244,7 @@ public final class HlsSession {
                 return; // a timeout while the publisher connects, not a crash
             }
             restarts++;
+            io.relaycast.recorder.Ffmpeg.countCrash("hls");
             if (restarts > 5) {
                 LOG.error("stream {}: HLS stopped: ffmpeg died {} times; last exit {}: {}", streamId, restarts, code, tail);
                 return;
