@@ -50,6 +50,9 @@ public final class RelaycastMetrics implements AutoCloseable {
     private volatile int liveStreams;
     private final MultiGauge streamViewers;
     private volatile boolean refreshFailureLogged;
+    /** Held here: Micrometer keeps only weak references to the objects its gauges and function counters read. */
+    private final FfmpegProcesses ffmpeg = new FfmpegProcesses();
+    private final Sources sources;
 
     /** What the series read; suppliers for parts that start after the registry (Socket.IO, webhooks). */
     public record Sources(MediaPlane media, ViewerService viewers, ChatService chat, Jdbi jdbi,
@@ -57,6 +60,7 @@ public final class RelaycastMetrics implements AutoCloseable {
     }
 
     private RelaycastMetrics(PrometheusMeterRegistry r, Sources s) {
+        this.sources = s;
         new ClassLoaderMetrics().bindTo(r);
         new UptimeMetrics().bindTo(r);
         new FileDescriptorMetrics().bindTo(r);
@@ -93,7 +97,6 @@ public final class RelaycastMetrics implements AutoCloseable {
                     .description("Webhook delivery attempts by this node (failed: retried later; gave_up: no more tries)")
                     .register(r);
         }
-        FfmpegProcesses ffmpeg = new FfmpegProcesses();
         for (String purpose : FfmpegProcesses.PURPOSES) {
             FunctionCounter.builder("relaycast.ffmpeg.restarts", purpose, Ffmpeg::crashes).tag("purpose", purpose)
                     .description("ffmpeg processes that died mid-stream (restarted, or given up after too many)")
