@@ -157,7 +157,7 @@ public final class ViewerService implements StreamLifecycleListener {
         return sessions.openByTransport();
     }
 
-    /** Open sessions of the largest {@code limit} streams, all nodes (for metrics). */
+    /** Open sessions of the largest {@code limit} public streams, all nodes (for metrics). */
     public java.util.Map<String, Integer> largestStreams(int limit) {
         return sessions.largestStreams(limit);
     }

@@ -69,11 +69,15 @@ public final class ViewerSessionRepository {
         return m;
     }
 
-    /** The {@code limit} streams with the most open sessions, largest first. */
+    /**
+     * The {@code limit} public streams with the most open sessions, largest first (only public ones: the metrics
+     * endpoint that shows them is not access-checked per stream).
+     */
     public java.util.Map<String, Integer> largestStreams(int limit) {
         java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT stream_id, COUNT(*) AS n FROM viewer_sessions WHERE left_at IS NULL"
-                        + " GROUP BY stream_id ORDER BY n DESC, stream_id").setMaxRows(limit)
+        jdbi.useHandle(h -> h.createQuery("SELECT v.stream_id, COUNT(*) AS n FROM viewer_sessions v JOIN streams s"
+                        + " ON s.id = v.stream_id WHERE v.left_at IS NULL AND s.visibility = 'public'"
+                        + " GROUP BY v.stream_id ORDER BY n DESC, v.stream_id").setMaxRows(limit)
                 .map((rs, ctx) -> m.put(rs.getString(1), rs.getInt(2))).list());
         return m;
     }
