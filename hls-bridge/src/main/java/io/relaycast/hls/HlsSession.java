@@ -251,7 +251,7 @@ public final class HlsSession {
             }
             LOG.warn("stream {}: HLS ffmpeg exited ({}); restarting: {}", streamId, code, tail);
         }
-        work.submit(this::launch);
+        work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, this::launch));
     }
 
     /** The newest complete segment of the best rendition (for thumbnails), or null. */
