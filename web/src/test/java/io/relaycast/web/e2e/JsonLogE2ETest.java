@@ -63,7 +63,7 @@ public class JsonLogE2ETest {
                     "-Drelaycast.database.user=" + TestDatabases.postgresUser(),
                     "-Drelaycast.database.password=" + TestDatabases.postgresPassword(),
                     "-Drelaycast.auth.jwt-secret=test-secret-test-secret-test-secret-0123",
-                    "-Drelaycast.hls.enabled=false", "-Drelaycast.rtmp.port=0",
+                    "-Drelaycast.hls.enabled=true", "-Drelaycast.recording.enabled=true", "-Drelaycast.rtmp.port=0",
                     "-Drelaycast.http.cors-allowed-origins.0=" + site.origin(),
                     "-Drelaycast.signaling.cors-allowed-origins.0=" + site.origin(),
                     "io.relaycast.web.Main"));
@@ -91,7 +91,7 @@ public class JsonLogE2ETest {
                 ApiClient api = new ApiClient(base);
                 String[] owner = api.devUser("json-log-owner");
                 jwt = owner[0];
-                JsonNode stream = api.post("/api/v1/streams", jwt, Map.of("title", "json logs")).expect(201);
+                JsonNode stream = api.post("/api/v1/streams", jwt, Map.of("title", "json logs", "recordingEnabled", true)).expect(201);
                 streamId = stream.get("id").asText();
                 key = stream.get("streamKey").asText();
                 browser.openWindow(site.page("whip.html", "whip", base + "/whip/" + streamId, "key", key));
@@ -107,7 +107,7 @@ public class JsonLogE2ETest {
                 HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(hls)).build(), HttpResponse.BodyHandlers.discarding());
                 api.get("/api/v1/streams/" + streamId + "/viewers", jwt).expect(200);
                 api.post("/api/v1/streams/" + streamId + "/end", jwt, Map.of()).expect(200);
-                Thread.sleep(1000);
+                Thread.sleep(3000); // the recording is joined, the HLS ladder stops
             } finally {
                 server.destroy(); // SIGTERM: the shutdown hook logs too
                 assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server stopped");
@@ -116,6 +116,7 @@ public class JsonLogE2ETest {
             assertFalse(lines.isEmpty());
             int withStream = 0;
             int withRequest = 0;
+            List<String> aboutTheStreamWithout = new ArrayList<>();
             for (String line : lines) {
                 JsonNode n;
                 try {
@@ -132,6 +133,8 @@ public class JsonLogE2ETest {
                 assertFalse(line.contains(playback), "the playback token in " + line);
                 if (streamId.equals(n.path("streamId").asText())) {
                     withStream++;
+                } else if (n.path("message").asText().contains(streamId) && !n.path("thread").asText().equals("sfu-timer")) {
+                    aboutTheStreamWithout.add(n.path("thread").asText() + " " + n.path("logger").asText() + ": " + n.path("message").asText());
                 }
                 if (n.hasNonNull("requestId")) {
                     withRequest++;
@@ -139,7 +142,11 @@ public class JsonLogE2ETest {
             }
             System.out.println("JSON logs: " + lines.size() + " lines, " + withStream + " with the streamId, "
                     + withRequest + " with a requestId");
+            System.out.println("lines naming the stream without streamId in the MDC: " + aboutTheStreamWithout.size());
+            aboutTheStreamWithout.forEach(l -> System.out.println("  " + l));
             assertTrue(withStream >= 2, "lines about the stream carry its streamId: " + lines);
+            assertEquals(aboutTheStreamWithout, List.of(), "every line naming the stream has it in the MDC (the SFU's"
+                    + " timer thread aside: decision 257)");
             assertTrue(withRequest >= 2, "request work carries a requestId: " + lines);
         }
     }
