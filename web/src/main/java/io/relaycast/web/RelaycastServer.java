@@ -373,17 +373,12 @@ public final class RelaycastServer implements AutoCloseable {
     /** The relaycast_* series and /metrics: on the HTTP port, or on the management port of relaycast.metrics. */
     private void startMetrics(Javalin app, io.relaycast.web.metrics.RelaycastMetrics.Sources sources) {
         relaycastMetrics = io.relaycast.web.metrics.RelaycastMetrics.bind(metrics, sources);
-        metricsEndpoint = new io.relaycast.web.metrics.MetricsEndpoint(metrics, config.metrics());
-        if (!config.metrics().ownPort()) {
-            metricsEndpoint.register(app);
-            return;
-        }
-        String host = config.metrics().host().isEmpty() ? config.http().host() : config.metrics().host();
         try {
-            metricsEndpoint.start(host, config.metrics().port());
+            metricsEndpoint = io.relaycast.web.metrics.MetricsEndpoint.serve(metrics, config.metrics(), app,
+                    config.http().host(), config.devMode());
         } catch (IOException e) {
             close();
-            throw new IllegalStateException("metrics port " + config.metrics().port() + " on " + host + ": " + e, e);
+            throw new IllegalStateException("metrics port " + config.metrics().port() + ": " + e, e);
         }
     }
 

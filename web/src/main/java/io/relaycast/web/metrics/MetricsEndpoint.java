@@ -32,6 +32,24 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.token = config.bearerToken().isEmpty() ? null : config.bearerToken().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Serves {@code /metrics} where {@code config} says: on {@code app} (warning in production when nothing guards it),
+     * or on its own port at {@code config.host()} (else {@code httpHost}).
+     */
+    public static MetricsEndpoint serve(PrometheusMeterRegistry registry, MetricsConfig config, Javalin app,
+                                        String httpHost, boolean devMode) throws IOException {
+        MetricsEndpoint e = new MetricsEndpoint(registry, config);
+        if (!config.ownPort()) {
+            e.register(app);
+            if (!devMode && config.bearerToken().isEmpty()) {
+                LOG.warn("/metrics is open on the HTTP port: set METRICS_TOKEN, or METRICS_PORT on a private interface");
+            }
+        } else {
+            e.start(config.host().isEmpty() ? httpHost : config.host(), config.port());
+        }
+        return e;
+    }
+
     /** On the HTTP port. */
     public void register(Javalin app) {
         app.get("/metrics", ctx -> {
