@@ -157,8 +157,8 @@ public final class ViewerService implements StreamLifecycleListener {
         return sessions.openByTransport();
     }
 
-    /** Open sessions of the largest {@code limit} public streams, all nodes (for metrics). */
-    public java.util.Map<String, Integer> largestStreams(int limit) {
+    /** Open sessions by transport of the largest {@code limit} public streams, all nodes (for metrics). */
+    public java.util.Map<String, java.util.Map<String, Integer>> largestStreams(int limit) {
         return sessions.largestStreams(limit);
     }
 

@@ -70,15 +70,24 @@ public final class ViewerSessionRepository {
     }
 
     /**
-     * The {@code limit} public streams with the most open sessions, largest first (only public ones: the metrics
-     * endpoint that shows them is not access-checked per stream).
+     * Open sessions by transport of the {@code limit} public streams with the most open sessions (only public ones:
+     * the metrics endpoint that shows them is not access-checked per stream): stream id → transport → count.
      */
-    public java.util.Map<String, Integer> largestStreams(int limit) {
-        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT v.stream_id, COUNT(*) AS n FROM viewer_sessions v JOIN streams s"
-                        + " ON s.id = v.stream_id WHERE v.left_at IS NULL AND s.visibility = 'public'"
-                        + " GROUP BY v.stream_id ORDER BY n DESC, v.stream_id").setMaxRows(limit)
-                .map((rs, ctx) -> m.put(rs.getString(1), rs.getInt(2))).list());
+    public java.util.Map<String, java.util.Map<String, Integer>> largestStreams(int limit) {
+        java.util.Map<String, java.util.Map<String, Integer>> m = new java.util.LinkedHashMap<>();
+        jdbi.useHandle(h -> {
+            List<String> top = h.createQuery("SELECT v.stream_id, COUNT(*) AS n FROM viewer_sessions v JOIN streams s"
+                            + " ON s.id = v.stream_id WHERE v.left_at IS NULL AND s.visibility = 'public'"
+                            + " GROUP BY v.stream_id ORDER BY n DESC, v.stream_id").setMaxRows(limit)
+                    .map((rs, ctx) -> rs.getString(1)).list();
+            if (top.isEmpty()) {
+                return;
+            }
+            top.forEach(id -> m.put(id, new java.util.TreeMap<>()));
+            h.createQuery("SELECT stream_id, transport, COUNT(*) FROM viewer_sessions WHERE left_at IS NULL"
+                            + " AND stream_id IN (<ids>) GROUP BY stream_id, transport").bindList("ids", top)
+                    .map((rs, ctx) -> m.get(rs.getString(1)).put(rs.getString(2), rs.getInt(3))).list();
+        });
         return m;
     }
 

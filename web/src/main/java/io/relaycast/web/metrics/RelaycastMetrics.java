@@ -79,7 +79,7 @@ public final class RelaycastMetrics implements AutoCloseable {
                     .register(r);
         }
         streamViewers = MultiGauge.builder("relaycast.stream.viewers")
-                .description("Open viewer sessions of the largest live streams (at most metrics.per-stream-top)")
+                .description("Open viewer sessions by transport of the largest public live streams (at most metrics.per-stream-top)")
                 .register(r);
         Gauge.builder("relaycast.socketio.connections", s.socketConnections(), IntSupplier::getAsInt)
                 .description("Socket.IO connections on this node").register(r);
@@ -167,8 +167,10 @@ public final class RelaycastMetrics implements AutoCloseable {
                     .mapTo(Integer.class).one());
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
             if (s.perStreamTop() > 0) {
-                for (Map.Entry<String, Integer> e : s.viewers().largestStreams(s.perStreamTop()).entrySet()) {
-                    rows.add(MultiGauge.Row.of(Tags.of("stream_id", e.getKey()), e.getValue()));
+                for (Map.Entry<String, Map<String, Integer>> e : s.viewers().largestStreams(s.perStreamTop()).entrySet()) {
+                    for (Map.Entry<String, Integer> t : e.getValue().entrySet()) {
+                        rows.add(MultiGauge.Row.of(Tags.of("stream_id", e.getKey(), "transport", t.getKey()), t.getValue()));
+                    }
                 }
             }
             streamViewers.register(rows, true);

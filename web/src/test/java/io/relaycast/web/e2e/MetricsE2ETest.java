@@ -102,6 +102,17 @@ public class MetricsE2ETest {
         }
     }
 
+    /** This stream's open sessions of one transport ({@code relaycast_stream_viewers}; 0 when the row is gone). */
+    private double streamViewers(String transport) {
+        try {
+            Scrape s = scrape();
+            String series = "relaycast_stream_viewers{stream_id=\"" + streamId + "\",transport=\"" + transport + "\"}";
+            return s.has(series) ? s.value(series) : 0;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private double value(String series) {
         try {
             return scrape().value(series);
@@ -113,8 +124,9 @@ public class MetricsE2ETest {
     @Test
     public void theSeriesMoveWithTheBroadcast() throws Exception {
         assertEquals(status(server.baseUrl() + "/metrics"), 401, "no token, no metrics");
-        waitUntil("viewers by transport 2 and 1", () -> value("relaycast_viewers{transport=\"webrtc\"}") == 2
-                && value("relaycast_viewers{transport=\"hls\"}") == 1, Duration.ofSeconds(15));
+        // this stream's viewers by transport (the cluster-wide gauges also hold what other tests in this database left)
+        waitUntil("viewers by transport 2 and 1", () -> streamViewers("webrtc") == 2 && streamViewers("hls") == 1,
+                Duration.ofSeconds(15));
         Scrape a = scrape();
         Thread.sleep(5000);
         Scrape b = scrape();
@@ -139,8 +151,9 @@ public class MetricsE2ETest {
 
         assertEquals(b.value("relaycast_sfu_publishers"), 1.0);
         assertEquals(b.value("relaycast_sfu_subscribers"), 2.0);
-        assertEquals(b.value("relaycast_live_streams"), 1.0);
-        assertEquals(b.value("relaycast_stream_viewers{stream_id=\"" + streamId + "\"}"), 3.0, "the bounded per-stream set");
+        assertTrue(b.value("relaycast_live_streams") >= 1);
+        assertTrue(b.value("relaycast_viewers{transport=\"webrtc\"}") >= 2, "cluster-wide, this stream's included");
+        assertTrue(b.value("relaycast_viewers{transport=\"hls\"}") >= 1);
         assertTrue(b.value("relaycast_sfu_dtls_handshakes_total{outcome=\"ok\"}") >= 3, "publisher + two viewers");
         assertTrue(b.value("relaycast_sfu_keyframe_requests_total{direction=\"sent\"}") >= 1, "keyframes for the joins");
         assertTrue(b.has("relaycast_sfu_nacks_total{direction=\"received\"}"));
@@ -172,14 +185,15 @@ public class MetricsE2ETest {
         waitUntil("the silent HLS session closes", () -> server.api.get("/api/v1/streams/" + streamId + "/viewers", owner)
                 .expect(200).get("current").asInt() == 2, Duration.ofSeconds(15));
         System.out.println("HLS viewer session closed " + (System.currentTimeMillis() - closedAt) + " ms after the player stopped");
-        waitUntil("the hls gauge", () -> value("relaycast_viewers{transport=\"hls\"}") == 0, Duration.ofSeconds(10));
-        assertEquals(value("relaycast_viewers{transport=\"webrtc\"}"), 2.0);
+        waitUntil("the hls gauge", () -> streamViewers("hls") == 0, Duration.ofSeconds(10));
+        assertEquals(streamViewers("webrtc"), 2.0);
         int hlsSessions = 0;
         for (var s : server.server.database().jdbi().withHandle(h -> h.createQuery(
                 "SELECT transport, joined_at, left_at FROM viewer_sessions WHERE stream_id = :s AND transport = 'hls'")
                 .bind("s", streamId).mapToMap().list())) {
             long watched = ((Number) s.get("left_at")).longValue() - ((Number) s.get("joined_at")).longValue();
-            assertTrue(watched >= 12_000, "watch time runs to the last playlist request: " + watched + " ms");
+            // it was kept open through the 7 s above (longer than the timeout) by playlist requests alone
+            assertTrue(watched >= 7_000, "watch time runs to the last playlist request: " + watched + " ms");
             assertTrue(((Number) s.get("left_at")).longValue() <= closedAt + 1000, "and not to the sweep");
             hlsSessions++;
         }
