@@ -71,7 +71,7 @@ public final class HlsBridge implements AutoCloseable {
         HlsSession s = new HlsSession(streamId, config, taps, work);
         HlsSession previous = sessions.put(streamId, s);
         if (previous != null) {
-            work.submit(previous::stop);
+            work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, previous::stop));
         }
         try {
             s.start();
@@ -87,7 +87,7 @@ public final class HlsBridge implements AutoCloseable {
         HlsSession s = sessions.remove(streamId);
         thumbnailAt.remove(streamId);
         if (s != null) {
-            work.submit(s::stop);
+            work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, s::stop));
         }
     }
 

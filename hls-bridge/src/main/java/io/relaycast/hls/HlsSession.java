@@ -244,13 +244,14 @@ public final class HlsSession {
                 return; // a timeout while the publisher connects, not a crash
             }
             restarts++;
+            io.relaycast.recorder.Ffmpeg.countCrash("hls");
             if (restarts > 5) {
                 LOG.error("stream {}: HLS stopped: ffmpeg died {} times; last exit {}: {}", streamId, restarts, code, tail);
                 return;
             }
             LOG.warn("stream {}: HLS ffmpeg exited ({}); restarting: {}", streamId, code, tail);
         }
-        work.submit(this::launch);
+        work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, this::launch));
     }
 
     /** The newest complete segment of the best rendition (for thumbnails), or null. */

@@ -17,8 +17,22 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Ffmpeg {
     private static final int TAIL_LINES = 20;
+    /** Unplanned exits of a long-running ffmpeg mid-stream, by purpose ({@code recording}, {@code hls}). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.LongAdder> CRASHES =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private Ffmpeg() {
+    }
+
+    /** Counts an ffmpeg that died mid-stream (restarted or given up on), for {@code relaycast_ffmpeg_restarts_total}. */
+    public static void countCrash(String purpose) {
+        CRASHES.computeIfAbsent(purpose, p -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** How many {@link #countCrash} calls {@code purpose} had in this process. */
+    public static long crashes(String purpose) {
+        java.util.concurrent.atomic.LongAdder a = CRASHES.get(purpose);
+        return a == null ? 0 : a.sum();
     }
 
     /** A running tool with its stderr tail. */

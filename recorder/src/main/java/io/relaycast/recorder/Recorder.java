@@ -95,7 +95,7 @@ public final class Recorder implements AutoCloseable {
     private void finish(RecordingSession s) {
         // registered before the task exists: a task that finishes at once must find its entry to remove
         finishing.add(s.id());
-        work.submit(() -> {
+        work.submit(TapFeed.withStream(s.streamId(), () -> {
             try {
                 PartJoiner.Outcome o = s.finish();
                 if (!s.hasStarted()) {
@@ -113,19 +113,19 @@ public final class Recorder implements AutoCloseable {
             } finally {
                 finishing.remove(s.id());
             }
-        });
+        }));
     }
 
     /** A session gave up while the stream is live (ffmpeg keeps dying, disk full): the stream goes on unrecorded. */
     private void sessionFailed(RecordingSession s, String error) {
         if (sessions.remove(s.streamId(), s)) {
-            work.submit(() -> {
+            work.submit(TapFeed.withStream(s.streamId(), () -> {
                 s.abort();
                 if (!s.hasStarted()) {
                     store.started(s.id(), s.streamId(), System.currentTimeMillis());
                 }
                 fail(s.id(), s.streamId(), error);
-            });
+            }));
         }
     }
 

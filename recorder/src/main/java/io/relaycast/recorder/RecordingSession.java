@@ -153,6 +153,7 @@ public final class RecordingSession {
             return;
         }
         restarts++;
+        Ffmpeg.countCrash("recording");
         if (restarts > config.maxRestarts()) {
             failLive("ffmpeg died " + restarts + " times; last exit " + code + ": " + PartJoiner.lastLine(tail));
             return;

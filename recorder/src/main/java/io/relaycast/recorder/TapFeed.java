@@ -58,8 +58,8 @@ public final class TapFeed implements AutoCloseable {
             videoPort = TapPorts.evenPair(LOOPBACK);
         } while (videoPort == audioPort);
         RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
-        tap.onPublisherChange(t -> work.submit(() -> onPublisherChange.accept(t)));
-        tap.onMediaFlowing(t -> work.submit(() -> onMediaFlowing.accept(t)));
+        tap.onPublisherChange(t -> work.submit(withStream(streamId, () -> onPublisherChange.accept(t))));
+        tap.onMediaFlowing(t -> work.submit(withStream(streamId, () -> onMediaFlowing.accept(t))));
         return new TapFeed(streamId, taps, work, tap);
     }
 
@@ -105,6 +105,7 @@ public final class TapFeed implements AutoCloseable {
                                  ObjIntConsumer<Ffmpeg.Running> onExit) throws IOException {
         Ffmpeg.Running r = Ffmpeg.start(command, workDir, name);
         Thread monitor = new Thread(() -> {
+            org.slf4j.MDC.put("streamId", streamId); // this thread serves this stream only, for its whole life
             try {
                 onExit.accept(r, r.process.waitFor());
             } catch (InterruptedException e) {
@@ -115,6 +116,18 @@ public final class TapFeed implements AutoCloseable {
         monitor.start();
         nudgeKeyframes();
         return r;
+    }
+
+    /** {@code task} with {@code streamId} in the logging MDC while it runs (the pool's threads serve every stream). */
+    public static Runnable withStream(String streamId, Runnable task) {
+        return () -> {
+            org.slf4j.MDC.put("streamId", streamId);
+            try {
+                task.run();
+            } finally {
+                org.slf4j.MDC.remove("streamId");
+            }
+        };
     }
 
     /** Detaches from the room and closes the tap's sockets; ffmpeg processes are their owner's to stop. */

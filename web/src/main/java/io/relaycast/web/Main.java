@@ -34,6 +34,15 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "relaycast-shutdown"));
         String base = server.publicUrl();
+        String metrics = server.metricsPort() < 0 ? base + "/metrics"
+                : "port " + server.metricsPort() + " /metrics (relaycast.metrics.port)";
+        if (jsonLogs()) {
+            // one JSON object per line on stdout: the banner becomes one log line too
+            LOG.info("relaycast is running{}: home {}/, REST API {}/api/v1, Socket.IO port {}, media {}, health {}/health/ready, metrics {}",
+                    config.devMode() ? " in dev mode" : "", base, base, server.signalingPort(),
+                    server.mediaUdpPort() >= 0 ? "UDP port " + server.mediaUdpPort() : "UNAVAILABLE", base, metrics);
+            return;
+        }
         System.out.println();
         System.out.println("Relaycast is running" + (config.devMode() ? " in dev mode" : "") + ".");
         System.out.println("  Home:        " + base + "/");
@@ -43,7 +52,13 @@ public final class Main {
                 ? "UDP port " + server.mediaUdpPort() + " (WebRTC: ICE, DTLS, SRTP; open it in the firewall)"
                 : "UNAVAILABLE (see the log); broadcasts are refused"));
         System.out.println("  Health:      " + base + "/health/ready");
-        System.out.println("  Metrics:     " + base + "/metrics");
+        System.out.println("  Metrics:     " + metrics);
         System.out.println();
+    }
+
+    /** LOG_FORMAT=json (environment or system property), as logback.xml reads it. */
+    static boolean jsonLogs() {
+        String v = System.getProperty("LOG_FORMAT", System.getenv("LOG_FORMAT"));
+        return "json".equals(v);
     }
 }

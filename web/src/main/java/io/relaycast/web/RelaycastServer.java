@@ -120,6 +120,10 @@ public final class RelaycastServer implements AutoCloseable {
     private WebhookDispatcher webhookDispatcher;
     /** RTMP ingest; null when relaycast.rtmp.port and rtmps-port are both 0 or there is no SFU of our own. */
     private io.relaycast.rtmp.server.RtmpServer rtmp;
+    /** The relaycast_* series, /metrics (here or on its own port), HLS viewer sessions. */
+    private io.relaycast.web.metrics.RelaycastMetrics relaycastMetrics;
+    private io.relaycast.web.metrics.MetricsEndpoint metricsEndpoint;
+    private io.relaycast.web.media.HlsViewers hlsViewers;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -249,6 +253,7 @@ public final class RelaycastServer implements AutoCloseable {
             cfg.useVirtualThreads = false;
         });
         ApiErrors.install(app);
+        io.relaycast.web.http.RequestLogContext.install(app);
         new Cors(config.http().corsAllowedOrigins()).install(app);
         auth.install(app, Api.PREFIX + "/*");
         app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
@@ -265,7 +270,9 @@ public final class RelaycastServer implements AutoCloseable {
             }
         });
 
-        HealthRoutes health = new HealthRoutes(metrics);
+        HealthRoutes health = new HealthRoutes();
+        io.relaycast.web.health.ServingCheck serving = new io.relaycast.web.health.ServingCheck();
+        health.add(serving);
         health.add(new DatabaseCheck(db));
         health.add(mediaCheck);
         health.add(new FfmpegCheck());
@@ -339,13 +346,16 @@ public final class RelaycastServer implements AutoCloseable {
         // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
         new MediaStatsRoutes(streams, media, auth).register(app);
         new VodRoutes(recordings, config.recording().directory(), playback).register(app);
-        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback).register(app);
+        io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
+                config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers).register(app);
         Pages.register(app);
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
                 mediaTaps, turnSecrets, sfuStats, liveRecovery);
+        server.hlsViewers = hlsViewers;
         if (config.webhooks().enabled()) {
             server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
                     new java.security.SecureRandom()).start();
@@ -354,7 +364,27 @@ public final class RelaycastServer implements AutoCloseable {
         if (server.rtmp != null) {
             urls.rtmpPort(server.rtmp.port());
         }
+        server.startMetrics(app, new io.relaycast.web.metrics.RelaycastMetrics.Sources(media, viewers, chat, jdbi,
+                signaling::connectedClients, () -> server.webhookDispatcher, config.metrics().perStreamTop()));
+        serving.serving(); // every listener is registered: from now on /health/ready may answer 200
         return server;
+    }
+
+    /** The relaycast_* series and /metrics: on the HTTP port, or on the management port of relaycast.metrics. */
+    private void startMetrics(Javalin app, io.relaycast.web.metrics.RelaycastMetrics.Sources sources) {
+        relaycastMetrics = io.relaycast.web.metrics.RelaycastMetrics.bind(metrics, sources);
+        try {
+            metricsEndpoint = io.relaycast.web.metrics.MetricsEndpoint.serve(metrics, config.metrics(), app,
+                    config.http().host(), config.devMode());
+        } catch (IOException e) {
+            close();
+            throw new IllegalStateException("metrics port " + config.metrics().port() + ": " + e, e);
+        }
+    }
+
+    /** The management port serving /metrics, or -1 when /metrics is on the HTTP port. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
     }
 
     private static io.relaycast.rtmp.server.RtmpServer startRtmp(RelaycastConfig config, StreamService streams,
@@ -468,6 +498,15 @@ public final class RelaycastServer implements AutoCloseable {
     public void close() {
         try {
             liveRecovery.close();
+            if (metricsEndpoint != null) {
+                metricsEndpoint.close();
+            }
+            if (relaycastMetrics != null) {
+                relaycastMetrics.close();
+            }
+            if (hlsViewers != null) {
+                hlsViewers.close();
+            }
             if (rtmp != null) {
                 rtmp.close();
             }

@@ -57,6 +57,7 @@ public final class DtlsHandshakePool implements Executor, AutoCloseable {
         });
         if (!admitted[0]) {
             refused.incrementAndGet();
+            io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.DTLS_HANDSHAKES_REFUSED, 1);
             throw new RejectedExecutionException("too many DTLS handshakes in progress from " + key);
         }
         try {
@@ -70,6 +71,7 @@ public final class DtlsHandshakePool implements Executor, AutoCloseable {
         } catch (RejectedExecutionException e) {
             release(key);
             refused.incrementAndGet();
+            io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.DTLS_HANDSHAKES_REFUSED, 1);
             throw e;
         }
     }

@@ -255,6 +255,7 @@ public final class DtlsSession implements AutoCloseable {
             dtls = established;
         }
         LOG.debug("DTLS-SRTP handshake complete, profile {}", keys.profile());
+        io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.DTLS_HANDSHAKES_OK, 1);
         // Listener before future, so that whoever waits on the future also sees the listener's effects.
         try {
             listener.onHandshakeComplete(keys);
@@ -341,6 +342,7 @@ public final class DtlsSession implements AutoCloseable {
         transport.close();
         if (report) {
             LOG.info("DTLS-SRTP handshake failed: {}", error.getMessage());
+            io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.DTLS_HANDSHAKES_FAILED, 1);
             try {
                 listener.onHandshakeFailed(error);
             } catch (RuntimeException e) {

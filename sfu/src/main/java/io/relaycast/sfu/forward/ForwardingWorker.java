@@ -35,8 +35,11 @@ final class ForwardingWorker<V> implements Runnable {
     private final LongAdder queueFull = new LongAdder();
     private final LongAdder failures = new LongAdder();
 
-    ForwardingWorker(int index, int queuePackets, String name) {
+    private final ForwardingLatency latency;
+
+    ForwardingWorker(int index, int queuePackets, String name, ForwardingLatency latency) {
         this.index = index;
+        this.latency = latency;
         this.queue = new MpscArrayQueue<>(queuePackets);
         this.thread = new ForwardingThread(this, name, index);
         this.thread.setDaemon(true);
@@ -79,6 +82,7 @@ final class ForwardingWorker<V> implements Runnable {
             }
             try {
                 p.target.deliver(p, index);
+                latency.record(index, System.nanoTime() - p.dispatchedNanos);
             } catch (RuntimeException e) {
                 // a fan-out counts its receivers' failures itself; this is a bug in the fan-out, kept from killing
                 // the worker (and with it a shard of every room)

@@ -25,6 +25,7 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
     private final LongAdder poolExhausted = new LongAdder();
     private final LongAdder tooLong = new LongAdder();
     private final int packetCapacity;
+    private final ForwardingLatency latency;
 
     /**
      * @param packetCapacity the largest packet a pooled buffer holds (longer ones are dropped and counted)
@@ -35,9 +36,11 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
         this.pool = new PacketPool<>(config.poolPackets(), packetCapacity, views);
         this.assigned = new AtomicIntegerArray(config.threads());
         List<ForwardingWorker<V>> list = new ArrayList<>(config.threads());
+        this.latency = new ForwardingLatency(config.threads());
         for (int i = 0; i < config.threads(); i++) {
-            list.add(new ForwardingWorker<>(i, config.queuePackets(), "sfu-forward-" + i));
+            list.add(new ForwardingWorker<>(i, config.queuePackets(), "sfu-forward-" + i, latency));
         }
+        io.relaycast.sfu.api.SfuMetrics.register(latency);
         this.workers = List.copyOf(list);
         for (ForwardingWorker<V> w : workers) {
             w.start();
@@ -90,6 +93,7 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
      */
     public void dispatch(PooledPacket<V> packet, FanOut<V> target, int[] to) {
         packet.target = target;
+        packet.dispatchedNanos = System.nanoTime();
         // one reference per worker, plus ours until every offer is made, so a fast worker cannot recycle the packet
         // while we still hand it to the others
         packet.retain(to.length + 1);
@@ -139,6 +143,7 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
 
     @Override
     public void close() {
+        io.relaycast.sfu.api.SfuMetrics.unregister(latency);
         for (ForwardingWorker<V> w : workers) {
             w.stop();
         }

@@ -26,6 +26,8 @@ public final class PooledPacket<V> {
     FanOut<V> target;
     /** Bytes of {@link #data} in use. */
     public int length;
+    /** {@link System#nanoTime()} at the dispatch, for {@link ForwardingLatency}. */
+    long dispatchedNanos;
 
     PooledPacket(PacketPool<V> pool, int capacity, V view) {
         this.pool = pool;

@@ -287,6 +287,7 @@ public final class IceSession {
         LOG.info("ICE session {} {}: {}", localUfrag(), finalState, reason);
         try {
             if (finalState == IceSessionState.FAILED) {
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.ICE_FAILURES, 1);
                 listener.onFailed(this, reason);
             } else {
                 listener.onClosed(this, reason);

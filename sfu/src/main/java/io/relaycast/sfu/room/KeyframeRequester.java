@@ -50,6 +50,7 @@ final class KeyframeRequester {
             }
             if (rtcp.send(len)) {
                 sent.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.KEYFRAME_REQUESTS_SENT, 1);
             }
         }
     }

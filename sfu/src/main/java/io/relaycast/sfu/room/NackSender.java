@@ -60,6 +60,7 @@ final class NackSender {
                 int fb = len < 0 ? -1 : GenericNack.write(rtcp.out, len, rtcp.localSsrc, s.ssrc, nackList, 0, count);
                 if (fb > 0 && rtcp.send(len + fb)) {
                     sent.increment();
+                    io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.NACKS_SENT, 1);
                 }
             }
         }

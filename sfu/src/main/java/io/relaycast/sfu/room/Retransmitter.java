@@ -81,6 +81,7 @@ final class Retransmitter {
     /** A generic NACK from the viewer, in {@code nack}. Call under the subscriber's monitor only what it needs. */
     void onNack(GenericNack nack, TrackMapping mapping, boolean ready, Object monitor) {
         nacks.increment();
+        io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.NACKS_RECEIVED, 1);
         if (nack.mediaSsrc() != video.ssrc || video.ssrc == 0) {
             return;
         }
@@ -110,6 +111,7 @@ final class Retransmitter {
                 unavailable.increment();
             } else if (transport.sendProtectedRtp(repairBuffer, 0, len)) {
                 plainResent.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.RETRANSMISSIONS_SENT, 1);
                 video.rate.onPacket(len, nowMillis);
             }
             return;
@@ -147,6 +149,7 @@ final class Retransmitter {
         RtpHeaderWriter.setPayloadType(repairBuffer, 0, rtxPt);
         if (transport.sendRtp(repairBuffer, 0, len + 2)) {
             rtx.increment();
+            io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.RETRANSMISSIONS_SENT, 1);
             video.rate.onPacket(len + 2, nowMillis);
         }
     }

@@ -86,6 +86,7 @@ public final class Room {
      */
     public void forward(MediaPacket packet) {
         forwarded.increment();
+        io.relaycast.sfu.api.SfuMetrics.received(packet.kind() == MediaKind.VIDEO, packet.length());
         ForwardingWorkers<MediaPacket> w = workers;
         if (w == null) {
             deliver(packet, sinks.all());

@@ -209,6 +209,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             }
             if (sent) {
                 out.onSent(len, payload, packet.receivedAtMillis());
+                io.relaycast.sfu.api.SfuMetrics.sent(packet.kind() == MediaKind.VIDEO, len);
                 if (firstVideoAtMillis == 0 && packet.kind() == MediaKind.VIDEO) {
                     firstVideoAtMillis = System.currentTimeMillis();
                 }
@@ -259,6 +260,7 @@ public final class Subscriber extends Peer implements PacketSink, WebRtcTranspor
             if (type == RtcpPacketType.PAYLOAD_FEEDBACK
                     && (pli.reset(buf, at, length) || fir.reset(buf, at, length))) {
                 keyframeRequests.increment();
+                io.relaycast.sfu.api.SfuMetrics.add(io.relaycast.sfu.api.SfuMetrics.KEYFRAME_REQUESTS_RECEIVED, 1);
                 room.requestKeyframe();
             } else if (type == RtcpPacketType.PAYLOAD_FEEDBACK && remb.reset(buf, at, length)) {
                 // the viewer's receive-side estimate (draft-alvestrand-rmcat-remb-03): a decrease signal only,

@@ -102,6 +102,7 @@ public final class RoomTaps implements AutoCloseable {
     }
 
     private void move(PacketSink sink, Attachment a) {
+        org.slf4j.MDC.put("streamId", a.streamId); // this timer thread serves every stream: name the one at hand
         try {
             if (attached.get(sink) != a) {
                 return; // detached meanwhile
@@ -125,6 +126,8 @@ public final class RoomTaps implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("stream {}: cannot move {}", a.streamId, sink, e);
+        } finally {
+            org.slf4j.MDC.remove("streamId");
         }
     }
 

@@ -293,6 +293,12 @@ public final class SignalingServer implements AutoCloseable {
     }
 
     private void run(String event, Handler handler, ClientSession s, SocketIOClient client, JsonNode data, AckRequest ack) {
+        // every log line of this event's work names it (and its stream): see docs/api.md, "Logs"
+        org.slf4j.MDC.put("requestId", LogIds.next());
+        JsonNode sid = data == null ? null : data.get("streamId");
+        if (sid != null && sid.isTextual() && sid.asText().length() <= 64) {
+            org.slf4j.MDC.put("streamId", sid.asText());
+        }
         try {
             Object result = handler.handle(s, client, Payload.of(data));
             if (ack.isAckRequested()) {
@@ -305,6 +311,9 @@ public final class SignalingServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("handler for {} failed", event, e);
             error(client, ack, event, ErrorCode.INTERNAL.name(), "internal error");
+        } finally {
+            org.slf4j.MDC.remove("requestId");
+            org.slf4j.MDC.remove("streamId");
         }
     }
 

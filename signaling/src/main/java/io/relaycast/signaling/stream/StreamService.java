@@ -84,6 +84,8 @@ public final class StreamService {
                 0, 0, now, now);
         String key = StreamKeys.generate();
         streams.insert(s, StreamKeys.hash(key));
+        // the request's later lines are about this stream too (the edges clear the MDC when the request ends)
+        org.slf4j.MDC.put("streamId", s.id());
         LOG.info("stream {} created by {}", s.id(), owner.userId());
         return new KeyedStream(s, key);
     }

@@ -114,6 +114,54 @@ public final class ViewerService implements StreamLifecycleListener {
         }
     }
 
+    /**
+     * An HLS player's session ({@code sessionId} minted by the HTTP edge for one player), opened on its first
+     * playlist request on any node; the edge checked access and that the stream is live. No join rate limit: the
+     * edge bounds sessions per address, and a player costs the SFU nothing.
+     *
+     * @return true when this call opened it, false when it existed already (open elsewhere, or closed)
+     */
+    public boolean openHls(String sessionId, String streamId) {
+        ViewerSession s = new ViewerSession(sessionId, streamId, null, "hls:" + sessionId, TRANSPORT_HLS,
+                clock.millis(), null);
+        if (!sessions.insertSeen(s)) {
+            return false;
+        }
+        streamRepository.raisePeak(streamId);
+        notifyChanged(streamId);
+        return true;
+    }
+
+    /** The player asked for a playlist again; false when its session is closed (timed out, or the stream ended). */
+    public boolean touchHls(String sessionId) {
+        return sessions.touch(sessionId, clock.millis());
+    }
+
+    /**
+     * Closes HLS sessions whose player has not been seen for {@code timeoutMillis}, as of its last request (so
+     * watch time ends when the player stopped). Any node may run it: each close is conditional, one node wins.
+     */
+    public int closeSilentHls(long timeoutMillis) {
+        int closed = 0;
+        for (ViewerSessionRepository.Silent s : sessions.silent(TRANSPORT_HLS, clock.millis() - timeoutMillis, 1000)) {
+            if (sessions.close(s.id(), s.lastSeenAt())) {
+                closed++;
+                notifyChanged(s.streamId());
+            }
+        }
+        return closed;
+    }
+
+    /** Open sessions by transport, all nodes (for metrics). */
+    public java.util.Map<String, Integer> openByTransport() {
+        return sessions.openByTransport();
+    }
+
+    /** Open sessions by transport of the largest {@code limit} public streams, all nodes (for metrics). */
+    public java.util.Map<String, java.util.Map<String, Integer>> largestStreams(int limit) {
+        return sessions.largestStreams(limit);
+    }
+
     /** Closes the caller's session; returns it with {@code leftAt} set. Closing twice is harmless. */
     public ViewerSession leave(Principal viewer, String streamId, String sessionId) {
         if (sessionId == null || sessionId.length() > 36) {

@@ -69,6 +69,17 @@ public final class WebhookDispatcher implements AutoCloseable {
         return t;
     }
 
+    /** Attempts by outcome ({@code delivered}, {@code failed}: a retry follows, {@code gave_up}), for metrics. */
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> outcomes = java.util.Map.of(
+            "delivered", new java.util.concurrent.atomic.LongAdder(), "failed", new java.util.concurrent.atomic.LongAdder(),
+            "gave_up", new java.util.concurrent.atomic.LongAdder());
+
+    /** Attempts this node made that ended {@code outcome} ({@code delivered}, {@code failed}, {@code gave_up}). */
+    public long attempts(String outcome) {
+        java.util.concurrent.atomic.LongAdder a = outcomes.get(outcome);
+        return a == null ? 0 : a.sum();
+    }
+
     public WebhookDispatcher start() {
         long every = config.pollInterval().toMillis();
         poller.scheduleWithFixedDelay(this::pollSafely, every, every, TimeUnit.MILLISECONDS);
@@ -143,6 +154,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             next = at + config.retry().delayMillis(c.attempts() + 1, random);
         }
         boolean kept = deliveries.record(node, c, outcome, at, next, this::disableReason);
+        outcomes.get(outcome.delivered() ? "delivered" : next == null ? "gave_up" : "failed").increment();
         if (!kept) {
             LOG.warn("webhooks: lease on delivery {} ran out during its attempt; another node owns it now", c.id());
         } else if (!outcome.delivered()) {

@@ -55,7 +55,9 @@ public record RelaycastConfig(
         WebhooksConfig webhooks,
         ModerationConfig moderation,
         ShopConfig shop,
-        io.relaycast.rtmp.RtmpConfig rtmp) {
+        io.relaycast.rtmp.RtmpConfig rtmp,
+        io.relaycast.web.metrics.MetricsConfig metrics,
+        io.relaycast.web.media.HlsViewersConfig hlsViewers) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -116,7 +118,9 @@ public record RelaycastConfig(
                 section(c, "webhooks", WebhooksConfig::from),
                 section(c, "moderation", ModerationConfig::from),
                 section(c, "shop", ShopConfig::from),
-                section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)));
+                section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)),
+                section(c, "metrics", io.relaycast.web.metrics.MetricsConfig::from),
+                section(c, "viewers", s -> io.relaycast.web.media.HlsViewersConfig.from(s.getConfig("hls-sessions"))));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.relaycast.web.health;
 
 import io.javalin.Javalin;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,14 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * {@code /health/live} (the process answers), {@code /health/ready} (200 only when every essential check
- * passes; non-essential failures show as "degraded"), {@code /metrics} (Prometheus text format).
+ * passes; non-essential failures show as "degraded"). {@code /metrics} is {@code web.metrics.MetricsEndpoint}.
  */
 public final class HealthRoutes {
     private final List<ReadinessCheck> checks = new CopyOnWriteArrayList<>();
-    private final PrometheusMeterRegistry registry;
-
-    public HealthRoutes(PrometheusMeterRegistry registry) {
-        this.registry = registry;
+    public HealthRoutes() {
     }
 
     public void add(ReadinessCheck check) {
@@ -44,6 +40,5 @@ public final class HealthRoutes {
             String status = !ready ? "unavailable" : degraded ? "degraded" : "ok";
             ctx.status(ready ? 200 : 503).json(Map.of("status", status, "checks", results));
         });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(registry.scrape()));
     }
 }

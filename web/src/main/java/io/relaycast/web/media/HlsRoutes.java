@@ -36,11 +36,14 @@ public final class HlsRoutes {
     private final HlsBridge hls;
     private final Path thumbnails;
     private final PlaybackAccess access;
+    /** Viewer sessions of HLS players; null: not counted. */
+    private final HlsViewers viewers;
 
-    public HlsRoutes(HlsBridge hls, Path thumbnails, PlaybackAccess access) {
+    public HlsRoutes(HlsBridge hls, Path thumbnails, PlaybackAccess access, HlsViewers viewers) {
         this.hls = hls;
         this.thumbnails = thumbnails;
         this.access = access;
+        this.viewers = viewers;
     }
 
     public void register(Javalin app) {
@@ -77,9 +80,13 @@ public final class HlsRoutes {
             return;
         }
         boolean restricted = grant.get().restricted();
+        boolean master = relative.equals("master.m3u8");
+        if (playlist && !master && viewers != null) {
+            viewers.seen(ctx.queryParam("vs"), streamId, ctx.ip()); // the player is still there
+        }
         if (!playlist) {
             FileResponses.serve(ctx, file, "video/mp2t", restricted ? PRIVATE_SEGMENT_CACHE : SEGMENT_CACHE);
-        } else if (!restricted) {
+        } else if (!restricted && !(master && viewers != null)) {
             FileResponses.serve(ctx, file, PLAYLIST_TYPE, PLAYLIST_CACHE);
         } else {
             String text;
@@ -89,8 +96,15 @@ public final class HlsRoutes {
                 notFound(ctx); // replaced between the check and the read
                 return;
             }
-            ctx.header("Cache-Control", PRIVATE_PLAYLIST_CACHE).contentType(PLAYLIST_TYPE)
-                    .result(PlaybackAccess.withToken(text, grant.get().token()));
+            if (restricted) {
+                text = PlaybackAccess.withToken(text, grant.get().token());
+            }
+            if (master && viewers != null) {
+                // this player's viewer session id rides on every variant URI (see HlsViewers)
+                text = PlaybackAccess.withQuery(text, "vs=" + viewers.mint(streamId));
+            }
+            ctx.header("Cache-Control", restricted ? PRIVATE_PLAYLIST_CACHE : PLAYLIST_CACHE).contentType(PLAYLIST_TYPE)
+                    .result(text);
         }
     }
 

@@ -104,7 +104,11 @@ public final class PlaybackAccess {
      * the playlist's URL without its query, so a token only on the playlist's own URL would not reach the segments.
      */
     public static String withToken(String playlist, String token) {
-        String q = "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        return withQuery(playlist, "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+    }
+
+    /** A playlist with the query parameter {@code q} ({@code name=value}, encoded) added to every URI it names. */
+    public static String withQuery(String playlist, String q) {
         StringBuilder out = new StringBuilder(playlist.length() + 64);
         for (String line : playlist.split("\n", -1)) {
             String t = line.strip();

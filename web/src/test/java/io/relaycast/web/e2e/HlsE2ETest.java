@@ -237,9 +237,16 @@ public class HlsE2ETest {
     public void theWatchPagePlaysTheFollowersOnlyStreamOverHls() throws Exception {
         String page = browser.openWindow(server.baseUrl() + "/");
         browser.eval("localStorage.setItem('relaycast.token', '" + ownerToken + "')");
+        long opened = System.currentTimeMillis();
         browser.open(server.baseUrl() + "/watch/" + streamId + "?hls=1");
         browser.waitFor("window.watch && window.watch.transport === 'hls'", Duration.ofSeconds(30));
         browser.waitFor("document.getElementById('video').currentTime > 2", Duration.ofSeconds(45));
+        // issue 14 item 1: the page's HLS player is a viewer (one session, transport hls), counted by the API
+        int sessions = server.server.database().jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM"
+                        + " viewer_sessions WHERE stream_id = :s AND transport = 'hls' AND left_at IS NULL AND joined_at >= :t")
+                .bind("s", streamId).bind("t", opened).mapTo(Integer.class).one());
+        assertEquals(sessions, 1, "one open HLS viewer session for the watch page's player");
+        assertTrue(server.api.get("/api/v1/streams/" + streamId + "/viewers", ownerToken).expect(200).get("current").asInt() >= 1);
         browser.closeWindow(page);
         browser.switchTo(publisher);
     }
