@@ -47,11 +47,14 @@ final class RtmpSession implements PublicationMedia.Events {
 
         void runOnLoop(Runnable task);
 
+        void runOnLoopAfter(long millis, Runnable task);
+
         String remote();
     }
 
     private enum State { NEW, CONNECTED, AUTHORIZING, AWAITING_VIDEO, STARTING, PUBLISHING, ENDED }
 
+    private final RtmpConfig config;
     private final PublishAdmission admission;
     private final PublicationMedia media;
     private final Executor blocking;
@@ -60,8 +63,10 @@ final class RtmpSession implements PublicationMedia.Events {
     private boolean streamCreated;
     private volatile String streamId;
     private IngestPublication publication;
+    private boolean replayScheduled;
 
     RtmpSession(RtmpConfig config, MediaPlane media, PublishGate gate, Executor blocking, PublishingStreams publishing) {
+        this.config = config;
         this.admission = new PublishAdmission(config, media, gate, publishing);
         this.media = new PublicationMedia(config, this);
         this.blocking = blocking;
@@ -252,11 +257,23 @@ final class RtmpSession implements PublicationMedia.Events {
         wire.publishing();
         LOG.info("RTMP {}: publishing stream {}", wire.remote(), streamId);
         guarded(() -> media.started(ingest));
-        ingest.onKeyframeRequest(() -> wire.runOnLoop(() -> {
+        ingest.onKeyframeRequest(() -> wire.runOnLoop(this::consumerAsked));
+    }
+
+    /**
+     * A viewer or tap asked for a keyframe. The GOP cache goes out {@code gop-cache.join-delay} after the first such
+     * request: a tap asks when it attaches to the room, before its ffmpeg reader listens (decision 241).
+     */
+    private void consumerAsked() {
+        if (state != State.PUBLISHING || replayScheduled) {
+            return;
+        }
+        replayScheduled = true;
+        wire.runOnLoopAfter(config.gopCacheJoinDelay().toMillis(), () -> {
             if (state == State.PUBLISHING) {
                 guarded(media::consumerAsked);
             }
-        }));
+        });
     }
 
     private interface MediaStep {
