@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The latest group of pictures of an RTMP publication, as FLV tag bodies: the last AVC keyframe (FLV specification
- * E.4.3.1: frame type 1, AVC packet type 1) and every audio and video tag after it, plus the latest AVC and AAC
- * sequence headers, which a decoder needs before any frame. Replaying it gives a consumer a decodable start at once;
- * RTMP has no way to ask the encoder for a keyframe (decision 146).
+ * The start of an RTMP publication, or else its latest group of pictures, as FLV tag bodies: from an AVC keyframe
+ * (FLV specification E.4.3.1: frame type 1, AVC packet type 1) every audio and video tag after it, plus the latest
+ * AVC and AAC sequence headers, which a decoder needs before any frame. Replaying it gives a consumer a decodable
+ * start at once; RTMP has no way to ask the encoder for a keyframe (decision 146).
  *
- * <p>Bounded by octets and by media time: a group that outgrows either is dropped whole (a group without its
- * keyframe is of no use) and the cache stays empty until the next keyframe. Not thread-safe: the connection's event
- * loop owns it. Tags are kept by reference: the chunk decoder hands each message a payload array of its own.
+ * <p>While everything since the publication's first keyframe fits the bounds (octets and media time), all of it is
+ * kept, so a recorder or HLS ladder that joins in the first seconds covers the stream from its start. Once it no
+ * longer fits, only the latest group is kept: the history is dropped at the next keyframe. A single group that
+ * outgrows either bound is dropped whole (a group without its keyframe is of no use) and the cache stays empty until
+ * the next keyframe. Not thread-safe: the connection's event loop owns it. Tags are kept by reference: the chunk
+ * decoder hands each message a payload array of its own.
  */
 public final class GopCache {
     /** One cached tag. */
@@ -26,6 +29,8 @@ public final class GopCache {
     private Tag aacConfig;
     private long bytes;
     private long groupStartMillis;
+    private long firstStartMillis;
+    private boolean fromStart = true;
     private long groupsTooLarge;
 
     /** @param maxBytes octets of tag payload at most; 0 keeps nothing (only sequence headers) */
@@ -46,21 +51,46 @@ public final class GopCache {
             return;
         }
         if (video && isKeyframe(payload)) {
-            clear();
+            if (group.isEmpty()) {
+                firstStartMillis = flvMillis;
+            } else if (!fromStart) {
+                clear();
+                firstStartMillis = flvMillis;
+            }
             groupStartMillis = flvMillis;
         } else if (group.isEmpty()) {
             return; // no keyframe to start from yet (or the group was too large): useless to a new consumer
         }
-        if (bytes + payload.length > maxBytes || flvMillis - groupStartMillis > maxMillis) {
-            groupsTooLarge++;
-            clear();
-            return;
+        if (bytes + payload.length > maxBytes || flvMillis - firstStartMillis > maxMillis) {
+            if (fromStart && groupStartMillis != firstStartMillis) {
+                // the start no longer fits: keep the current group only, from now on
+                fromStart = false;
+                dropBefore(groupStartMillis);
+                firstStartMillis = groupStartMillis;
+            }
+            if (bytes + payload.length > maxBytes || flvMillis - firstStartMillis > maxMillis) {
+                fromStart = false;
+                groupsTooLarge++;
+                clear();
+                return;
+            }
         }
         group.add(tag);
         bytes += payload.length;
     }
 
-    /** The sequence headers, then the group from its keyframe; the cache is left empty of media. */
+    /** Drops the tags before the keyframe at {@code keyframeMillis}, the start of the current group. */
+    private void dropBefore(long keyframeMillis) {
+        while (!group.isEmpty()) {
+            Tag t = group.peekFirst();
+            if (t.video() && t.flvMillis() == keyframeMillis && isKeyframe(t.payload())) {
+                return;
+            }
+            bytes -= group.pollFirst().payload().length;
+        }
+    }
+
+    /** The sequence headers, then the cached tags from their first keyframe; the cache is left empty of media. */
     public List<Tag> drain() {
         List<Tag> out = new ArrayList<>(group.size() + 2);
         if (avcConfig != null) {
@@ -88,9 +118,14 @@ public final class GopCache {
         return bytes;
     }
 
-    /** Media time from the cached keyframe to the newest cached tag, in ms (0 when empty). */
+    /** Media time from the first cached keyframe to the newest cached tag, in ms (0 when empty). */
     public long millis() {
-        return group.isEmpty() ? 0 : group.peekLast().flvMillis() - groupStartMillis;
+        return group.isEmpty() ? 0 : group.peekLast().flvMillis() - firstStartMillis;
+    }
+
+    /** True while the cache holds everything since the publication's first keyframe. */
+    public boolean fromStart() {
+        return fromStart && !group.isEmpty();
     }
 
     /** Groups dropped because they outgrew the bounds (the encoder's keyframe interval is too long for them). */

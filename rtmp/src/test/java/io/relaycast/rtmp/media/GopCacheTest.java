@@ -36,26 +36,46 @@ public class GopCacheTest {
     }
 
     @Test
-    public void aDrainStartsWithTheSequenceHeadersThenTheLastKeyframe() {
+    public void whileTheStartFitsEverythingFromTheFirstKeyframeIsKept() {
         GopCache c = new GopCache(1 << 20, 10_000);
         c.add(true, AVC_CONFIG, 0);
         c.add(false, AAC_CONFIG, 0);
-        c.add(true, keyframe(100), 0);
+        byte[] first = keyframe(100);
+        c.add(true, first, 0);
         c.add(true, interframe(50), 33);
         c.add(false, aac(20), 40);
-        byte[] second = keyframe(100);
-        c.add(true, second, 1000);
+        c.add(true, keyframe(100), 1000);
         c.add(true, interframe(50), 1033);
-        c.add(false, aac(20), 1040);
-        assertEquals(c.tags(), 3);
-        assertEquals(c.millis(), 40);
+        assertTrue(c.fromStart());
+        assertEquals(c.tags(), 5);
+        assertEquals(c.millis(), 1033);
         List<GopCache.Tag> out = c.drain();
-        assertEquals(out.size(), 5);
-        assertTrue(out.get(0).payload() == AVC_CONFIG && out.get(1).payload() == AAC_CONFIG);
-        assertTrue(out.get(2).payload() == second, "the group starts at the last keyframe");
-        assertEquals(out.get(2).flvMillis(), 1000);
+        assertEquals(out.size(), 7);
+        assertTrue(out.get(0).payload() == AVC_CONFIG && out.get(1).payload() == AAC_CONFIG,
+                "sequence headers first");
+        assertTrue(out.get(2).payload() == first, "then the stream from its first keyframe");
         assertEquals(c.tags(), 0, "a drain empties the media");
         assertEquals(c.drain().size(), 2, "the sequence headers stay for the next drain");
+    }
+
+    @Test
+    public void onceTheStartNoLongerFitsOnlyTheLastGroupIsKept() {
+        GopCache c = new GopCache(1 << 20, 2500);
+        c.add(true, keyframe(100), 0);
+        c.add(true, interframe(50), 1000);
+        byte[] second = keyframe(100);
+        c.add(true, second, 2000);
+        c.add(true, interframe(50), 2600); // 2600 ms since the first keyframe > 2500: the start is let go
+        assertFalse(c.fromStart());
+        assertEquals(c.tags(), 2);
+        assertEquals(c.millis(), 600);
+        byte[] third = keyframe(100);
+        c.add(true, third, 4000);
+        c.add(false, aac(20), 4010);
+        assertEquals(c.tags(), 2, "from now on each keyframe starts the cache afresh");
+        List<GopCache.Tag> out = c.drain();
+        assertTrue(out.get(0).payload() == third);
+        assertEquals(c.groupsTooLarge(), 0);
     }
 
     @Test
@@ -80,6 +100,7 @@ public class GopCacheTest {
         c.add(true, keyframe(100), 1000);
         assertEquals(c.tags(), 1);
         assertEquals(c.bytes(), 100);
+        assertFalse(c.fromStart(), "the start was lost with the oversize group");
     }
 
     @Test
