@@ -20,19 +20,35 @@ import java.util.Optional;
  * RTMP ingest to a WebRTC viewer, glass to glass (bench/rtmp-latency/run.sh; not a test). This JVM draws every
  * frame itself: {@code System.currentTimeMillis()} mod 65536 as 16 black/white blocks and their inverse (the layout
  * of clock-publisher.html, so the reader is the same), written raw to an ffmpeg encoder that publishes x264
- * (zerolatency) + AAC over RTMP to the server. A Socket.IO viewer in Chromium on this machine reads the blocks of
- * every displayed frame back (requestVideoFrameCallback): latency = now - drawn, one clock. The path measured:
+ * (zerolatency) + AAC over RTMP to the server. Two Socket.IO viewers in Chromium on this machine, one after the
+ * other, read the blocks of every displayed frame back (requestVideoFrameCallback): latency = now - drawn, one
+ * clock. The first is the publication's first consumer, so the GOP cache is replayed to it; the second starts at a
+ * live keyframe; each gets its own line. The path measured:
  * encoder pipe and x264, RTMP, our FLV to RTP packetization, SFU forwarding, Chromium's jitter buffer, decode
  * and display.
  *
  * <p>CPU per ingested stream: this JVM's CPU over the window (the whole server: RTMP ingest, SFU forwarding to the
- * one viewer, signaling; the bench's own frame drawing is a few ms per second) and the AAC to Opus ffmpeg it
+ * two viewers, signaling; plus the bench's own frame drawing, 7 MB/s of memset and pipe writes) and the AAC to Opus ffmpeg it
  * started. Arguments: [seconds=30] [keyframe interval in frames=60]. Prints one JSON line.
  */
 public final class RtmpLatencyBench {
     private static final int W = 640;
     private static final int H = 360;
     private static final int FPS = 30;
+
+    /** Reads the clock of every displayed frame of the page's player (the layout of clock-hls.html). */
+    private static final String READER = "(() => { state.samples = []; const v = document.getElementById('player');"
+            + " const c = document.createElement('canvas'); c.width = 640; c.height = 360;"
+            + " const g = c.getContext('2d', { willReadFrequently: true });"
+            + " const read = () => { if (v.readyState >= 2 && v.videoWidth > 0) {"
+            + "   g.drawImage(v, 0, 0, 640, 360); let t = 0, ok = true;"
+            + "   for (let i = 0; i < 16; i++) {"
+            + "     const a = g.getImageData(i * 40 + 20, 130, 1, 1).data[0] > 128 ? 1 : 0;"
+            + "     const b = g.getImageData(i * 40 + 20, 230, 1, 1).data[0] > 128 ? 1 : 0;"
+            + "     if (a === b) { ok = false; break; } t = (t << 1) | a; }"
+            + "   if (ok) state.samples.push(((Date.now() & 0xffff) - t + 0x10000) & 0xffff); }"
+            + "  v.requestVideoFrameCallback(read); };"
+            + " v.requestVideoFrameCallback(read); return true; })()";
 
     private RtmpLatencyBench() {
     }
@@ -67,24 +83,21 @@ public final class RtmpLatencyBench {
             drawer.start();
             RtmpIngestE2ETest.waitUntil("the RTMP stream to go live", () -> "live".equals(server.api.get(
                     "/api/v1/streams/" + id, owner).expect(200).get("status").asText()), Duration.ofSeconds(60));
-            String viewerToken = server.api.devUser("bench-viewer")[0];
-            browser.openWindow(site.page("viewer.html", "streamId", id, "socket", server.socketUrl(), "token",
-                    viewerToken));
-            browser.waitFor("state.firstFrameMs !== undefined", Duration.ofSeconds(60));
-            browser.eval("(() => { state.samples = []; const v = document.getElementById('player');"
-                    + " const c = document.createElement('canvas'); c.width = 640; c.height = 360;"
-                    + " const g = c.getContext('2d', { willReadFrequently: true });"
-                    + " const read = () => { if (v.readyState >= 2 && v.videoWidth > 0) {"
-                    + "   g.drawImage(v, 0, 0, 640, 360); let t = 0, ok = true;"
-                    + "   for (let i = 0; i < 16; i++) {"
-                    + "     const a = g.getImageData(i * 40 + 20, 130, 1, 1).data[0] > 128 ? 1 : 0;"
-                    + "     const b = g.getImageData(i * 40 + 20, 230, 1, 1).data[0] > 128 ? 1 : 0;"
-                    + "     if (a === b) { ok = false; break; } t = (t << 1) | a; }"
-                    + "   if (ok) state.samples.push(((Date.now() & 0xffff) - t + 0x10000) & 0xffff); }"
-                    + "  v.requestVideoFrameCallback(read); };"
-                    + " v.requestVideoFrameCallback(read); return true; })()");
-            browser.waitFor("state.samples.length > 30", Duration.ofSeconds(30));
-            browser.eval("(state.samples.length = 0, true)");
+            // viewer 1 is the publication's first consumer (the GOP cache is replayed to it); viewer 2 joins after
+            // it and starts at the encoder's next keyframe: their latencies are reported apart
+            List<String> windows = new ArrayList<>();
+            for (int v = 0; v < 2; v++) {
+                String token = server.api.devUser("bench-viewer-" + v)[0];
+                windows.add(browser.openWindow(site.page("viewer.html", "streamId", id, "socket",
+                        server.socketUrl(), "token", token)));
+                browser.waitFor("state.firstFrameMs !== undefined", Duration.ofSeconds(60));
+                browser.eval(READER);
+                browser.waitFor("state.samples.length > 30", Duration.ofSeconds(30));
+            }
+            for (String w : windows) {
+                browser.switchTo(w);
+                browser.eval("(state.samples.length = 0, true)");
+            }
             Optional<ProcessHandle> opus = ProcessHandle.current().descendants().filter(p -> p.info().arguments()
                     .map(a -> String.join(" ", a).contains("libopus")).orElse(false)).findFirst();
             com.sun.management.OperatingSystemMXBean os =
@@ -98,21 +111,31 @@ public final class RtmpLatencyBench {
             double jvmCores = (os.getProcessCpuTime() - jvm0) / 1e9 / wall;
             double opusCores = (opus.map(RtmpLatencyBench::cpuTicks).orElse(0L) - opus0) / 100.0 / wall;
             double encCores = (cpuTicks(encoder.toHandle()) - enc0) / 100.0 / wall;
-            @SuppressWarnings("unchecked")
-            List<Number> raw = (List<Number>) browser.eval("state.samples.slice()");
-            List<Long> samples = new ArrayList<>();
-            raw.forEach(n -> samples.add(n.longValue()));
-            samples.sort(Long::compare);
-            if (samples.isEmpty()) {
-                throw new IllegalStateException("the viewer read no clock frames in " + seconds + " s");
+            List<List<Long>> perViewer = new ArrayList<>();
+            for (String w : windows) {
+                browser.switchTo(w);
+                @SuppressWarnings("unchecked")
+                List<Number> raw = (List<Number>) browser.eval("state.samples.slice()");
+                List<Long> samples = new ArrayList<>();
+                raw.forEach(n -> samples.add(n.longValue()));
+                samples.sort(Long::compare);
+                if (samples.isEmpty()) {
+                    throw new IllegalStateException("a viewer read no clock frames in " + seconds + " s");
+                }
+                perViewer.add(samples);
             }
             String load1 = Files.readString(Path.of("/proc/loadavg")).trim();
-            System.out.printf("{\"seconds\":%.1f,\"keyframeIntervalFrames\":%d,\"frames\":%d,\"p50_ms\":%d,"
-                            + "\"p95_ms\":%d,\"min_ms\":%d,\"max_ms\":%d,\"server_jvm_cores\":%.3f,"
-                            + "\"aac_to_opus_cores\":%.3f,\"encoder_cores\":%.3f,\"loadavg_before\":\"%s\","
-                            + "\"loadavg_after\":\"%s\"}%n", wall, gop, samples.size(), pct(samples, 50),
-                    pct(samples, 95), samples.get(0), samples.get(samples.size() - 1), jvmCores, opusCores,
-                    encCores, load0, load1);
+            StringBuilder viewers = new StringBuilder();
+            for (List<Long> samples : perViewer) {
+                viewers.append(viewers.length() == 0 ? "" : ",").append(String.format(
+                        "{\"frames\":%d,\"p50_ms\":%d,\"p95_ms\":%d,\"min_ms\":%d,\"max_ms\":%d}",
+                        samples.size(), pct(samples, 50), pct(samples, 95), samples.get(0),
+                        samples.get(samples.size() - 1)));
+            }
+            System.out.printf("{\"seconds\":%.1f,\"keyframeIntervalFrames\":%d,\"viewers\":[%s],"
+                            + "\"server_jvm_cores\":%.3f,\"aac_to_opus_cores\":%.3f,\"encoder_cores\":%.3f,"
+                            + "\"loadavg_before\":\"%s\",\"loadavg_after\":\"%s\"}%n", wall, gop, viewers,
+                    jvmCores, opusCores, encCores, load0, load1);
         } finally {
             if (drawer != null) {
                 drawer.interrupt();
