@@ -16,8 +16,9 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null || comm
   || die "needs Chromium (apt-get install chromium chromium-driver)"
 command -v chromedriver >/dev/null || [ -x /usr/lib/chromium/chromedriver ] \
   || die "needs chromedriver (apt-get install chromium-driver)"
-ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libx264 || die "this ffmpeg has no libx264 encoder"
-ffmpeg -hide_banner -encoders 2>/dev/null | grep -q libopus || die "this ffmpeg has no libopus encoder (AAC -> Opus)"
+encoders=$(ffmpeg -hide_banner -encoders 2>/dev/null || true) # not piped into grep -q: pipefail would see SIGPIPE
+[[ $encoders == *libx264* ]] || die "this ffmpeg has no libx264 encoder"
+[[ $encoders == *libopus* ]] || die "this ffmpeg has no libopus encoder (AAC -> Opus)"
 pg=${RELAYCAST_TEST_PG:-}
 if [ -z "$pg" ]; then
   (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null \
