@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * What an RTMP encoder sends, measured at the ingest (before the SFU): bitrate of the FLV audio and video tag bodies,
  * video frame rate, the keyframe interval, and the picture size the encoder announced in {@code onMetaData}. Rates
- * are over one-second windows closed by the next tag on the event loop (the only writer); readers on other threads
- * see the last closed window, or zero once the encoder has been quiet for {@link #QUIET_MILLIS}.
+ * are per second of media time (FLV timestamps), over windows of at least one second closed by the next tag on the
+ * event loop (the only writer), so network bursts do not read as a higher frame rate; readers on other threads see
+ * the last closed window, or zero once the encoder has been quiet for {@link #QUIET_MILLIS} of wall time.
  */
 public final class IngestHealth {
     public static final String KEYFRAME_INTERVAL_TOO_LONG = "KEYFRAME_INTERVAL_TOO_LONG";
@@ -28,7 +29,7 @@ public final class IngestHealth {
     }
 
     private final long warnAboveMillis;
-    private long windowStartMillis = -1;
+    private long windowStartFlv = -1;
     private long windowBytes;
     private long windowFrames;
     private long lastKeyframeFlv = -1;
@@ -53,28 +54,29 @@ public final class IngestHealth {
             }
             lastKeyframeFlv = flvMillis;
         }
-        count(bytes, frame ? 1 : 0, nowMillis);
+        count(bytes, frame ? 1 : 0, flvMillis, nowMillis);
     }
 
-    public void onAudio(int bytes, long nowMillis) {
-        count(bytes, 0, nowMillis);
+    public void onAudio(int bytes, long flvMillis, long nowMillis) {
+        count(bytes, 0, flvMillis, nowMillis);
     }
 
-    private void count(int bytes, int frames, long now) {
-        if (windowStartMillis < 0) {
-            windowStartMillis = now;
+    /** The tag that closes a window (its time is the window's end) counts in the next one. */
+    private void count(int bytes, int frames, long flvMillis, long now) {
+        if (windowStartFlv < 0 || flvMillis < windowStartFlv) {
+            windowStartFlv = flvMillis; // first tag, or the encoder's clock went back (a new timeline)
         }
-        windowBytes += bytes;
-        windowFrames += frames;
-        long elapsed = now - windowStartMillis;
+        long elapsed = flvMillis - windowStartFlv;
         if (elapsed >= 1000) {
             bitrateBps = windowBytes * 8 * 1000 / elapsed;
             fps = Math.round(windowFrames * 1000 * 100.0 / elapsed) / 100.0;
             windowClosedAtMillis = now;
-            windowStartMillis = now;
+            windowStartFlv = flvMillis;
             windowBytes = 0;
             windowFrames = 0;
         }
+        windowBytes += bytes;
+        windowFrames += frames;
     }
 
     /** The picture size from the encoder's {@code onMetaData} (FLV specification E.5), when it sent one. */

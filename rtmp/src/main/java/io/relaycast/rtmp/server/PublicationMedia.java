@@ -129,7 +129,7 @@ final class PublicationMedia {
     private void measure(boolean video, byte[] p, long flvMillis) {
         long now = System.currentTimeMillis();
         if (!video) {
-            health.onAudio(p.length, now);
+            health.onAudio(p.length, flvMillis, now);
             return;
         }
         boolean keyframe = GopCache.isKeyframe(p);
