@@ -91,6 +91,16 @@ public final class IngestHealth {
         gopTooLarge = tooLarge;
     }
 
+    /** The last keyframe interval is above the warning threshold. */
+    public boolean keyframeIntervalTooLong() {
+        return keyframeIntervalMs > warnAboveMillis;
+    }
+
+    /** FLV time between the last two keyframes, -1 before the second. */
+    public long lastKeyframeIntervalMillis() {
+        return keyframeIntervalMs;
+    }
+
     public Reading read(long nowMillis) {
         boolean quiet = windowClosedAtMillis == 0 || nowMillis - windowClosedAtMillis > QUIET_MILLIS;
         long interval = keyframeIntervalMs;

@@ -45,6 +45,9 @@ final class PublicationMedia {
 
         /** Audio that is not AAC: video goes on without it; reported once. */
         void unsupportedAudio();
+
+        /** The encoder's keyframe interval is above the warning threshold; reported once per publication. */
+        void keyframeIntervalTooLong(long intervalMillis);
     }
 
     private enum Phase { IDLE, AWAITING_CONFIGURATION, STARTING, CACHING, FORWARDING, ENDED }
@@ -64,6 +67,7 @@ final class PublicationMedia {
     private long groupBytes;
     private long groupStartFlv = -1;
     private long replayedTags;
+    private boolean reportedKeyframeInterval;
 
     PublicationMedia(RtmpConfig config, Events events) {
         this.events = events;
@@ -143,6 +147,11 @@ final class PublicationMedia {
         }
         groupBytes += p.length;
         health.onVideo(p.length, frame, keyframe, flvMillis, now);
+        if (keyframe && !reportedKeyframeInterval && phase != Phase.IDLE
+                && health.keyframeIntervalTooLong()) {
+            reportedKeyframeInterval = true;
+            events.keyframeIntervalTooLong(health.lastKeyframeIntervalMillis());
+        }
     }
 
     private static AvcDecoderConfiguration avcConfiguration(byte[] p) {

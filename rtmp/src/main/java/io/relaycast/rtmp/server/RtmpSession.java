@@ -302,6 +302,13 @@ final class RtmpSession implements PublicationMedia.Events {
     }
 
     @Override
+    public void keyframeIntervalTooLong(long intervalMillis) {
+        LOG.info("RTMP {} stream {}: the encoder sends a keyframe every {} ms; viewers joining after the first wait"
+                + " up to that long (set the encoder's keyframe interval to 1-2 s)", wire.remote(), streamId,
+                intervalMillis);
+    }
+
+    @Override
     public void unsupportedAudio() {
         LOG.info("RTMP {} stream {}: audio is not AAC; it is dropped", wire.remote(), streamId);
     }
@@ -367,9 +374,5 @@ final class RtmpSession implements PublicationMedia.Events {
     /** The encoder's stream as measured at the ingest (null before its key was accepted). */
     IngestHealth.Reading health() {
         return streamId == null ? null : media.health().read(System.currentTimeMillis());
-    }
-
-    String streamId() {
-        return streamId;
     }
 }
