@@ -76,6 +76,7 @@ import io.relaycast.web.http.Authenticator;
 import io.relaycast.web.http.Cors;
 import io.relaycast.web.http.Json;
 import io.relaycast.web.media.HlsRoutes;
+import io.relaycast.web.media.IngestHealthSource;
 import io.relaycast.web.media.MediaStatsRoutes;
 import io.relaycast.web.media.MediaTaps;
 import io.relaycast.web.media.PlaybackAccess;
@@ -344,7 +345,8 @@ public final class RelaycastServer implements AutoCloseable {
                 config.devMode(), config.auth().allowAnonymousViewers());
         new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers()).register(app);
         // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
-        new MediaStatsRoutes(streams, media, auth).register(app);
+        IngestHealthSource ingestHealth = new IngestHealthSource();
+        new MediaStatsRoutes(streams, media, auth, ingestHealth).register(app);
         new VodRoutes(recordings, config.recording().directory(), playback).register(app);
         io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
@@ -352,6 +354,7 @@ public final class RelaycastServer implements AutoCloseable {
         Pages.register(app);
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
+        sfuStats.sampleIngest(ingestHealth::samples);
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
                 mediaTaps, turnSecrets, sfuStats, liveRecovery);
@@ -362,6 +365,7 @@ public final class RelaycastServer implements AutoCloseable {
         }
         server.rtmp = startRtmp(config, streams, ownSfu, server);
         if (server.rtmp != null) {
+            ingestHealth.set(server.rtmp);
             urls.rtmpPort(server.rtmp.port());
         }
         server.startMetrics(app, new io.relaycast.web.metrics.RelaycastMetrics.Sources(media, viewers, chat, jdbi,

@@ -36,6 +36,8 @@ public final class IngestPublication implements AutoCloseable {
     private final AacToOpus audio;
     private final byte[] rtcp = new byte[64];
     private final AtomicBoolean keyframeRequestLogged = new AtomicBoolean();
+    private volatile Runnable onKeyframeRequest;
+    private volatile boolean keyframeAsked;
     private long wallBaseMillis = Long.MIN_VALUE;
     private long lastReportFlvMillis = Long.MIN_VALUE;
     private long lastFlvMillis;
@@ -54,10 +56,26 @@ public final class IngestPublication implements AutoCloseable {
                 LocalOffer.OPUS_PAYLOAD_TYPE, publication::sendRtp, flv -> audioBase + flv * 48, name);
         publication.onKeyframeRequest(() -> {
             if (keyframeRequestLogged.compareAndSet(false, true)) {
-                LOG.info("RTMP {}: a viewer asked for a keyframe; RTMP has no way to ask the encoder, the next one"
-                        + " comes at the encoder's keyframe interval", name);
+                LOG.info("RTMP {}: a viewer or tap asked for a keyframe; RTMP has no way to ask the encoder: the"
+                        + " first joiner gets the GOP cache, later ones the encoder's next keyframe", name);
+            }
+            keyframeAsked = true;
+            Runnable listener = onKeyframeRequest;
+            if (listener != null) {
+                listener.run();
             }
         });
+    }
+
+    /**
+     * {@code listener} runs (on an SFU thread: hand work off) when a viewer or tap asks for a keyframe, and at once
+     * if one already asked since this publication was opened.
+     */
+    public void onKeyframeRequest(Runnable listener) {
+        onKeyframeRequest = listener;
+        if (keyframeAsked) {
+            listener.run();
+        }
     }
 
     public static long randomSsrc() {

@@ -198,6 +198,11 @@ final class RtmpConnection extends ByteToMessageDecoder implements RtmpSession.W
     }
 
     @Override
+    public void runOnLoopAfter(long millis, Runnable task) {
+        ctx.executor().schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
     public String remote() {
         return remote;
     }

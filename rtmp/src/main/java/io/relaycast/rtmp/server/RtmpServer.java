@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.relaycast.rtmp.RtmpConfig;
+import io.relaycast.rtmp.media.IngestHealth;
 import io.relaycast.sfu.api.MediaPlane;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,26 @@ public final class RtmpServer implements AutoCloseable {
     /** Streams being published over RTMP now. */
     public int publishingStreams() {
         return publishing.size();
+    }
+
+    /**
+     * The stream's RTMP encoder as measured at the ingest (bitrate, fps, keyframe interval, warnings), or null when
+     * no RTMP connection of this server publishes it.
+     */
+    public IngestHealth.Reading ingestHealth(String streamId) {
+        return publishing.health(streamId);
+    }
+
+    /** Every stream an RTMP connection of this server publishes, with its ingest health (for the sampler). */
+    public java.util.Map<String, IngestHealth.Reading> ingestHealth() {
+        java.util.Map<String, IngestHealth.Reading> m = new java.util.LinkedHashMap<>();
+        for (String id : publishing.streamIds()) {
+            IngestHealth.Reading r = publishing.health(id);
+            if (r != null) {
+                m.put(id, r);
+            }
+        }
+        return m;
     }
 
     @Override

@@ -7,21 +7,18 @@ import io.relaycast.rtmp.chunk.RtmpMessage;
 import io.relaycast.rtmp.chunk.RtmpProtocolException;
 import io.relaycast.rtmp.media.AvcDecoderConfiguration;
 import io.relaycast.rtmp.media.IngestPublication;
-import io.relaycast.sfu.api.LocalPublication;
-import io.relaycast.sfu.api.MediaException;
+import io.relaycast.rtmp.media.IngestHealth;
 import io.relaycast.sfu.api.MediaPlane;
-import io.relaycast.sfu.ingest.LocalOffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -32,7 +29,7 @@ import java.util.concurrent.Executor;
  * onStatus} level error for publish) and the connection is closed. The stream key is never logged: log lines name
  * the stream id once it is known.
  */
-final class RtmpSession {
+final class RtmpSession implements PublicationMedia.Events {
     private static final Logger LOG = LoggerFactory.getLogger(RtmpSession.class);
     static final String APP = "live";
     private static final int MEDIA_STREAM_ID = 1;
@@ -50,34 +47,29 @@ final class RtmpSession {
 
         void runOnLoop(Runnable task);
 
+        void runOnLoopAfter(long millis, Runnable task);
+
         String remote();
     }
 
     private enum State { NEW, CONNECTED, AUTHORIZING, AWAITING_VIDEO, STARTING, PUBLISHING, ENDED }
 
-    /** Media messages held while the publication starts: a few seconds of an encoder's output. */
-    private static final int MAX_HELD = 512;
-
     private final RtmpConfig config;
-    private final MediaPlane media;
-    private final PublishGate gate;
+    private final PublishAdmission admission;
+    private final PublicationMedia media;
     private final Executor blocking;
-    private final PublishingStreams publishing;
     private Wire wire;
     private State state = State.NEW;
     private boolean streamCreated;
-    private String streamId;
+    private volatile String streamId;
     private IngestPublication publication;
-    private boolean reportedUnsupportedAudio;
-    private final List<RtmpMessage> held = new ArrayList<>();
-    private long heldDropped;
+    private boolean replayScheduled;
 
     RtmpSession(RtmpConfig config, MediaPlane media, PublishGate gate, Executor blocking, PublishingStreams publishing) {
         this.config = config;
-        this.media = media;
-        this.gate = gate;
+        this.admission = new PublishAdmission(config, media, gate, publishing);
+        this.media = new PublicationMedia(config, this);
         this.blocking = blocking;
-        this.publishing = publishing;
     }
 
     void attach(Wire wire) {
@@ -92,18 +84,16 @@ final class RtmpSession {
             switch (m.typeId()) {
                 case RtmpMessage.COMMAND_AMF0 -> command(Amf0.readAll(m.payload()), m);
                 case RtmpMessage.COMMAND_AMF3 -> command(Amf0.readAll(amf3Wrapped(m.payload())), m);
-                case RtmpMessage.VIDEO -> video(m);
-                case RtmpMessage.AUDIO -> audio(m);
+                case RtmpMessage.VIDEO, RtmpMessage.AUDIO -> media.onMedia(m);
+                case RtmpMessage.DATA_AMF0 -> media.onData(m);
                 default -> {
-                    // data messages (@setDataFrame onMetaData), aggregates, shared objects: nothing we need
+                    // AMF3 data, aggregates, shared objects: nothing we need
                 }
             }
         } catch (RtmpProtocolException e) {
             refuseConnection("NetConnection.Call.Failed", e.getMessage());
         } catch (IOException e) {
-            LOG.warn("RTMP {} stream {}: audio transcoder could not start: {}", wire.remote(), streamId, e.toString());
-            endPublication();
-            wire.closeAfterFlush();
+            transcoderFailed(e);
         }
     }
 
@@ -194,34 +184,11 @@ final class RtmpSession {
             return;
         }
         state = State.AUTHORIZING;
-        CompletableFuture.supplyAsync(() -> authorize(streamKey), blocking).whenComplete((admitted, error) ->
+        CompletableFuture.supplyAsync(() -> admission.admit(streamKey, this), blocking).whenComplete((admitted, error) ->
                 wire.runOnLoop(() -> authorized(admitted, error)));
     }
 
-    /** On a blocking thread: the key check and the one-publisher rule. */
-    private Admitted authorize(String streamKey) {
-        String id;
-        try {
-            id = gate.authorize(streamKey);
-        } catch (PublishGate.PublishRefused e) {
-            return new Admitted(null, e);
-        }
-        if (!publishing.claim(id)) {
-            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
-                    "this stream already has a publisher"));
-        }
-        if (media.isPublished(id)) {
-            publishing.release(id);
-            return new Admitted(id, new PublishGate.PublishRefused(PublishGate.PublishRefused.BAD_NAME,
-                    "this stream already has a publisher (WHIP or browser)"));
-        }
-        return new Admitted(id, null);
-    }
-
-    private record Admitted(String streamId, PublishGate.PublishRefused refusal) {
-    }
-
-    private void authorized(Admitted admitted, Throwable error) {
+    private void authorized(PublishAdmission.Admitted admitted, Throwable error) {
         if (error != null || admitted.refusal() != null) {
             String code = error != null ? "NetStream.Publish.Failed" : admitted.refusal().statusCode();
             String why = error != null ? "internal error" : admitted.refusal().getMessage();
@@ -236,10 +203,11 @@ final class RtmpSession {
         }
         streamId = admitted.streamId();
         if (state != State.AUTHORIZING) { // the client went away meanwhile
-            publishing.release(streamId);
+            admission.release(streamId, this);
             return;
         }
         state = State.AWAITING_VIDEO;
+        media.awaitConfiguration();
         LOG.info("RTMP {}: key accepted for stream {}; waiting for the H.264 configuration", wire.remote(), streamId);
         wire.send(ChunkEncoder.CONTROL_CSID, ChunkEncoder.streamBegin(MEDIA_STREAM_ID));
         wire.send(5, new RtmpMessage(RtmpMessage.COMMAND_AMF0, MEDIA_STREAM_ID, 0, Amf0.write("onStatus", 0.0, null,
@@ -251,40 +219,24 @@ final class RtmpSession {
      * The SFU publication starts with the AVC sequence header, so its SDP carries the source's SPS and PPS
      * (sprop-parameter-sets: ffmpeg needs them to remux the top HLS rendition). Media until it is ready is held.
      */
-    private void startPublication(AvcDecoderConfiguration avc) {
+    @Override
+    public void configured(AvcDecoderConfiguration avc) {
         state = State.STARTING;
         wire.publishing(); // the client did its part: a slow server must not trip the client's deadline
         String id = streamId;
         CompletableFuture.supplyAsync(() -> {
-            long videoSsrc = IngestPublication.randomSsrc();
-            long audioSsrc = IngestPublication.randomSsrc();
             try {
-                LocalPublication local = media.publishLocal(id, "rtmp:" + UUID.randomUUID(),
-                        LocalOffer.opusAndH264(audioSsrc, videoSsrc, config.h264ProfileLevelId(),
-                                avc.spropParameterSets()), new MediaPlane.CandidateSink() {
-                            @Override
-                            public void onLocalCandidate(io.relaycast.sfu.api.IceCandidate candidate) {
-                            }
-                        });
-                IngestPublication ingest = new IngestPublication(local, videoSsrc, audioSsrc, config, id);
-                try {
-                    gate.started(id);
-                } catch (PublishGate.PublishRefused e) {
-                    ingest.close();
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-                return ingest;
-            } catch (MediaException e) {
-                throw new java.util.concurrent.CompletionException(new PublishGate.PublishRefused(
-                        PublishGate.PublishRefused.BAD_NAME, "the media server refused: " + e.getMessage()));
+                return admission.open(id, avc);
+            } catch (PublishGate.PublishRefused e) {
+                throw new CompletionException(e);
             }
         }, blocking).whenComplete((ingest, error) -> wire.runOnLoop(() -> started(ingest, error)));
     }
 
     private void started(IngestPublication ingest, Throwable error) {
         if (error != null) {
-            publishing.release(streamId);
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            admission.release(streamId, this);
+            Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             if (cause instanceof PublishGate.PublishRefused r) {
                 LOG.info("RTMP {}: stream {} cannot go live: {}", wire.remote(), streamId, r.getMessage());
@@ -304,67 +256,66 @@ final class RtmpSession {
         state = State.PUBLISHING;
         wire.publishing();
         LOG.info("RTMP {}: publishing stream {}", wire.remote(), streamId);
-        List<RtmpMessage> queued = new ArrayList<>(held);
-        held.clear();
-        for (RtmpMessage m : queued) {
-            onMessage(m);
-        }
+        guarded(() -> media.started(ingest));
+        ingest.onKeyframeRequest(() -> wire.runOnLoop(this::consumerAsked));
     }
 
-    /** Media while the publication is not ready yet: held (bounded), and replayed once it is. */
-    private boolean hold(RtmpMessage m) {
-        if (state == State.AWAITING_VIDEO && m.typeId() == RtmpMessage.VIDEO && m.payload().length > 5
-                && (m.payload()[0] & 0x8F) == 7 && m.payload()[1] == 0) {
-            AvcDecoderConfiguration avc = AvcDecoderConfiguration.parse(m.payload(), 5, m.payload().length - 5);
-            if (avc != null) {
-                held.add(m);
-                startPublication(avc);
-                return true;
+    /**
+     * A viewer or tap asked for a keyframe. The GOP cache goes out {@code gop-cache.join-delay} after the first such
+     * request: a tap asks when it attaches to the room, before its ffmpeg reader listens (decision 241).
+     */
+    private void consumerAsked() {
+        if (state != State.PUBLISHING || replayScheduled) {
+            return;
+        }
+        replayScheduled = true;
+        wire.runOnLoopAfter(config.gopCacheJoinDelay().toMillis(), () -> {
+            if (state == State.PUBLISHING) {
+                guarded(media::consumerAsked);
             }
-        }
-        if (state == State.AWAITING_VIDEO || state == State.STARTING) {
-            if (held.size() < MAX_HELD) {
-                held.add(m);
-            } else {
-                heldDropped++;
-            }
-            return true;
-        }
-        return state != State.PUBLISHING;
+        });
     }
 
-    private void video(RtmpMessage m) {
-        if (hold(m)) {
-            return;
-        }
-        if (!publication.isOpen()) {
-            stoppedBySfu();
-            return;
-        }
-        if (publication.onVideo(m.payload(), m.timestamp()) == IngestPublication.TagResult.UNSUPPORTED_CODEC) {
-            LOG.info("RTMP {} stream {}: video is not H.264 (FLV codec id {}); closing", wire.remote(), streamId,
-                    m.payload().length > 0 ? m.payload()[0] & 0x0F : -1);
-            refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "only H.264 video is supported");
+    private interface MediaStep {
+        void run() throws IOException;
+    }
+
+    /** A media step on the loop; the audio transcoder failing to start ends the publication. */
+    private void guarded(MediaStep step) {
+        try {
+            step.run();
+        } catch (IOException e) {
+            transcoderFailed(e);
         }
     }
 
-    private void audio(RtmpMessage m) throws IOException {
-        if (hold(m)) {
-            return;
-        }
-        if (!publication.isOpen()) {
-            stoppedBySfu();
-            return;
-        }
-        if (publication.onAudio(m.payload(), m.timestamp()) == IngestPublication.TagResult.UNSUPPORTED_CODEC
-                && !reportedUnsupportedAudio) {
-            reportedUnsupportedAudio = true; // video goes on without audio
-            LOG.info("RTMP {} stream {}: audio is not AAC; it is dropped", wire.remote(), streamId);
-        }
+    private void transcoderFailed(IOException e) {
+        LOG.warn("RTMP {} stream {}: audio transcoder could not start: {}", wire.remote(), streamId, e.toString());
+        endPublication();
+        wire.closeAfterFlush();
+    }
+
+    @Override
+    public void unsupportedVideo(int codecId) {
+        LOG.info("RTMP {} stream {}: video is not H.264 (FLV codec id {}); closing", wire.remote(), streamId, codecId);
+        refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "only H.264 video is supported");
+    }
+
+    @Override
+    public void keyframeIntervalTooLong(long intervalMillis) {
+        LOG.info("RTMP {} stream {}: the encoder sends a keyframe every {} ms; viewers joining after the first wait"
+                + " up to that long (set the encoder's keyframe interval to 1-2 s)", wire.remote(), streamId,
+                intervalMillis);
+    }
+
+    @Override
+    public void unsupportedAudio() {
+        LOG.info("RTMP {} stream {}: audio is not AAC; it is dropped", wire.remote(), streamId);
     }
 
     /** The SFU ended the publication (the stream was ended, or another publisher replaced us). */
-    private void stoppedBySfu() {
+    @Override
+    public void stoppedBySfu() {
         LOG.info("RTMP {} stream {}: the publication was ended on the server; closing", wire.remote(), streamId);
         refusePublish(MEDIA_STREAM_ID, "NetStream.Publish.Failed", "the stream was ended or taken over");
     }
@@ -397,9 +348,9 @@ final class RtmpSession {
     private void endPublication() {
         State was = state;
         state = State.ENDED;
-        held.clear();
+        media.end();
         if (was == State.AWAITING_VIDEO) {
-            publishing.release(streamId); // admitted, but the SFU publication never started
+            admission.release(streamId, this); // admitted, but the SFU publication never started
         }
         if (was != State.PUBLISHING || publication == null) {
             return; // STARTING: started() undoes it when the SFU answers
@@ -407,16 +358,21 @@ final class RtmpSession {
         boolean stillOurs = publication.isOpen();
         publication.close();
         String id = streamId;
-        publishing.release(id);
-        LOG.info("RTMP {}: stream {} ended ({})", wire.remote(), id, publication.stats());
+        admission.release(id, this);
+        LOG.info("RTMP {}: stream {} ended ({}, {})", wire.remote(), id, publication.stats(), media.stats());
         if (stillOurs) {
             blocking.execute(() -> {
                 try {
-                    gate.ended(id);
+                    admission.ended(id);
                 } catch (RuntimeException e) {
                     LOG.warn("RTMP: stream {} could not be ended", id, e);
                 }
             });
         }
+    }
+
+    /** The encoder's stream as measured at the ingest (null before its key was accepted). */
+    IngestHealth.Reading health() {
+        return streamId == null ? null : media.health().read(System.currentTimeMillis());
     }
 }

@@ -21,12 +21,30 @@ final class TestMediaPlane implements MediaPlane {
         final AtomicLong videoRtp = new AtomicLong();
         final AtomicLong audioRtp = new AtomicLong();
         volatile boolean open = true;
+        /** RFC 6184 NAL unit type of the first video packet (FU-A: the fragmented unit's type), -1 before one. */
+        volatile int firstVideoNalType = -1;
+        volatile Runnable keyframeRequest;
+        final boolean viewerAtStart;
+
+        Counted(boolean viewerAtStart) {
+            this.viewerAtStart = viewerAtStart;
+        }
+
+        /** A viewer or tap joins and asks for a keyframe, as the SFU's room would on its behalf. */
+        void viewerJoins() {
+            keyframeRequest.run();
+        }
 
         @Override
         public void sendRtp(byte[] buf, int off, int len) {
             rtp.incrementAndGet();
             int pt = buf[off + 1] & 0x7F;
-            (pt == 102 ? videoRtp : audioRtp).incrementAndGet();
+            if (pt == 102 && videoRtp.getAndIncrement() == 0) {
+                int nal = buf[off + 12] & 0x1F; // the packetizer writes a 12-octet header
+                firstVideoNalType = nal == 28 ? buf[off + 13] & 0x1F : nal == 24 ? buf[off + 15] & 0x1F : nal;
+            } else if (pt != 102) {
+                audioRtp.incrementAndGet();
+            }
         }
 
         @Override
@@ -36,6 +54,10 @@ final class TestMediaPlane implements MediaPlane {
 
         @Override
         public void onKeyframeRequest(Runnable callback) {
+            keyframeRequest = callback;
+            if (viewerAtStart) {
+                callback.run();
+            }
         }
 
         @Override
@@ -50,10 +72,21 @@ final class TestMediaPlane implements MediaPlane {
     }
 
     final Map<String, Counted> publications = new ConcurrentHashMap<>();
+    private final boolean viewerAtStart;
+
+    /** A plane whose every publication has a viewer from the start (it asks for a keyframe at once). */
+    TestMediaPlane() {
+        this(true);
+    }
+
+    /** @param viewerAtStart false: nobody asks for a keyframe until a test calls {@link Counted#viewerJoins} */
+    TestMediaPlane(boolean viewerAtStart) {
+        this.viewerAtStart = viewerAtStart;
+    }
 
     @Override
     public LocalPublication publishLocal(String streamId, String peerId, String sdpOffer, CandidateSink sink) {
-        Counted c = new Counted();
+        Counted c = new Counted(viewerAtStart);
         publications.put(streamId, c);
         return c;
     }

@@ -70,6 +70,18 @@ public final class AnalyticsService {
         return true;
     }
 
+    /**
+     * An ingest's sample of what its encoder sends ({@code source}: {@code rtmp}); stored only while the stream is
+     * live, like the SFU's.
+     */
+    public boolean recordIngestSample(String streamId, String source, IngestSample s) {
+        if (streams.require(streamId).status() != StreamStatus.LIVE) {
+            return false;
+        }
+        samples.insertIngest(streamId, source, s, clock.millis());
+        return true;
+    }
+
     private static void check(String name, Double v, double min, double max) {
         if (v != null && (v.isNaN() || v < min || v > max)) {
             throw ServiceException.invalid(name + " must be between " + (long) min + " and " + (long) max);

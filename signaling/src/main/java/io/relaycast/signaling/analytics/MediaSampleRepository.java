@@ -35,6 +35,16 @@ public final class MediaSampleRepository {
                 .bind("medium", s.viewersMedium()).bind("high", s.viewersHigh()).bind("at", now).execute());
     }
 
+    /** An ingest's sample of a live stream (RTMP): role publisher, source {@code source}, no user. */
+    public void insertIngest(String streamId, String source, IngestSample s, long now) {
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO media_samples (stream_id, role, source, bitrate, fps, width,"
+                        + " height, keyframe_interval, created_at) VALUES (:stream, 'publisher', :source, :bitrate, :fps,"
+                        + " :w, :h, :kf, :at)")
+                .bind("stream", streamId).bind("source", source).bind("bitrate", s.bitrate()).bind("fps", s.fps())
+                .bind("w", s.width()).bind("h", s.height()).bind("kf", s.keyframeIntervalMs()).bind("at", now)
+                .execute());
+    }
+
     /**
      * Per minute and source ({@code client}: the broadcaster's page, {@code sfu}: the SFU's sampler): averages of
      * each field over that role's samples, the worst viewer loss as its maximum. Fields a source does not
@@ -46,7 +56,7 @@ public final class MediaSampleRepository {
                         + " AVG(rtt) AS rtt, AVG(packet_rate) AS pps, AVG(jitter) AS jitter, AVG(viewers) AS viewers,"
                         + " AVG(viewer_bitrate) AS vbitrate, AVG(viewer_loss) AS vloss, MAX(viewer_loss_max) AS vlossmax,"
                         + " AVG(viewer_rtt) AS vrtt, AVG(viewers_low) AS low, AVG(viewers_medium) AS medium,"
-                        + " AVG(viewers_high) AS high, COUNT(*) AS n FROM media_samples"
+                        + " AVG(viewers_high) AS high, AVG(keyframe_interval) AS kf, COUNT(*) AS n FROM media_samples"
                         + " WHERE stream_id = :s AND role = :role GROUP BY created_at / 60000, source ORDER BY m, source")
                 .bind("s", streamId).bind("role", role)
                 .map((rs, ctx) -> {
@@ -69,6 +79,7 @@ public final class MediaSampleRepository {
                     row.put("viewersLow", nullable(rs, "low"));
                     row.put("viewersMedium", nullable(rs, "medium"));
                     row.put("viewersHigh", nullable(rs, "high"));
+                    row.put("keyframeInterval", nullable(rs, "kf"));
                     row.put("samples", rs.getLong("n"));
                     return row;
                 }).list());

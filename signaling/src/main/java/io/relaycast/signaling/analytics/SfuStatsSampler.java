@@ -6,9 +6,11 @@ import io.relaycast.signaling.error.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Every {@link AnalyticsConfig#sfuSampleIntervalMillis()}, takes the media plane's stats of each stream with a
@@ -22,12 +24,21 @@ public final class SfuStatsSampler implements AutoCloseable {
     private final MediaPlane media;
     private final AnalyticsService analytics;
     private final ScheduledExecutorService timer;
+    private volatile Supplier<Map<String, IngestSample>> ingest = Map::of;
     private volatile boolean failureLogged;
 
     private SfuStatsSampler(MediaPlane media, AnalyticsService analytics, ScheduledExecutorService timer) {
         this.media = media;
         this.analytics = analytics;
         this.timer = timer;
+    }
+
+    /**
+     * Also stores, on each tick, the samples an ingest takes of its encoders (RTMP: by stream id, source {@code
+     * rtmp}); the supplier runs on the sampler's thread and must not block on media.
+     */
+    public void sampleIngest(Supplier<Map<String, IngestSample>> samples) {
+        this.ingest = samples;
     }
 
     /** Starts sampling; with an interval of 0 returns a sampler that does nothing. */
@@ -58,7 +69,7 @@ public final class SfuStatsSampler implements AutoCloseable {
         }
     }
 
-    /** One tick: a sample per stream with a publisher; returns how many were stored. */
+    /** One tick: a sample per stream with a publisher, and one per ingested stream; returns how many were stored. */
     public int sampleOnce() {
         int stored = 0;
         for (StreamStats stream : media.streamStats()) {
@@ -72,6 +83,15 @@ public final class SfuStatsSampler implements AutoCloseable {
                 }
             } catch (ServiceException e) {
                 // the stream was deleted between the SFU's snapshot and now: nothing to attach the sample to
+            }
+        }
+        for (Map.Entry<String, IngestSample> e : ingest.get().entrySet()) {
+            try {
+                if (analytics.recordIngestSample(e.getKey(), "rtmp", e.getValue())) {
+                    stored++;
+                }
+            } catch (ServiceException ex) {
+                // deleted meanwhile, as above
             }
         }
         return stored;

@@ -18,18 +18,21 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/streams/{id}/media-stats}: the SFU's measurements of a stream on this node. The owner (or an
  * admin) gets {@link OwnerMediaStats}, typed and without addresses; {@code ?debug=1} returns the SFU's full debug
- * state (selected ICE pairs with viewers' IP addresses and ports, per-source counters) to admins only.
+ * state (selected ICE pairs with viewers' IP addresses and ports, per-source counters) to admins only. Both carry
+ * {@code ingest}: an RTMP encoder's bitrate, frame rate, keyframe interval and warnings, as the ingest measures them.
  */
 public final class MediaStatsRoutes {
     private final StreamService streams;
     private final MediaPlane media;
     private final Authenticator auth;
     private final OwnerMediaStats.Labels labels;
+    private final IngestHealthSource ingest;
 
-    public MediaStatsRoutes(StreamService streams, MediaPlane media, Authenticator auth) {
+    public MediaStatsRoutes(StreamService streams, MediaPlane media, Authenticator auth, IngestHealthSource ingest) {
         this.streams = streams;
         this.media = media;
         this.auth = auth;
+        this.ingest = ingest;
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         this.labels = new OwnerMediaStats.Labels(key);
@@ -57,6 +60,8 @@ public final class MediaStatsRoutes {
             StreamStats stats = media.streamStats(id);
             body.put("media", stats == null ? null : OwnerMediaStats.of(stats, labels));
         }
+        // what an RTMP encoder sends, measured before the SFU (null for WHIP and browser publishers)
+        body.put("ingest", ingest.of(id));
         ctx.json(body);
     }
 }

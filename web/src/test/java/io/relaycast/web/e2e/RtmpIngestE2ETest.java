@@ -129,7 +129,38 @@ public class RtmpIngestE2ETest {
         }
     }
 
+    /**
+     * The owner sees what the encoder sends, measured at the ingest: in media-stats ({@code ingest}) and, once the
+     * sampler ran, in the analytics' media health (source {@code rtmp}).
+     */
     @Test(dependsOnMethods = "socketIoAndWhepViewersDecodeH264AndOpus")
+    public void theOwnerSeesTheIngestBitrateFpsAndKeyframeInterval() throws Exception {
+        JsonNode ingest = server.api.get("/api/v1/streams/" + streamId + "/media-stats", ownerToken).expect(200)
+                .get("ingest");
+        System.out.println("RTMP ingest health: " + ingest);
+        assertEquals(ingest.get("protocol").asText(), "rtmp");
+        assertTrue(ingest.get("bitrateBps").asLong() > 100_000, ingest.toString());
+        assertTrue(Math.abs(ingest.get("fps").asDouble() - 30) < 4, ingest.toString());
+        assertTrue(Math.abs(ingest.get("keyframeIntervalMs").asLong() - 1000) <= 100, ingest.toString());
+        assertEquals(ingest.get("width").asInt(), 640);
+        assertEquals(ingest.get("height").asInt(), 360);
+        assertEquals(ingest.get("warnings").size(), 0, "a 1 s keyframe interval is fine: " + ingest);
+        assertTrue(server.server.sfuStats().sampleOnce() >= 2, "an SFU and an ingest sample were stored");
+        JsonNode health = server.api.get("/api/v1/streams/" + streamId + "/analytics", ownerToken).expect(200)
+                .get("mediaHealth");
+        JsonNode rtmp = null;
+        for (JsonNode row : health) {
+            if ("rtmp".equals(row.get("source").asText())) {
+                rtmp = row;
+            }
+        }
+        assertTrue(rtmp != null, "a media health row from the RTMP ingest: " + health);
+        assertTrue(Math.abs(rtmp.get("keyframeInterval").asDouble() - 1000) <= 100, rtmp.toString());
+        assertTrue(Math.abs(rtmp.get("fps").asDouble() - 30) < 4, rtmp.toString());
+        assertTrue(rtmp.get("bitrate").asLong() > 100_000, rtmp.toString());
+    }
+
+    @Test(dependsOnMethods = "theOwnerSeesTheIngestBitrateFpsAndKeyframeInterval")
     public void stoppingTheEncoderEndsTheStream() throws Exception {
         encoder.destroy(); // SIGTERM: ffmpeg closes the RTMP session (FCUnpublish, deleteStream)
         waitUntil("the stream to end", () -> "ended".equals(status()), CONNECT);

@@ -32,7 +32,7 @@ public class PagesBrowserTest {
     @BeforeClass
     public void start() {
         // the HLS ladder is off in TestServer by default (ffmpeg per live stream); this test plays the fallback
-        server = TestServer.start(Map.of("relaycast.hls.enabled", true));
+        server = TestServer.start(Map.of("relaycast.hls.enabled", true, "relaycast.rtmp.port", -1));
         studio = Browser.start(Viewport.DESKTOP);
         viewer = Browser.start(Viewport.DESKTOP);
     }
@@ -109,8 +109,11 @@ public class PagesBrowserTest {
         studio.waitFor("window.studio.streamId && !document.getElementById('go-live').disabled", WAIT);
         studio.waitFor("document.getElementById('preview').videoWidth > 0", WAIT);
         String streamId = (String) studio.eval("window.studio.streamId");
-        assertTrue(((String) studio.eval("document.getElementById('stream-note').textContent")).contains("rk_"),
-                "the stream key is shown once at creation");
+        String note = (String) studio.eval("document.getElementById('stream-note').textContent");
+        assertTrue(note.contains("rk_"), "the stream key is shown once at creation");
+        // how to publish from OBS: WHIP and, beside it, RTMP (server URL, the key as stream key)
+        assertTrue(note.contains("WHIP: server ") && note.contains("/whip/") && note.contains("RTMP: server rtmp://")
+                && note.contains(":" + server.server.rtmp().port() + "/live, stream key = the key"), note);
         click(studio, "#go-live");
         studio.waitFor("window.studio.live && document.getElementById('live-badge').textContent === 'LIVE'", WAIT);
 
