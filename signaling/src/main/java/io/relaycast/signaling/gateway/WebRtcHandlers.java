@@ -166,7 +166,7 @@ final class WebRtcHandlers {
     }
 
     /** {@code candidate} as RTCIceCandidateInit {candidate, sdpMid, sdpMLineIndex}, or the bare candidate string. */
-    private static IceCandidate candidate(Payload p) {
+    static IceCandidate candidate(Payload p) { // package-private for SocketIoPayloadFuzzTest
         String bare = null;
         try {
             bare = p.optionalString("candidate");
