@@ -21,7 +21,8 @@ import java.util.List;
  * AudioSpecificConfig. Contract: parsers return null for what they cannot take, never throw; an accepted record
  * has a NAL length size of 1, 2 or 4 and at least one SPS and PPS, written back it parses equal, and its
  * sprop-parameter-sets decode to its NAL units; an access unit is sent whole or refused, and its RTP packets
- * de-packetise (single NAL / FU-A) to exactly its NAL units, AUDs dropped, SPS/PPS put in front of an IDR
+ * de-packetise (single NAL / FU-A) to exactly its NAL units, AUDs and NAL types 0 and 24-31 (which a receiver
+ * would read as STAP/FU) dropped, SPS/PPS put in front of an IDR
  * that lacks them, the marker on the last packet only.
  */
 class FlvFuzzTest {
@@ -74,7 +75,8 @@ class FlvFuzzTest {
             byte[] nal = java.util.Arrays.copyOfRange(frame, p, p + n);
             idr |= (nal[0] & 0x1F) == 5;
             sps |= (nal[0] & 0x1F) == 7;
-            if ((nal[0] & 0x1F) != 9) {
+            int type = nal[0] & 0x1F;
+            if (type != 9 && type != 0 && type < 24) { // AUDs and the RTP format's own types 0, 24-31 are dropped
                 expected.add(nal);
             }
             p += n;
