@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * What an RTMP client sends after the handshake: the chunk stream (RTMP 1.0 section 5.3) and the AMF0 commands
  * in it (connect, createStream, publish, @setDataFrame). Contract: the decoder either yields messages or throws
- * {@link RtmpProtocolException} (the connection is then closed); no message exceeds the message limit; the messages
+ * {@link RtmpProtocolException} (the connection is then closed); the decoder allocates in proportion to the bytes
+ * received, not to the sizes headers announce; no message exceeds the message limit; the messages
  * re-encoded with our encoder decode to the same messages; AMF0 decoding yields values or the same exception, and
  * what we can write (no arrays) re-reads equal.
  */
@@ -28,14 +29,32 @@ class RtmpFuzzTest {
     private static final int MAX_CHUNK = 64 * 1024;
     private static final int MAX_MESSAGE = 4 * 1024 * 1024;
     private static final int MAX_STREAMS = 64;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static {
+        // class loading and Netty's first buffers allocate megabytes once: not the decoder's per-input cost
+        try {
+            THREADS.getCurrentThreadAllocatedBytes();
+            ChunkDecoder.parse(new byte[] {3, 0, 0, 0, 0, 0, 1, 20, 0, 0, 0, 0, 5}, MAX_CHUNK, MAX_MESSAGE, MAX_STREAMS);
+        } catch (RtmpProtocolException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @FuzzTest(maxDuration = "10m")
     void chunks(byte[] wire) throws RtmpProtocolException {
         List<RtmpMessage> messages;
+        long before = THREADS.getCurrentThreadAllocatedBytes();
         try {
             messages = ChunkDecoder.parse(wire, MAX_CHUNK, MAX_MESSAGE, MAX_STREAMS);
         } catch (RtmpProtocolException refused) {
             return;
+        } finally {
+            // memory follows what was sent, not what headers announce (a 4 MiB claim in a 12-octet header)
+            long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(allocated <= 64L * wire.length + MAX_STREAMS * 8192L + (1 << 20),
+                    "allocated " + allocated + " bytes decoding " + wire.length);
         }
         ChunkEncoder encoder = new ChunkEncoder();
         ByteBuf again = Unpooled.buffer();
