@@ -16,8 +16,9 @@ import java.util.List;
  */
 public final class ChunkDecoder {
     private static final int EXTENDED = 0xFFFFFF;
-    /** First buffer of a message; doubled as its chunks arrive, so a message costs at most twice what was received. */
-    private static final int INITIAL_BUFFER = 4096;
+    /** First buffer of a message (audio frames and most P-frames fit); doubled as its chunks arrive, so a message costs at
+     * most twice what was received, and a connection at most max-chunk-streams x 16 KiB for what it announced. */
+    private static final int INITIAL_BUFFER = 16 * 1024;
 
     /** What the decoder remembers of one chunk stream (section 5.3.1.2: types 1-3 reuse the previous header). */
     private static final class ChunkStream {
