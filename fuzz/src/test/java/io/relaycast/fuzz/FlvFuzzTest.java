@@ -19,7 +19,7 @@ import java.util.List;
  * FLV video and audio tags of an RTMP publisher: the AVCDecoderConfigurationRecord (ISO/IEC 14496-15 5.2.4.1) of
  * the AVC sequence header, the AVCC access units that follow, packetised into RTP (RFC 6184), and the AAC
  * AudioSpecificConfig. Contract: parsers return null for what they cannot take, never throw; an accepted record
- * has a NAL length size of 1, 2 or 4 and at least one SPS and PPS, written back it parses equal, and its
+ * has a NAL length size of 1, 2 or 4 and at least one SPS (type 7) and PPS (type 8), written back it parses equal, and its
  * sprop-parameter-sets decode to its NAL units; an access unit is sent whole or refused, and its RTP packets
  * de-packetise (single NAL / FU-A) to exactly its NAL units, AUDs and NAL types 0 and 24-31 (which a receiver
  * would read as STAP/FU) dropped, SPS/PPS put in front of an IDR
@@ -38,6 +38,8 @@ class FlvFuzzTest {
             int lengthSize = config.nalLengthSize();
             assertTrue(lengthSize == 1 || lengthSize == 2 || lengthSize == 4);
             assertTrue(!config.sps().isEmpty() && !config.pps().isEmpty());
+            config.sps().forEach(n -> assertEquals(7, n[0] & 0x1F, "an SPS is NAL type 7"));
+            config.pps().forEach(n -> assertEquals(8, n[0] & 0x1F, "a PPS is NAL type 8"));
             byte[] written = write(config);
             AvcDecoderConfiguration again = AvcDecoderConfiguration.parse(written, 0, written.length);
             assertEquals(lengthSize, again.nalLengthSize());
