@@ -83,6 +83,7 @@ import io.relaycast.web.media.PlaybackAccess;
 import io.relaycast.web.media.PlaybackTokens;
 import io.relaycast.web.media.VodRoutes;
 import io.relaycast.web.media.WhipWhepRoutes;
+import io.relaycast.signaling.peer.PeerAdmission;
 import io.relaycast.web.pages.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -309,10 +310,11 @@ public final class RelaycastServer implements AutoCloseable {
         ModerationRoutes.register(app, api, moderation);
         ShopRoutes.register(app, api, new ShopRoutes.Shop(sales, likes,
                 new CommerceAnalytics(saleRepository, featuredRepository, likeRepository)));
+        PeerAdmission peers = new PeerAdmission(config.peers()); // shared by WHIP/WHEP and the Socket.IO gateway
         SignalingServer signaling;
         try {
             signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
-                    iceServers, urls, id -> views.hls(streams.require(id)), port, media);
+                    iceServers, urls, id -> views.hls(streams.require(id)), port, media, peers);
         } catch (RuntimeException e) {
             app.stop();
             liveRecovery.close();
@@ -343,7 +345,7 @@ public final class RelaycastServer implements AutoCloseable {
         featured.onCleared(streamId -> signaling.tellRoom(streamId, Events.FEATURED_CLEARED, Map.of("streamId", streamId)));
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
-        new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers()).register(app);
+        new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers(), peers).register(app);
         // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
         IngestHealthSource ingestHealth = new IngestHealthSource();
         new MediaStatsRoutes(streams, media, auth, ingestHealth).register(app);
@@ -410,7 +412,7 @@ public final class RelaycastServer implements AutoCloseable {
                                                   FeaturedService featured, AnalyticsService analytics,
                                                   IceServerService iceServers, Urls urls,
                                                   java.util.function.Function<String, String> hlsUrl, int httpPort,
-                                                  MediaPlane media) {
+                                                  MediaPlane media, PeerAdmission peers) {
         // this server's own pages are cross-origin to the socket port: allow them, and the configured origins
         Set<String> origins = new LinkedHashSet<>(config.signaling().corsAllowedOrigins());
         origins.addAll(config.http().corsAllowedOrigins());
@@ -419,7 +421,7 @@ public final class RelaycastServer implements AutoCloseable {
         origins.add(URI.create(urls.base()).resolve("/").toString().replaceAll("/$", ""));
         SignalingServer signaling = new SignalingServer(config.signaling(), origins, new SignalingServer.Dependencies(
                 new TokenVerifier(config.auth()), users, streams, viewers, chat, reactions, featured, analytics, iceServers,
-                media, hlsUrl, config.auth().allowAnonymousViewers(), config.redisUrl()));
+                media, hlsUrl, config.auth().allowAnonymousViewers(), config.redisUrl(), peers));
         try {
             signaling.start();
         } catch (RuntimeException e) {

@@ -16,6 +16,9 @@ import java.util.List;
  */
 public final class ChunkDecoder {
     private static final int EXTENDED = 0xFFFFFF;
+    /** First buffer of a message (audio frames and most P-frames fit); doubled as its chunks arrive, so a message costs at
+     * most twice what was received, and a connection at most max-chunk-streams x 16 KiB for what it announced. */
+    private static final int INITIAL_BUFFER = 16 * 1024;
 
     /** What the decoder remembers of one chunk stream (section 5.3.1.2: types 1-3 reuse the previous header). */
     private static final class ChunkStream {
@@ -164,9 +167,14 @@ public final class ChunkDecoder {
             cs.streamId = streamId;
             cs.extended = extended;
             cs.started = true;
-            cs.payload = new byte[length];
+            // sized by what has arrived, not by the header's claim: 64 chunk streams each announcing a 4 MiB message
+            // with one short chunk would otherwise hold 256 MiB for a few KiB sent (grown below as chunks come)
+            cs.payload = new byte[Math.min(length, Math.max(take, INITIAL_BUFFER))];
             cs.filled = 0;
             streams.put(csid, cs);
+        }
+        if (cs.filled + take > cs.payload.length) {
+            cs.payload = java.util.Arrays.copyOf(cs.payload, Math.min(cs.length, Math.max(cs.filled + take, 2 * cs.payload.length)));
         }
         in.readBytes(cs.payload, cs.filled, take);
         cs.filled += take;

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public record AvcDecoderConfiguration(int nalLengthSize, List<byte[]> sps, List<byte[]> pps) {
 
-    /** Null when {@code data[off..off+len)} is not a valid record. */
+    /** Null when {@code data[off..off+len)} is not a valid record (its SPS and PPS must be NAL types 7 and 8). */
     public static AvcDecoderConfiguration parse(byte[] data, int off, int len) {
         int end = off + len;
         if (len < 7 || data[off] != 1) {
@@ -24,8 +24,8 @@ public record AvcDecoderConfiguration(int nalLengthSize, List<byte[]> sps, List<
         int nSps = data[p++] & 0x1F;
         for (int i = 0; i < nSps; i++) {
             byte[] nal = unit(data, p, end);
-            if (nal == null) {
-                return null;
+            if (nal == null || (nal[0] & 0x1F) != 7) {
+                return null; // not an SPS: sent in front of IDRs, a NAL of another type (28: FU-A) would corrupt them
             }
             sps.add(nal);
             p += 2 + nal.length;
@@ -37,8 +37,8 @@ public record AvcDecoderConfiguration(int nalLengthSize, List<byte[]> sps, List<
         int nPps = data[p++] & 0xFF;
         for (int i = 0; i < nPps; i++) {
             byte[] nal = unit(data, p, end);
-            if (nal == null) {
-                return null;
+            if (nal == null || (nal[0] & 0x1F) != 8) {
+                return null; // not a PPS
             }
             pps.add(nal);
             p += 2 + nal.length;

@@ -78,7 +78,7 @@ public final class H264Packetizer {
             int type = data[p] & 0x1F;
             idr |= type == 5;
             hasSps |= type == 7;
-            if (type != 9) {
+            if (sent(type)) {
                 last = p;
             }
             p += n;
@@ -98,12 +98,22 @@ public final class H264Packetizer {
             int n = length(data, p, lengthSize);
             p += lengthSize;
             int type = data[p] & 0x1F;
-            if (type != 9) { // access unit delimiters are not sent (RFC 6184 section 5.3 allows dropping them)
+            if (sent(type)) {
                 sendNal(data, p, n, rtpTimestamp, p == last);
             }
             p += n;
         }
         return true;
+    }
+
+    /**
+     * Access unit delimiters (9) are not sent (RFC 6184 section 5.3 allows dropping them). Types 0 and 24-31 are
+     * unspecified in H.264 and are the RTP payload format's own (STAP, MTAP, FU; RFC 6184 table 1): sent as a single
+     * NAL unit packet, one would be read by every receiver as an aggregation or fragment of something else, so an
+     * encoder's NAL unit of such a type is dropped (FlvFuzzTest found one).
+     */
+    private static boolean sent(int type) {
+        return type != 9 && type != 0 && type < 24;
     }
 
     private static int length(byte[] d, int p, int size) {

@@ -1,6 +1,7 @@
 package io.relaycast.signaling.gateway;
 
 import io.relaycast.signaling.auth.Principal;
+import io.relaycast.signaling.peer.PeerAdmission;
 
 import java.util.Map;
 import java.util.Set;
@@ -16,11 +17,29 @@ final class ClientSession {
     final Map<String, String> watching = new ConcurrentHashMap<>();
     /** Streams this connection publishes. */
     final Set<String> publishing = ConcurrentHashMap.newKeySet();
+    /** The peer-limit tickets of this connection's SFU peers, by {@link #publisherKey} / {@link #viewerKey}. */
+    final Map<String, PeerAdmission.Ticket> peerTickets = new ConcurrentHashMap<>();
 
     ClientSession(UUID id, Principal principal, SerialExecutor executor) {
         this.id = id;
         this.principal = principal;
         this.executor = executor;
+    }
+
+    static String publisherKey(String streamId) {
+        return "pub:" + streamId;
+    }
+
+    static String viewerKey(String streamId) {
+        return "view:" + streamId;
+    }
+
+    /** Gives a closed peer's slot back; idempotent (several clean-up paths may see the same peer end). */
+    void releasePeer(String key) {
+        PeerAdmission.Ticket t = peerTickets.remove(key);
+        if (t != null) {
+            t.release();
+        }
     }
 
     boolean anonymous() {

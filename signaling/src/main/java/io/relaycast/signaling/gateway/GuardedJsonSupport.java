@@ -35,7 +35,8 @@ final class GuardedJsonSupport implements JsonSupport {
             }
             T value = delegate.readValue(namespaceName, src, valueType);
             Event e = (Event) value;
-            if (e != null && !Events.CLIENT_EVENTS.contains(e.getName())) {
+            // Set.of(..).contains(null) throws: an event array whose first element is not a string has no name
+            if (e != null && (e.getName() == null || !Events.CLIENT_EVENTS.contains(e.getName()))) {
                 String name = e.getName() == null ? "" : e.getName();
                 return valueType.cast(new Event(Events.UNKNOWN, List.of(name.length() > 64 ? name.substring(0, 64) : name)));
             }

@@ -63,7 +63,8 @@ public final class SignalingServer implements AutoCloseable {
     public record Dependencies(TokenVerifier tokens, UserService users, StreamService streams, ViewerService viewers,
                                ChatService chat, ReactionService reactions, FeaturedService featured,
                                AnalyticsService analytics, IceServerService iceServers, MediaPlane media,
-                               Function<String, String> hlsUrl, boolean allowAnonymousViewers, String redisUrl) {
+                               Function<String, String> hlsUrl, boolean allowAnonymousViewers, String redisUrl,
+                               io.relaycast.signaling.peer.PeerAdmission peers) {
     }
 
     private final SignalingConfig config;

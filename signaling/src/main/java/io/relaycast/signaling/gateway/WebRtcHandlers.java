@@ -6,6 +6,7 @@ import io.relaycast.signaling.analytics.MediaSample;
 import io.relaycast.signaling.auth.Principal;
 import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.error.ServiceException;
+import io.relaycast.signaling.peer.PeerAdmission;
 import io.relaycast.signaling.stream.Stream;
 import io.relaycast.signaling.stream.StreamStatus;
 import io.relaycast.signaling.viewer.ViewerService;
@@ -72,13 +73,22 @@ final class WebRtcHandlers {
             throw new ServiceException(stream.status() == StreamStatus.ENDED ? ErrorCode.STREAM_ENDED : ErrorCode.STREAM_CANCELLED,
                     "a " + stream.status().wire() + " stream cannot be published");
         }
+        // a re-offer on this connection's publication replaces its peer and keeps its ticket; a new one is admitted
+        PeerAdmission.Ticket ticket = s.peerTickets.containsKey(ClientSession.publisherKey(streamId)) ? null
+                : deps.peers().admit(owner.userId(), address(client));
         CandidateRelay relay = relay(client, streamId);
         String answer;
         try {
             answer = deps.media().publish(streamId, s.publisherPeer(), sdp, sink(relay, client, streamId, s, true));
         } catch (MediaException | RuntimeException e) {
             relay.discard();
+            if (ticket != null) {
+                ticket.release();
+            }
             throw e;
+        }
+        if (ticket != null) {
+            s.peerTickets.put(ClientSession.publisherKey(streamId), ticket);
         }
         s.publishing.add(streamId);
         client.joinRoom(Events.publisherRoom(streamId));
@@ -100,7 +110,14 @@ final class WebRtcHandlers {
         if (s.watching.containsKey(streamId)) {
             closeViewer(s, streamId); // a re-join (reload of the player) replaces the old peer
         }
-        ViewerSession session = deps.viewers().join(s.principal, s.id.toString(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        PeerAdmission.Ticket ticket = deps.peers().admit(s.anonymous() ? null : s.principal.userId(), address(client));
+        ViewerSession session;
+        try {
+            session = deps.viewers().join(s.principal, s.id.toString(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
         String offer;
         CandidateRelay relay = relay(client, streamId);
         try {
@@ -108,8 +125,10 @@ final class WebRtcHandlers {
         } catch (MediaException | RuntimeException e) {
             relay.discard();
             deps.viewers().closeSession(session.id());
+            ticket.release();
             throw e;
         }
+        s.peerTickets.put(ClientSession.viewerKey(streamId), ticket);
         s.watching.put(streamId, session.id());
         client.joinRoom(Events.room(streamId));
         Map<String, Object> ack = new LinkedHashMap<>();
@@ -166,7 +185,7 @@ final class WebRtcHandlers {
     }
 
     /** {@code candidate} as RTCIceCandidateInit {candidate, sdpMid, sdpMLineIndex}, or the bare candidate string. */
-    private static IceCandidate candidate(Payload p) {
+    static IceCandidate candidate(Payload p) { // package-private for SocketIoPayloadFuzzTest
         String bare = null;
         try {
             bare = p.optionalString("candidate");
@@ -210,6 +229,7 @@ final class WebRtcHandlers {
         String streamId = p.requiredString("streamId", 64);
         Stream ended = deps.streams().end(owner, streamId); // listeners close the media and tell the room
         s.publishing.remove(streamId);
+        s.releasePeer(ClientSession.publisherKey(streamId));
         return Map.of("streamId", streamId, "status", ended.status().wire());
     }
 
@@ -246,6 +266,12 @@ final class WebRtcHandlers {
         return Map.of("streamId", streamId, "quality", quality);
     }
 
+    /** The remote IP address the connection's handshake came from (per-address peer limit). */
+    private static String address(SocketIOClient client) {
+        java.net.InetSocketAddress a = client.getHandshakeData() == null ? null : client.getHandshakeData().getAddress();
+        return a == null || a.getAddress() == null ? null : a.getAddress().getHostAddress();
+    }
+
     private static final java.util.Set<String> QUALITIES = java.util.Set.of("auto", "high", "medium", "low");
 
     private boolean closeViewer(ClientSession s, String streamId) {
@@ -254,6 +280,7 @@ final class WebRtcHandlers {
             return false;
         }
         deps.media().close(streamId, s.viewerPeer());
+        s.releasePeer(ClientSession.viewerKey(streamId));
         deps.viewers().closeSession(sessionId);
         notifyPublisher(Events.VIEWER_LEFT, streamId, s);
         return true;
@@ -272,6 +299,7 @@ final class WebRtcHandlers {
             deps.media().close(streamId, s.publisherPeer());
             gateway.endIfNotRepublished(streamId);
         }
+        s.peerTickets.keySet().forEach(s::releasePeer); // whatever is left (a publication replaced by another one)
     }
 
     void onViewerCountChanged(String streamId) {
@@ -324,6 +352,7 @@ final class WebRtcHandlers {
                 s.executor.execute(() -> {
                     if (publisher) {
                         s.publishing.remove(streamId);
+                        s.releasePeer(ClientSession.publisherKey(streamId));
                         gateway.endIfNotRepublished(streamId);
                     } else {
                         closeViewer(s, streamId);

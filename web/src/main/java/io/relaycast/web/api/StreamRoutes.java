@@ -70,7 +70,8 @@ final class StreamRoutes {
                 Query.integer(ctx, "limit", 20), Query.integer(ctx, "offset", 0))));
     }
 
-    private static StreamDraft draft(JsonBody b, boolean create) {
+    /** The typed request of create and update (package-private: RestBodyFuzzTest reads bodies through it). */
+    static StreamDraft draft(JsonBody b, boolean create) {
         if (!create && b.has("title") && b.string("title").isBlank()) {
             throw ServiceException.invalid("title must be 1-120 characters");
         }

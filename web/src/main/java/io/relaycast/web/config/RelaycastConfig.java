@@ -16,6 +16,7 @@ import io.relaycast.signaling.gateway.SignalingConfig;
 import io.relaycast.signaling.ice.IceServersConfig;
 import io.relaycast.signaling.reaction.ReactionsConfig;
 import io.relaycast.signaling.stream.StreamsConfig;
+import io.relaycast.signaling.peer.PeerLimits;
 import io.relaycast.signaling.viewer.ViewerConfig;
 import io.relaycast.web.media.PlaybackConfig;
 import io.relaycast.signaling.moderation.ModerationConfig;
@@ -41,6 +42,7 @@ public record RelaycastConfig(
         AuthConfig auth,
         StreamsConfig streams,
         ViewerConfig viewers,
+        PeerLimits peers,
         ChatConfig chat,
         ReactionsConfig reactions,
         IceServersConfig ice,
@@ -104,6 +106,7 @@ public record RelaycastConfig(
                 section(c, "auth", s -> AuthConfig.from(s, dev, dataDir)),
                 section(c, "streams", StreamsConfig::from),
                 section(c, "viewers", ViewerConfig::from),
+                section(c, "peers", PeerLimits::from),
                 section(c, "chat", ChatConfig::from),
                 section(c, "reactions", ReactionsConfig::from),
                 section(c, "ice", IceServersConfig::from),

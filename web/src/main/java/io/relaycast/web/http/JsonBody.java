@@ -34,7 +34,14 @@ public final class JsonBody {
         if (type != null && !type.isBlank() && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
         }
-        byte[] bytes = readLimited(ctx, maxBytes);
+        return parse(readLimited(ctx, maxBytes), mapper);
+    }
+
+    /**
+     * The body's bytes as a JSON object: empty, {@code null} or absent is an empty object; anything but an object is
+     * 400 {@code BAD_JSON}. Never throws anything but {@link ServiceException} (RestBodyFuzzTest holds it to that).
+     */
+    public static JsonBody parse(byte[] bytes, ObjectMapper mapper) {
         if (bytes.length == 0) {
             return new JsonBody(mapper.createObjectNode());
         }

@@ -3,7 +3,7 @@ package io.relaycast.web.media;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The live WHIP/WHEP resources of this node, by resource id. */
+/** The live WHIP/WHEP resources of this node, by resource id. Removing one gives its peer-limit ticket back. */
 final class MediaSessions {
     private final ConcurrentHashMap<String, MediaSession> byId = new ConcurrentHashMap<>();
 
@@ -21,15 +21,29 @@ final class MediaSessions {
     }
 
     Optional<MediaSession> remove(String resourceId) {
-        return Optional.ofNullable(byId.remove(resourceId));
+        MediaSession s = byId.remove(resourceId);
+        if (s != null) {
+            s.ticket().release();
+        }
+        return Optional.ofNullable(s);
     }
 
     void removePublishers(String streamId) {
-        byId.values().removeIf(s -> s.streamId().equals(streamId) && s.publisher());
+        removeIf(s -> s.streamId().equals(streamId) && s.publisher());
     }
 
     void removeStream(String streamId) {
-        byId.values().removeIf(s -> s.streamId().equals(streamId));
+        removeIf(s -> s.streamId().equals(streamId));
+    }
+
+    private void removeIf(java.util.function.Predicate<MediaSession> which) {
+        byId.values().removeIf(s -> {
+            if (which.test(s)) {
+                s.ticket().release();
+                return true;
+            }
+            return false;
+        });
     }
 
     int size() {

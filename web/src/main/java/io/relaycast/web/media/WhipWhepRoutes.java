@@ -6,6 +6,7 @@ import io.relaycast.signaling.auth.Principal;
 import io.relaycast.signaling.error.ErrorCode;
 import io.relaycast.signaling.error.ServiceException;
 import io.relaycast.signaling.ice.IceServerService;
+import io.relaycast.signaling.peer.PeerAdmission;
 import io.relaycast.signaling.stream.Stream;
 import io.relaycast.signaling.stream.StreamLifecycleListener;
 import io.relaycast.signaling.stream.StreamService;
@@ -42,10 +43,12 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
     private final Authenticator auth;
     private final MediaSessions sessions = new MediaSessions();
     private final boolean allowAnonymousViewers;
+    private final PeerAdmission peers;
 
     public WhipWhepRoutes(StreamService streams, ViewerService viewers, IceServerService iceServers, MediaPlane media,
-                          Authenticator auth, boolean allowAnonymousViewers) {
+                          Authenticator auth, boolean allowAnonymousViewers, PeerAdmission peers) {
         this.allowAnonymousViewers = allowAnonymousViewers;
+        this.peers = peers;
         this.streams = streams;
         this.viewers = viewers;
         this.iceServers = iceServers;
@@ -78,17 +81,23 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         String offer = SdpHttp.body(ctx, SdpHttp.SDP);
         String resource = UUID.randomUUID().toString();
         String peer = "whip:" + resource;
+        // the encoder acts for the stream's owner: its peers count against the owner's limit, and its address's
+        PeerAdmission.Ticket ticket = peers.admit(stream.ownerId(), ctx.ip());
         String answer;
         try {
             answer = media.publish(streamId, peer, offer, noTrickle(peer));
         } catch (MediaException e) {
             // every refused offer leaves a line (the message names the offending SDP line, never a key or token)
             LOG.info("WHIP offer for stream {} refused: {}", streamId, e.getMessage());
+            ticket.release();
             throw SdpHttp.toHttp(e);
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
         }
         String etag = "\"" + UUID.randomUUID() + "\"";
         sessions.removePublishers(streamId); // a newer publication replaces them: their resources are gone (404)
-        sessions.add(new MediaSession(resource, streamId, peer, true, null, etag));
+        sessions.add(new MediaSession(resource, streamId, peer, true, null, etag, ticket));
         streams.startForPublisher(streamId);
         LOG.info("WHIP publication {} on stream {}", resource, streamId);
         created(ctx, "/whip/" + streamId + "/" + resource, etag, answer, null);
@@ -108,20 +117,29 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         String offer = SdpHttp.body(ctx, SdpHttp.SDP);
         String resource = UUID.randomUUID().toString();
         String peer = "whep:" + resource;
-        ViewerSession session = viewers.join(viewer, "whep:" + ctx.ip(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        PeerAdmission.Ticket ticket = peers.admit(viewer == null ? null : viewer.userId(), ctx.ip());
+        ViewerSession session;
+        try {
+            session = viewers.join(viewer, "whep:" + ctx.ip(), streamId, ViewerService.TRANSPORT_WEBRTC);
+        } catch (RuntimeException e) {
+            ticket.release();
+            throw e;
+        }
         String answer;
         try {
             answer = media.answerViewer(streamId, peer, offer, noTrickle(peer));
         } catch (MediaException e) {
             LOG.info("WHEP offer for stream {} refused: {}", streamId, e.getMessage());
             viewers.closeSession(session.id());
+            ticket.release();
             throw SdpHttp.toHttp(e);
         } catch (RuntimeException e) {
             viewers.closeSession(session.id());
+            ticket.release();
             throw e;
         }
         String etag = "\"" + UUID.randomUUID() + "\"";
-        sessions.add(new MediaSession(resource, streamId, peer, false, session.id(), etag));
+        sessions.add(new MediaSession(resource, streamId, peer, false, session.id(), etag, ticket));
         created(ctx, "/whep/" + streamId + "/" + resource, etag, answer, viewer == null ? null : viewer.userId());
     }
 

@@ -87,4 +87,18 @@ public class SafeDefaultsTest {
         assertTrue(text.contains("TURN_SECRET: ${TURN_SECRET:?"), "TURN_SECRET must be required from the environment");
         assertTrue(text.contains("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?"), "the database password too");
     }
+
+    /**
+     * The image runs production mode unless told otherwise: dev mode in a container is either unreachable (it binds
+     * the container's loopback) or, once someone sets HTTP_HOST=0.0.0.0 to reach it, an admin-token mint on the
+     * network. Production refuses to start without real secrets, which says what to do.
+     */
+    @Test
+    public void theDockerImageDefaultsToProductionMode() throws Exception {
+        String dockerfile = Files.readString(Path.of("..", "docker", "Dockerfile"), StandardCharsets.UTF_8);
+        assertTrue(dockerfile.lines().anyMatch(l -> l.startsWith("ENV ") && l.contains("RELAYCAST_MODE=production")),
+                "docker/Dockerfile must set ENV RELAYCAST_MODE=production");
+        assertFalse(dockerfile.lines().anyMatch(l -> l.startsWith("ENV ") && l.contains("HTTP_HOST")),
+                "the image must not open dev mode to the network by default");
+    }
 }

@@ -45,6 +45,7 @@ public class DtlsHandshakeFloodE2ETest {
         o.put("relaycast.media.dtls.handshake-timeout", "30s");
         o.put("relaycast.media.dtls.max-handshakes-per-address", PER_ADDRESS);
         o.put("relaycast.viewers.join-rate-limit.joins", 1000); // WHEP joins of the attacker: not this test's limit
+        o.put("relaycast.peers.max-per-address", 1000); // nor is the peer limit (PeerLimitsTest covers it)
         server = TestServer.start(o);
         sfu = (Sfu) server.server.media();
         browser = Browser.start();
