@@ -87,6 +87,8 @@ public final class Peer {
 
     // viewer counters, written by the reactor thread only
     public final long[] received = new long[2]; // 0 audio, 1 video
+    /** RTP octets (SRTP as received, headers included) by kind, as {@link #received}. */
+    public final long[] receivedBytes = new long[2];
     public final long[] baseSeq = {-1, -1};
     public final long[] highestSeq = {-1, -1};
     public long rtcpIn;
@@ -278,6 +280,7 @@ public final class Peer {
         }
         int seq = in.getShort(2) & 0xFFFF;
         received[kind]++;
+        receivedBytes[kind] += len;
         if (baseSeq[kind] < 0) {
             baseSeq[kind] = seq;
             highestSeq[kind] = seq;

@@ -104,6 +104,23 @@ public final class Sdp {
 
     /** Reads the SFU's ICE credentials, fingerprint and UDP candidate (from an answer or an offer) into the peer. */
     public static SessionDescription readRemote(String sdp, Peer p) throws SdpException {
+        SessionDescription d = readCredentials(sdp, p);
+        for (MediaDescription m : d.media()) {
+            for (IceCandidate c : m.candidates()) {
+                connectTo(p, c);
+            }
+        }
+        if (p.sfu == null) {
+            throw new IllegalStateException("no UDP candidate in the SFU's SDP");
+        }
+        return d;
+    }
+
+    /**
+     * Reads the SFU's ICE credentials and fingerprint only: over Socket.IO the SFU trickles its candidates after
+     * the description ({@link #connectTo} takes each).
+     */
+    public static SessionDescription readCredentials(String sdp, Peer p) throws SdpException {
         SessionDescription d = new SdpParser().parse(sdp);
         MediaDescription first = d.media().get(0);
         p.remoteUfrag = first.attribute("ice-ufrag").or(() -> d.attribute("ice-ufrag")).orElseThrow();
@@ -111,21 +128,20 @@ public final class Sdp {
         List<Fingerprint> fps = new ArrayList<>(first.fingerprints());
         fps.addAll(d.fingerprints());
         p.sfuFingerprint = DtlsFingerprint.parse(fps.get(0).toAttributeValue());
-        for (MediaDescription m : d.media()) {
-            for (IceCandidate c : m.candidates()) {
-                if (c.isUdp() && p.sfu == null) {
-                    try {
-                        p.connect(new InetSocketAddress(c.address(), c.port()));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
-        }
-        if (p.sfu == null) {
-            throw new IllegalStateException("no UDP candidate in the SFU's SDP");
-        }
         return d;
+    }
+
+    /** The first UDP candidate wins (a lightweight peer checks one pair); returns whether this one was taken. */
+    public static synchronized boolean connectTo(Peer p, IceCandidate c) {
+        if (!c.isUdp() || p.sfu != null) {
+            return false;
+        }
+        try {
+            p.connect(new InetSocketAddress(c.address(), c.port()));
+            return true;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A browser's answer to the SFU's viewer offer; also notes the viewer SSRCs and the abs-send-time id. */
