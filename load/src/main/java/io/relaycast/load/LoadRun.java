@@ -100,7 +100,7 @@ public final class LoadRun {
             }
             double held = (System.nanoTime() - holdStart) / 1e9;
             chatters.forEach(LoadChatter::stop);
-            Thread.sleep(chatters.isEmpty() ? 0 : 1500); // the last messages' deliveries
+            awaitLastDeliveries();
             viewers.forEach(LoadViewer::classifyIfSilent);
             if (System.console() != null) {
                 progress.println();
@@ -120,6 +120,19 @@ public final class LoadRun {
                     // the stream ends on its own when the publisher is gone
                 }
             }
+        }
+    }
+
+    /** The last messages' deliveries: until a second passes without one (a loaded target is late), at most 10 s. */
+    private void awaitLastDeliveries() throws InterruptedException {
+        if (chatters.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long seen = -1;
+        while (System.nanoTime() < deadline && chat.received.sum() != seen) {
+            seen = chat.received.sum();
+            Thread.sleep(1000);
         }
     }
 

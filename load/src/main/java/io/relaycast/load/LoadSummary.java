@@ -17,6 +17,8 @@ public record LoadSummary(String url, String streamId, double heldSeconds,
                           Map<String, Long> errors, Map<String, String> errorExamples, long signalingRetries,
                           double cpuAvg, double cpuMax, boolean cpuSaturated) {
 
+    private static final double HISTOGRAM_END_MS = 2000;
+
     /** Every viewer received media and every accepted chat message reached every chatter (99 % or better). */
     public boolean ok() {
         boolean chatOk = chatters == 0 || chatExpected > 0 && chatReceived >= 0.99 * chatExpected;
@@ -82,7 +84,12 @@ public record LoadSummary(String url, String streamId, double heldSeconds,
         if (p == null || p.length < 4) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms", p[0], p[1], p[2], p[3]);
+        return String.format(Locale.ROOT, "p50 %s, p95 %s, p99 %s, max %s", one(p[0]), one(p[1]), one(p[2]), one(p[3]));
+    }
+
+    /** The latency histograms end at 2 s (load.rtc.Histogram): beyond is "≥ 2000 ms", not a number. */
+    private static String one(double ms) {
+        return ms >= HISTOGRAM_END_MS ? "≥ 2000 ms" : String.format(Locale.ROOT, "%.1f ms", ms);
     }
 
     private static void line(StringBuilder b, String f, Object... a) {

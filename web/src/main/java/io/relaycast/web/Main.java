@@ -37,6 +37,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // java.util.logging (ice4j, jitsi-srtp) through SLF4J, for the server and the load tool alike
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         int status = command(args, System.out, System.err);
         if (status != SERVE) {
             System.exit(status);
@@ -59,6 +62,7 @@ public final class Main {
                 }
                 return SERVE;
             case "load":
+                quietLogs();
                 return LoadCommand.run(rest, out, err);
             case "help":
             case "--help":
@@ -72,9 +76,14 @@ public final class Main {
         }
     }
 
+    /** The load tool's output is its progress line and summary: the SFU classes it shares log only warnings. */
+    private static void quietLogs() {
+        if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     private static void serve() {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
         RelaycastConfig config;
         try {
             config = RelaycastConfig.load();
