@@ -57,16 +57,22 @@ final class Repo {
     }
 
     /**
-     * The series docs/operations.md documents: every {@code `name`} in the first column of its metrics tables
-     * whose name looks like a Prometheus series.
+     * The series the docs document: every {@code `name`} in the first column of a table in docs/operations.md, and
+     * in docs/metrics.md where it exists (the metrics reference, which comes with the metrics work).
      */
     static Set<String> documentedSeries() throws IOException {
         Set<String> names = new TreeSet<>();
         Pattern row = Pattern.compile("^\\|\\s*`([a-z_][a-z0-9_]*)`");
-        for (String line : Files.readAllLines(file("docs/operations.md"))) {
-            Matcher m = row.matcher(line);
-            if (m.find()) {
-                names.add(m.group(1));
+        for (String doc : new String[] {"docs/operations.md", "docs/metrics.md"}) {
+            Path p = ROOT.resolve(doc);
+            if (!Files.isRegularFile(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                Matcher m = row.matcher(line);
+                if (m.find()) {
+                    names.add(m.group(1));
+                }
             }
         }
         return names;
