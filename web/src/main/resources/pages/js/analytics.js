@@ -113,4 +113,13 @@ async function main() {
   }
 }
 
+// charts follow their boxes' width (a rotated phone, a resized window)
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    for (const [id, c] of Object.entries(charts)) c.setSize({ width: Math.max(280, $(id).clientWidth), height: 200 });
+  }, 150);
+});
+
 main();

@@ -128,6 +128,16 @@ public class AnalyticsPageBrowserTest {
             Path shot = studio.screenshot("analytics-ended");
             Path docs = Path.of("..", "docs", "analytics-page.png");
             Files.copy(shot, docs, StandardCopyOption.REPLACE_EXISTING);
+
+            // on a phone: one column, every chart within the screen
+            studio.setViewport(Viewport.PHONE);
+            studio.reload();
+            studio.waitFor("document.body.dataset.ready === 'true'", WAIT);
+            Object phoneOverflow = studio.eval("document.documentElement.scrollWidth - window.innerWidth");
+            assertTrue(((Number) phoneOverflow).intValue() <= 0, "the phone page scrolls sideways by " + phoneOverflow);
+            Object widest = studio.eval("Math.max(...[...document.querySelectorAll('.uplot')].map(e => e.getBoundingClientRect().right))");
+            assertTrue(((Number) widest).doubleValue() <= Viewport.PHONE.width(), "a chart ends at " + widest);
+            studio.screenshot("analytics-phone");
         }
     }
 }
