@@ -35,15 +35,15 @@ public record LoadSummary(String url, String streamId, double heldSeconds,
         if (viewers > 0) {
             line(b, "  viewers       %d/%d connected (ICE+DTLS), %d receiving media", viewersConnected, viewers,
                     viewersReceiving);
-            line(b, "  join → first packet    %s", ms(joinToFirstPacketMs));
+            line(b, "  join → first packet    %s", ms(joinToFirstPacketMs, false));
             if (joinToKeyframeMs != null) {
-                line(b, "  join → first keyframe  %s", ms(joinToKeyframeMs));
+                line(b, "  join → first keyframe  %s", ms(joinToKeyframeMs, false));
             }
             line(b, "  received      %,d video + %,d audio packets, %.1f MB, %.0f kbit/s per viewer", videoPackets,
                     audioPackets, bytes / 1e6, kbpsPerViewer);
             line(b, "  loss          %.3f %% (sequence gaps, before any retransmission)", lossPercent);
             if (forwardMs != null) {
-                line(b, "  publisher → viewer     %s (abs-send-time; %,d packets published)", ms(forwardMs),
+                line(b, "  publisher → viewer     %s (abs-send-time; %,d packets published)", ms(forwardMs, true),
                         publisherPackets);
             }
         }
@@ -51,7 +51,7 @@ public record LoadSummary(String url, String streamId, double heldSeconds,
             line(b, "  chatters      %d/%d in the room", chattersJoined, chatters);
             line(b, "  chat          %,d sent, %,d accepted, %,d of %,d deliveries (%.1f %%)", chatSent, chatAccepted,
                     chatReceived, chatExpected, chatDeliveryPercent());
-            line(b, "  chat latency  %s", ms(chatLatencyMs));
+            line(b, "  chat latency  %s", ms(chatLatencyMs, true));
         }
         line(b, "  this machine  CPU %.0f %% average, %.0f %% peak while loaded%s", cpuAvg * 100, cpuMax * 100,
                 cpuSaturated ? " — SATURATED: the numbers above include the load generator's own starvation;"
@@ -80,16 +80,18 @@ public record LoadSummary(String url, String streamId, double heldSeconds,
         return s.length() > 160 ? s.substring(0, 160) + "…" : s;
     }
 
-    private static String ms(double[] p) {
+    /** @param histogram the values come from a latency histogram, which ends at 2 s (load.rtc.Histogram) */
+    private static String ms(double[] p, boolean histogram) {
         if (p == null || p.length < 4) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "p50 %s, p95 %s, p99 %s, max %s", one(p[0]), one(p[1]), one(p[2]), one(p[3]));
+        return String.format(Locale.ROOT, "p50 %s, p95 %s, p99 %s, max %s", one(p[0], histogram), one(p[1], histogram),
+                one(p[2], histogram), one(p[3], histogram));
     }
 
-    /** The latency histograms end at 2 s (load.rtc.Histogram): beyond is "≥ 2000 ms", not a number. */
-    private static String one(double ms) {
-        return ms >= HISTOGRAM_END_MS ? "≥ 2000 ms" : String.format(Locale.ROOT, "%.1f ms", ms);
+    /** Beyond a histogram's last bucket is "≥ 2000 ms", not a number; join times are exact. */
+    private static String one(double ms, boolean histogram) {
+        return histogram && ms >= HISTOGRAM_END_MS ? "≥ 2000 ms" : String.format(Locale.ROOT, "%.1f ms", ms);
     }
 
     private static void line(StringBuilder b, String f, Object... a) {

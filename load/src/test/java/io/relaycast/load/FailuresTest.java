@@ -47,13 +47,16 @@ public class FailuresTest {
     @Test
     public void theSummarySaysWhatLimitedTheRun() {
         double[] slow = {12.5, 900, 2000, 2000};
-        LoadSummary s = new LoadSummary("http://x", "s1", 20, 10, 8, 8, slow, null, 1000, 500, 1_000_000, 1500, 0.5,
+        double[] joins = {1500, 2500, 3000, 3100.5};
+        LoadSummary s = new LoadSummary("http://x", "s1", 20, 10, 8, 8, joins, null, 1000, 500, 1_000_000, 1500, 0.5,
                 null, 0, 2, 2, 10, 10, 20, 20, slow, Map.of(Failures.PORTS, 2L), Map.of(Failures.PORTS, "EMFILE"), 3,
                 0.99, 1.0, true);
         String text = s.format();
         assertFalse(s.ok());
         assertTrue(text.contains("8/10 connected"), text);
-        assertTrue(text.contains("max ≥ 2000 ms") && text.contains("p50 12.5 ms"), text);
+        // chat latency comes from a histogram that ends at 2 s; join times are exact
+        assertTrue(text.contains("chat latency  p50 12.5 ms, p95 900.0 ms, p99 ≥ 2000 ms, max ≥ 2000 ms"), text);
+        assertTrue(text.contains("join → first packet    p50 1500.0 ms, p95 2500.0 ms, p99 3000.0 ms, max 3100.5 ms"), text);
         assertTrue(text.contains("SATURATED"), text);
         assertTrue(text.contains("ran out of local ports"), text);
         assertTrue(text.contains("3 Socket.IO connects retried"), text);
