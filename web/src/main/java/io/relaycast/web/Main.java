@@ -40,6 +40,9 @@ public final class Main {
         // java.util.logging (ice4j, jitsi-srtp) through SLF4J, for the server and the load tool alike
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        if (args.length > 0 && args[0].equals("load")) {
+            quietLogs(); // here, in the process of its own, never in command(): tests share one JVM's logging
+        }
         int status = command(args, System.out, System.err);
         if (status != SERVE) {
             System.exit(status);
@@ -62,7 +65,6 @@ public final class Main {
                 }
                 return SERVE;
             case "load":
-                quietLogs();
                 return LoadCommand.run(rest, out, err);
             case "help":
             case "--help":

@@ -45,6 +45,16 @@ public class MainCommandTest {
     }
 
     @Test
+    public void runningACommandLeavesTheLogLevelsAlone() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Level before = root.getLevel();
+        run("load", "--help");
+        run("load", "--bogus", "1");
+        assertEquals(root.getLevel(), before, "a command changed the process's log level (other tests share it)");
+    }
+
+    @Test
     public void noArgumentsOrServeStartTheServer() {
         assertEquals(run(), Main.SERVE);
         assertEquals(run("serve"), Main.SERVE);
