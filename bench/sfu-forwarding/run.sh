@@ -9,7 +9,8 @@
 # (Bench.java lists every option.) Results: target/result.json (target/result-cpus-<list>.json with --cpu-sets).
 # SKIP_BUILD=1 reruns the jar built last time. First time on a machine: sudo bench/sfu-forwarding/setup.sh (Janus).
 #
-# Build: Maven builds the sfu module of THIS checkout and the bench in one reactor (reactor/pom.xml aggregates the
+# Build: Maven builds the sfu and load modules (load holds the peers the bench shares with ./relaycast load) of THIS
+# checkout and the bench in one reactor (reactor/pom.xml aggregates the
 # checkout's root project and the bench), `package` only, so nothing is installed into ~/.m2, which other
 # engineers' builds share: the bench's relaycast-sfu dependency resolves to this checkout's sfu/target, and the
 # shaded jar carries those classes. (The bench stays out of the root pom, so ./run-tests never builds it.)

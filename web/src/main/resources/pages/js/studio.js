@@ -39,6 +39,13 @@ async function ensureSignedIn() {
   $("signin").hidden = true;
 }
 
+// the picked stream's analytics page (charts, live while streaming)
+function analyticsLink() {
+  const a = $("analytics-link");
+  a.hidden = !state.streamId;
+  if (state.streamId) a.href = "/studio/analytics/" + encodeURIComponent(state.streamId);
+}
+
 async function loadStreams(selectId) {
   const mine = await api("/streams?owner=me&limit=50");
   const pick = $("stream-pick");
@@ -48,6 +55,7 @@ async function loadStreams(selectId) {
   if (selectId) pick.value = selectId;
   state.streamId = pick.value || null;
   $("go-live").disabled = !state.streamId;
+  analyticsLink();
   return usable;
 }
 
@@ -219,7 +227,7 @@ async function main() {
     await refreshSales();
   };
   await mount();
-  $("stream-pick").addEventListener("change", async () => { state.streamId = $("stream-pick").value; $("go-live").disabled = !state.streamId; await mount(); });
+  $("stream-pick").addEventListener("change", async () => { state.streamId = $("stream-pick").value; $("go-live").disabled = !state.streamId; analyticsLink(); await mount(); });
   $("create-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {

@@ -115,6 +115,59 @@ public final class AnalyticsService {
                 perMinute(s, all, now), samples.perMinute(streamId, "publisher"));
     }
 
+    /**
+     * The analytics page's series at {@code stepSeconds} ({@link AnalyticsTimeline#MIN_STEP_SECONDS} to
+     * {@link AnalyticsTimeline#MAX_STEP_SECONDS}), raised so that at most {@link AnalyticsTimeline#MAX_POINTS}
+     * steps cover the stream.
+     */
+    public AnalyticsTimeline timeline(Principal who, String streamId, int stepSeconds) {
+        if (stepSeconds < AnalyticsTimeline.MIN_STEP_SECONDS || stepSeconds > AnalyticsTimeline.MAX_STEP_SECONDS) {
+            throw ServiceException.invalid("step must be between " + AnalyticsTimeline.MIN_STEP_SECONDS + " and "
+                    + AnalyticsTimeline.MAX_STEP_SECONDS + " seconds");
+        }
+        Stream s = streams.requireOwned(who, streamId);
+        if (s.startedAt() == null) {
+            return new AnalyticsTimeline(streamId, s.status().wire(), stepSeconds, List.of(), List.of());
+        }
+        long now = clock.millis();
+        long end = s.endedAt() != null ? s.endedAt() : now;
+        long step = stepSeconds * 1000L;
+        long needed = (end - s.startedAt()) / AnalyticsTimeline.MAX_POINTS + 1;
+        step = Math.max(step, (needed + 999) / 1000 * 1000);
+        long first = s.startedAt() / step;
+        long last = end / step;
+        List<ViewerSession> all = sessions.all(streamId);
+        Map<Long, Long> commentsPer = toMap(comments.perBucket(streamId, step));
+        Map<Long, Long> reactionsPer = toMap(reactions.perBucket(streamId, step));
+        List<AnalyticsTimeline.Point> points = new ArrayList<>();
+        for (long b = first; b <= last; b++) {
+            long from = b * step;
+            long to = from + step;
+            int viewers = 0;
+            int joins = 0;
+            long watch = 0;
+            for (ViewerSession v : all) {
+                long leftAt = v.leftAt() != null ? v.leftAt() : now;
+                if (v.joinedAt() < to && leftAt >= from) {
+                    viewers++;
+                    watch += Math.max(0, Math.min(leftAt, Math.min(to, end)) - Math.max(v.joinedAt(), from));
+                }
+                if (v.joinedAt() >= from && v.joinedAt() < to) {
+                    joins++;
+                }
+            }
+            points.add(new AnalyticsTimeline.Point(Instant.ofEpochMilli(from).toString(), viewers, joins,
+                    commentsPer.getOrDefault(b, 0L).intValue(), reactionsPer.getOrDefault(b, 0L).intValue(),
+                    round2(watch / 1000.0)));
+        }
+        long stepMs = step;
+        List<Map<String, Object>> media = samples.perBucket(streamId, "publisher", step).stream().map(row -> {
+            row.put("at", Instant.ofEpochMilli((Long) row.remove("bucket") * stepMs).toString());
+            return row;
+        }).toList();
+        return new AnalyticsTimeline(streamId, s.status().wire(), (int) (step / 1000), points, media);
+    }
+
     private List<StreamAnalytics.MinutePoint> perMinute(Stream s, List<ViewerSession> all, long now) {
         if (s.startedAt() == null) {
             return List.of();

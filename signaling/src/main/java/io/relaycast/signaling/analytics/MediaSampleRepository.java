@@ -51,17 +51,27 @@ public final class MediaSampleRepository {
      * measure are null.
      */
     public List<Map<String, Object>> perMinute(String streamId, String role) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT created_at / 60000 AS m, source, AVG(bitrate) AS bitrate,"
+        List<Map<String, Object>> rows = perBucket(streamId, role, 60_000);
+        rows.forEach(r -> r.put("minute", r.remove("bucket")));
+        return rows;
+    }
+
+    /** Per bucket of {@code bucketMillis} and source, averaged over the bucket's samples ("bucket": its number). */
+    public List<Map<String, Object>> perBucket(String streamId, String role, long bucketMillis) {
+        // a number written into the SQL (a long, never text from a request): the same expression in SELECT and
+        // GROUP BY, which PostgreSQL requires and two bind parameters would not be
+        long bucket = Math.max(1, bucketMillis);
+        return jdbi.withHandle(h -> h.createQuery("SELECT created_at / " + bucket + " AS m, source, AVG(bitrate) AS bitrate,"
                         + " AVG(fps) AS fps, MAX(width) AS width, MAX(height) AS height, AVG(packet_loss) AS loss,"
                         + " AVG(rtt) AS rtt, AVG(packet_rate) AS pps, AVG(jitter) AS jitter, AVG(viewers) AS viewers,"
                         + " AVG(viewer_bitrate) AS vbitrate, AVG(viewer_loss) AS vloss, MAX(viewer_loss_max) AS vlossmax,"
                         + " AVG(viewer_rtt) AS vrtt, AVG(viewers_low) AS low, AVG(viewers_medium) AS medium,"
                         + " AVG(viewers_high) AS high, AVG(keyframe_interval) AS kf, COUNT(*) AS n FROM media_samples"
-                        + " WHERE stream_id = :s AND role = :role GROUP BY created_at / 60000, source ORDER BY m, source")
+                        + " WHERE stream_id = :s AND role = :role GROUP BY created_at / " + bucket + ", source ORDER BY m, source")
                 .bind("s", streamId).bind("role", role)
                 .map((rs, ctx) -> {
                     Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    row.put("minute", rs.getLong("m"));
+                    row.put("bucket", rs.getLong("m"));
                     row.put("source", rs.getString("source"));
                     row.put("bitrate", nullable(rs, "bitrate"));
                     row.put("fps", nullable(rs, "fps"));

@@ -84,8 +84,17 @@ public final class CommentRepository {
 
     /** Visible messages per minute bucket (epoch minute → count). */
     public List<long[]> perMinute(String streamId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT created_at / 60000 AS m, COUNT(*) AS n FROM chat_messages"
-                        + " WHERE stream_id = :s AND deleted_at IS NULL GROUP BY created_at / 60000 ORDER BY m")
-                .bind("s", streamId).map((rs, ctx) -> new long[]{rs.getLong("m"), rs.getLong("n")}).list());
+        return perBucket(streamId, 60_000);
+    }
+
+    /** Counts per bucket of {@code bucketMillis} (epoch bucket number → count), oldest first. */
+    public List<long[]> perBucket(String streamId, long bucketMillis) {
+        // a number written into the SQL (a long, never text from a request): the same expression in SELECT and
+        // GROUP BY, which PostgreSQL requires and two bind parameters would not be
+        long bucket = Math.max(1, bucketMillis);
+        return jdbi.withHandle(h -> h.createQuery("SELECT created_at / " + bucket + " AS m, COUNT(*) AS n FROM chat_messages"
+                        + " WHERE stream_id = :s AND deleted_at IS NULL GROUP BY created_at / " + bucket + " ORDER BY m")
+                .bind("s", streamId)
+                .map((rs, ctx) -> new long[]{rs.getLong("m"), rs.getLong("n")}).list());
     }
 }

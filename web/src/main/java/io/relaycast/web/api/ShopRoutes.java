@@ -59,6 +59,17 @@ public final class ShopRoutes {
             body.putAll(shop.commerce().of(a.streamId(), a.uniqueViewers()));
             ctx.json(body);
         });
+        // the analytics page's charts: series at a step (seconds, default 10) finer than analytics' minutes
+        app.get(p + "/analytics/timeline", ctx -> {
+            String step = ctx.queryParam("step");
+            int seconds;
+            try {
+                seconds = step == null ? 10 : Integer.parseInt(step);
+            } catch (NumberFormatException e) {
+                throw ServiceException.invalid("step must be a whole number of seconds");
+            }
+            ctx.json(api.analytics().timeline(api.auth().user(ctx), ctx.pathParam("id"), seconds));
+        });
     }
 
     /** Anonymous clickers are told apart by address and user agent (never stored in clear: hashed). */

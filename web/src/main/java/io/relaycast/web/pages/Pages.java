@@ -13,11 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The browser pages (plain HTML + ES modules, no build step, no Node at run time): the directory at {@code /},
- * the studio, the watch page and the VOD page; their assets under {@code /assets}, and hls.js from its WebJar.
+ * the studio and its analytics page, the watch page and the VOD page; their assets under {@code /assets}, and hls.js from its WebJar.
  */
 public final class Pages {
     /** The hls.js WebJar version (the root pom's hlsjs.version). */
     static final String HLS_JS = "META-INF/resources/webjars/hls.js/1.4.12/dist/hls.min.js";
+    /** The uPlot WebJar (the root pom's uplot.version): the analytics page's charts. */
+    static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "html", "text/html; charset=utf-8");
     /**
@@ -38,7 +40,10 @@ public final class Pages {
         app.get("/studio", ctx -> page(ctx, "studio.html"));
         app.get("/watch/{streamId}", ctx -> page(ctx, "watch.html"));
         app.get("/vod/{recordingId}", ctx -> page(ctx, "vod.html"));
+        app.get("/studio/analytics/{streamId}", ctx -> page(ctx, "analytics.html"));
         app.get("/assets/vendor/hls.min.js", ctx -> asset(ctx, HLS_JS, "js"));
+        app.get("/assets/vendor/uplot.min.js", ctx -> asset(ctx, UPLOT + "uPlot.iife.min.js", "js"));
+        app.get("/assets/vendor/uplot.min.css", ctx -> asset(ctx, UPLOT + "uPlot.min.css", "css"));
         app.get("/assets/{kind}/{file}", ctx -> {
             String kind = ctx.pathParam("kind");
             String file = ctx.pathParam("file");

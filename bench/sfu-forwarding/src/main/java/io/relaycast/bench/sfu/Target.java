@@ -1,5 +1,6 @@
 package io.relaycast.bench.sfu;
 
+import io.relaycast.load.rtc.*;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.srtp.SrtpSession;
 
@@ -10,12 +10,12 @@ import java.nio.ByteBuffer;
  * the payload stamp (the last 8 octets of every video payload, {@link Pacer}; it needs decryption, so only the
  * stamp viewers read it, and it is the only end-to-end clock through Janus, which writes its own abs-send-time).
  */
-final class ViewerLatency {
+public final class ViewerLatency {
     private ViewerLatency() {
     }
 
     /** RFC 8285 one-byte elements starting at {@code at}: find abs-send-time {@code id} and record its age. */
-    static void absSendTime(ByteBuffer in, int at, int len, int id, Histogram into) {
+    public static void absSendTime(ByteBuffer in, int at, int len, int id, Histogram into) {
         if ((in.getShort(at) & 0xFFFF) != 0xBEDE) {
             return;
         }
@@ -49,7 +49,7 @@ final class ViewerLatency {
      * only when the packet did not authenticate (no keys yet, a short or audio-sized payload: true, nothing
      * recorded).
      */
-    static boolean stamp(ByteBuffer in, int len, SrtpSession s, byte[] scratch, Histogram into) {
+    public static boolean stamp(ByteBuffer in, int len, SrtpSession s, byte[] scratch, Histogram into) {
         if (s == null || len > scratch.length) {
             return true;
         }
@@ -71,7 +71,7 @@ final class ViewerLatency {
     }
 
     /** Where an RTP packet's payload starts (RFC 3550 section 5.1: CSRCs, then the extension block), or -1. */
-    static int payloadOffset(byte[] b, int len) {
+    public static int payloadOffset(byte[] b, int len) {
         int at = 12 + 4 * (b[0] & 0x0F);
         if ((b[0] & 0x10) != 0) {
             if (at + 4 > len) {

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
@@ -35,31 +35,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * probes: authenticates and decrypts every packet to find the first VP8 keyframe). The publisher decrypts the SFU's
  * RTCP to find PLI/FIR.
  */
-final class Peer {
+public final class Peer {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    enum Role { PUBLISHER, VIEWER }
+    public enum Role { PUBLISHER, VIEWER }
 
-    final String id;
-    final Role role;
-    final boolean decrypt;
-    final DatagramChannel channel;
-    final String localUfrag = random(8);
-    final String localPassword = random(24);
+    public final String id;
+    public final Role role;
+    public final boolean decrypt;
+    public final DatagramChannel channel;
+    public final String localUfrag = random(8);
+    public final String localPassword = random(24);
     private final StunMessageIntegrity integrity = StunMessageIntegrity.forPassword(localPassword);
     private final long tieBreaker = RANDOM.nextLong();
     private final DtlsCertificate certificate;
-    Reactor reactor;
+    public Reactor reactor;
 
     // from the SFU's SDP
-    volatile InetSocketAddress sfu;
-    String remoteUfrag;
-    String remotePassword;
-    DtlsFingerprint sfuFingerprint;
-    long videoSsrc;
-    long audioSsrc;
-    int absSendTimeId;
+    public volatile InetSocketAddress sfu;
+    public String remoteUfrag;
+    public String remotePassword;
+    public DtlsFingerprint sfuFingerprint;
+    public long videoSsrc;
+    public long audioSsrc;
+    public int absSendTimeId;
 
     // ICE, on the reactor thread (and the ticker for retransmissions)
     private volatile long lastCheckNanos;
@@ -70,47 +70,49 @@ final class Peer {
     private final AtomicBoolean dtlsStarted = new AtomicBoolean();
     private DtlsSrtpClient.QueueTransport dtls;
     private DTLSTransport dtlsTransport;
-    volatile SrtpSession srtp;
-    volatile String failure;
+    public volatile SrtpSession srtp;
+    public volatile String failure;
 
     // timestamps (System.nanoTime), 0 = not yet
-    volatile long tStart;
-    volatile long tOffer;
-    volatile long tAnswerAccepted;
-    volatile long tFirstCheck;
-    volatile long tFirstResponse;
-    volatile long tFirstSfuCheck;
-    volatile long tIceDone;
-    volatile long tDtlsDone;
-    volatile long tFirstRtp;
-    volatile long tFirstKeyframe;
+    public volatile long tStart;
+    public volatile long tOffer;
+    public volatile long tAnswerAccepted;
+    public volatile long tFirstCheck;
+    public volatile long tFirstResponse;
+    public volatile long tFirstSfuCheck;
+    public volatile long tIceDone;
+    public volatile long tDtlsDone;
+    public volatile long tFirstRtp;
+    public volatile long tFirstKeyframe;
 
     // viewer counters, written by the reactor thread only
-    final long[] received = new long[2]; // 0 audio, 1 video
-    final long[] baseSeq = {-1, -1};
-    final long[] highestSeq = {-1, -1};
-    long rtcpIn;
-    long unprotectFailures;
+    public final long[] received = new long[2]; // 0 audio, 1 video
+    /** RTP octets (SRTP as received, headers included) by kind, as {@link #received}. */
+    public final long[] receivedBytes = new long[2];
+    public final long[] baseSeq = {-1, -1};
+    public final long[] highestSeq = {-1, -1};
+    public long rtcpIn;
+    public long unprotectFailures;
     /** Decrypts every video packet to read the publisher's payload stamp (a few viewers per run: {@link Pacer}). */
-    volatile boolean stamp;
+    public volatile boolean stamp;
     private final byte[] stampBuf = new byte[2048];
-    long keyframeStarts;
+    public long keyframeStarts;
 
     // publisher: keyframe requests from the SFU
-    volatile Runnable onKeyframeRequest;
-    long pliReceived;
-    long rtcpPackets;
+    public volatile Runnable onKeyframeRequest;
+    public long pliReceived;
+    public long rtcpPackets;
     private final RtcpCompoundIterator rtcp = new RtcpCompoundIterator();
     private final PictureLossIndication pli = new PictureLossIndication();
     private final FullIntraRequest fir = new FullIntraRequest();
     private final byte[] scratch = new byte[2048];
 
-    Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer) throws IOException {
+    public Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer) throws IOException {
         this(id, role, decrypt, certificate, receiveBuffer, InetAddress.getLoopbackAddress());
     }
 
     /** @param bind the local address (Janus's libnice pairs no loopback candidate with its veth address) */
-    Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer, InetAddress bind)
+    public Peer(String id, Role role, boolean decrypt, DtlsCertificate certificate, int receiveBuffer, InetAddress bind)
             throws IOException {
         this.id = id;
         this.role = role;
@@ -122,30 +124,30 @@ final class Peer {
         channel.configureBlocking(false);
     }
 
-    int localPort() throws IOException {
+    public int localPort() throws IOException {
         return ((InetSocketAddress) channel.getLocalAddress()).getPort();
     }
 
-    long iceCandidatePriority() {
+    public long iceCandidatePriority() {
         return (126L << 24) | (65535L << 8) | 255; // host, RFC 8445 section 5.1.2.1
     }
 
     /** The SFU's transport is known: connect the socket to it and start checking. */
-    void connect(InetSocketAddress sfuAddress) throws IOException {
+    public void connect(InetSocketAddress sfuAddress) throws IOException {
         sfu = sfuAddress;
         channel.connect(sfuAddress);
     }
 
-    boolean isIceDone() {
+    public boolean isIceDone() {
         return tIceDone != 0;
     }
 
-    boolean isReady() {
+    public boolean isReady() {
         return srtp != null;
     }
 
     /** Retransmits our check every 50 ms until ICE is done (ticker thread). */
-    void tick(long now, ExecutorService handshakes) {
+    public void tick(long now, ExecutorService handshakes) {
         if (sfu == null || failure != null) {
             return;
         }
@@ -171,7 +173,7 @@ final class Peer {
         }
     }
 
-    void sendRaw(byte[] buf, int off, int len) {
+    public void sendRaw(byte[] buf, int off, int len) {
         try {
             channel.write(ByteBuffer.wrap(buf, off, len));
         } catch (IOException e) {
@@ -180,7 +182,7 @@ final class Peer {
     }
 
     /** Every datagram from the SFU, on this peer's reactor thread. {@code in} is a direct buffer, flipped. */
-    void onDatagram(ByteBuffer in, ExecutorService handshakes) {
+    public void onDatagram(ByteBuffer in, ExecutorService handshakes) {
         int len = in.remaining();
         if (len < 1) {
             return;
@@ -278,6 +280,7 @@ final class Peer {
         }
         int seq = in.getShort(2) & 0xFFFF;
         received[kind]++;
+        receivedBytes[kind] += len;
         if (baseSeq[kind] < 0) {
             baseSeq[kind] = seq;
             highestSeq[kind] = seq;
@@ -376,7 +379,7 @@ final class Peer {
         }
     }
 
-    void close() {
+    public void close() {
         try {
             channel.close();
         } catch (IOException e) {

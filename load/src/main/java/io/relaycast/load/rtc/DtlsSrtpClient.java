@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
@@ -42,16 +42,16 @@ import java.util.concurrent.TimeUnit;
  * certificate (its fingerprint is in our SDP), checks the SFU's certificate against the SFU's SDP fingerprint and
  * exports the SRTP keys.
  */
-final class DtlsSrtpClient extends DefaultTlsClient {
+public final class DtlsSrtpClient extends DefaultTlsClient {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final DtlsCertificate certificate;
     private final DtlsFingerprint serverFingerprint;
     private final AsymmetricKeyParameter privateKey;
     private volatile SrtpProfile profile;
-    volatile SrtpKeyingMaterial keys;
+    public volatile SrtpKeyingMaterial keys;
 
-    DtlsSrtpClient(DtlsCertificate certificate, DtlsFingerprint serverFingerprint) throws IOException {
+    public DtlsSrtpClient(DtlsCertificate certificate, DtlsFingerprint serverFingerprint) throws IOException {
         super(new BcTlsCrypto(RANDOM));
         this.certificate = certificate;
         this.serverFingerprint = serverFingerprint;
@@ -121,11 +121,11 @@ final class DtlsSrtpClient extends DefaultTlsClient {
     }
 
     /** bctls pulls datagrams; the reactor thread pushes them into this queue. */
-    static final class QueueTransport implements DatagramTransport {
-        final BlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>(256);
+    public static final class QueueTransport implements DatagramTransport {
+        public final BlockingQueue<byte[]> incoming = new LinkedBlockingQueue<>(256);
         private final Peer peer;
 
-        QueueTransport(Peer peer) {
+        public QueueTransport(Peer peer) {
             this.peer = peer;
         }
 

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsFingerprint;
@@ -26,19 +26,19 @@ import java.util.List;
  * VP8 96 with RTX 97, BUNDLE, rtcp-mux, the header extensions Chrome numbers 1-4) and a browser-shaped viewer
  * answer to the SFU's offer (recvonly, setup:active, every offered extension kept).
  */
-final class Sdp {
-    static final int OPUS = 111;
-    static final int VP8 = 96;
-    static final int RTX = 97;
-    static final int EXT_AUDIO_LEVEL = 1;
-    static final int EXT_ABS_SEND_TIME = 2;
-    static final int EXT_TRANSPORT_CC = 3;
-    static final int EXT_MID = 4;
+public final class Sdp {
+    public static final int OPUS = 111;
+    public static final int VP8 = 96;
+    public static final int RTX = 97;
+    public static final int EXT_AUDIO_LEVEL = 1;
+    public static final int EXT_ABS_SEND_TIME = 2;
+    public static final int EXT_TRANSPORT_CC = 3;
+    public static final int EXT_MID = 4;
 
     private Sdp() {
     }
 
-    static String publisherOffer(Peer p, DtlsCertificate cert, long audioSsrc, long videoSsrc, long rtxSsrc) {
+    public static String publisherOffer(Peer p, DtlsCertificate cert, long audioSsrc, long videoSsrc, long rtxSsrc) {
         SessionDescription s = head();
         s.addAttribute("group", "BUNDLE 0 1");
         s.addAttribute("extmap-allow-mixed");
@@ -103,23 +103,11 @@ final class Sdp {
     }
 
     /** Reads the SFU's ICE credentials, fingerprint and UDP candidate (from an answer or an offer) into the peer. */
-    static SessionDescription readRemote(String sdp, Peer p) throws SdpException {
-        SessionDescription d = new SdpParser().parse(sdp);
-        MediaDescription first = d.media().get(0);
-        p.remoteUfrag = first.attribute("ice-ufrag").or(() -> d.attribute("ice-ufrag")).orElseThrow();
-        p.remotePassword = first.attribute("ice-pwd").or(() -> d.attribute("ice-pwd")).orElseThrow();
-        List<Fingerprint> fps = new ArrayList<>(first.fingerprints());
-        fps.addAll(d.fingerprints());
-        p.sfuFingerprint = DtlsFingerprint.parse(fps.get(0).toAttributeValue());
+    public static SessionDescription readRemote(String sdp, Peer p) throws SdpException {
+        SessionDescription d = readCredentials(sdp, p);
         for (MediaDescription m : d.media()) {
             for (IceCandidate c : m.candidates()) {
-                if (c.isUdp() && p.sfu == null) {
-                    try {
-                        p.connect(new InetSocketAddress(c.address(), c.port()));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
+                connectTo(p, c);
             }
         }
         if (p.sfu == null) {
@@ -128,8 +116,36 @@ final class Sdp {
         return d;
     }
 
+    /**
+     * Reads the SFU's ICE credentials and fingerprint only: over Socket.IO the SFU trickles its candidates after
+     * the description ({@link #connectTo} takes each).
+     */
+    public static SessionDescription readCredentials(String sdp, Peer p) throws SdpException {
+        SessionDescription d = new SdpParser().parse(sdp);
+        MediaDescription first = d.media().get(0);
+        p.remoteUfrag = first.attribute("ice-ufrag").or(() -> d.attribute("ice-ufrag")).orElseThrow();
+        p.remotePassword = first.attribute("ice-pwd").or(() -> d.attribute("ice-pwd")).orElseThrow();
+        List<Fingerprint> fps = new ArrayList<>(first.fingerprints());
+        fps.addAll(d.fingerprints());
+        p.sfuFingerprint = DtlsFingerprint.parse(fps.get(0).toAttributeValue());
+        return d;
+    }
+
+    /** The first UDP candidate wins (a lightweight peer checks one pair); returns whether this one was taken. */
+    public static synchronized boolean connectTo(Peer p, IceCandidate c) {
+        if (!c.isUdp() || p.sfu != null) {
+            return false;
+        }
+        try {
+            p.connect(new InetSocketAddress(c.address(), c.port()));
+            return true;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A browser's answer to the SFU's viewer offer; also notes the viewer SSRCs and the abs-send-time id. */
-    static String viewerAnswer(SessionDescription offer, Peer p, DtlsCertificate cert, boolean withRtx)
+    public static String viewerAnswer(SessionDescription offer, Peer p, DtlsCertificate cert, boolean withRtx)
             throws SdpException {
         SessionDescription s = head();
         List<String> mids = new ArrayList<>();

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.stun.StunAttributeType;
 import io.relaycast.sfu.stun.StunMessage;
@@ -16,15 +16,15 @@ import java.util.zip.CRC32;
  * connectivity check) and a Binding success response, each with MESSAGE-INTEGRITY (short-term credentials) and
  * FINGERPRINT. Reading is done with the SFU's own {@link StunMessage}.
  */
-final class Stun {
-    static final int BINDING_REQUEST = 0x0001;
-    static final int BINDING_SUCCESS = 0x0101;
+public final class Stun {
+    public static final int BINDING_REQUEST = 0x0001;
+    public static final int BINDING_SUCCESS = 0x0101;
 
     private Stun() {
     }
 
     /** A check: USERNAME {@code remote:local}, PRIORITY, ICE-CONTROLLING/-CONTROLLED, optionally USE-CANDIDATE. */
-    static byte[] request(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePassword,
+    public static byte[] request(byte[] transactionId, String remoteUfrag, String localUfrag, String remotePassword,
                           long priority, boolean controlling, long tieBreaker, boolean useCandidate) {
         ByteBuffer b = header(BINDING_REQUEST, transactionId);
         attribute(b, StunAttributeType.USERNAME, (remoteUfrag + ":" + localUfrag).getBytes(StandardCharsets.US_ASCII));
@@ -38,7 +38,7 @@ final class Stun {
     }
 
     /** The answer to a check: XOR-MAPPED-ADDRESS of the sender, signed with our own password. */
-    static byte[] success(byte[] buf, int transactionIdOffset, InetSocketAddress from, String localPassword) {
+    public static byte[] success(byte[] buf, int transactionIdOffset, InetSocketAddress from, String localPassword) {
         byte[] id = new byte[StunMessage.TRANSACTION_ID_LENGTH];
         System.arraycopy(buf, transactionIdOffset, id, 0, id.length);
         ByteBuffer b = header(BINDING_SUCCESS, id);

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import io.relaycast.sfu.rtcp.NtpTime;
 import io.relaycast.sfu.rtcp.ReportBlock;
@@ -22,9 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * once a second. Everything goes out of this one thread through a {@link Sink}: SRTP to our SFU's shared port, or
  * plain RTP to a Janus streaming mountpoint.
  */
-final class Pacer implements Runnable {
+public final class Pacer implements Runnable {
     /** Where the publisher's packets go. */
-    interface Sink {
+    public interface Sink {
         /** Sends one RTP packet (plain in {@code buf}); returns the octets put on the wire, or -1 if dropped. */
         int rtp(byte[] buf, int len, boolean video);
 
@@ -33,7 +33,7 @@ final class Pacer implements Runnable {
     }
 
     /** Publisher → our SFU: SRTP over the publisher peer's ICE/DTLS transport. */
-    static Sink srtp(Peer peer) {
+    public static Sink srtp(Peer peer) {
         return new Sink() {
             @Override
             public int rtp(byte[] buf, int len, boolean video) {
@@ -58,9 +58,9 @@ final class Pacer implements Runnable {
         };
     }
 
-    static final int FPS = 30;
-    static final int MAX_PAYLOAD = 1200;
-    static final int OPUS_PAYLOAD = 120;
+    public static final int FPS = 30;
+    public static final int MAX_PAYLOAD = 1200;
+    public static final int OPUS_PAYLOAD = 120;
 
     private final Sink sink;
     private final long audioSsrc;
@@ -81,18 +81,18 @@ final class Pacer implements Runnable {
     private long packetsSent;
 
     // counters read by the bench
-    volatile long videoPackets;
-    volatile long audioPackets;
-    volatile long wireBytes; // SRTP datagrams + 28 octets of UDP/IPv4 header each
-    volatile long payloadBytes;
-    volatile long keyframes;
-    volatile long keyframesOnRequest;
-    volatile long sendDrops;
-    volatile long lastRequestToKeyframeNanos;
-    volatile long requestedAtNanos;
+    public volatile long videoPackets;
+    public volatile long audioPackets;
+    public volatile long wireBytes; // SRTP datagrams + 28 octets of UDP/IPv4 header each
+    public volatile long payloadBytes;
+    public volatile long keyframes;
+    public volatile long keyframesOnRequest;
+    public volatile long sendDrops;
+    public volatile long lastRequestToKeyframeNanos;
+    public volatile long requestedAtNanos;
 
     /** @param videoBitrate video payload bits per second; inter and key frame sizes follow from it */
-    Pacer(Sink sink, long audioSsrc, long videoSsrc, int videoBitrate, int gopFrames) {
+    public Pacer(Sink sink, long audioSsrc, long videoSsrc, int videoBitrate, int gopFrames) {
         this.sink = sink;
         this.audioSsrc = audioSsrc;
         this.videoSsrc = videoSsrc;
@@ -102,13 +102,13 @@ final class Pacer implements Runnable {
         this.keyFrameBytes = 4 * interFrameBytes;
     }
 
-    void start() {
+    public void start() {
         thread = new Thread(this, "bench-publisher");
         thread.setDaemon(true);
         thread.start();
     }
 
-    void requestKeyframe() {
+    public void requestKeyframe() {
         if (keyframeRequested.compareAndSet(false, true)) {
             requestedAtNanos = System.nanoTime();
         }
@@ -274,7 +274,7 @@ final class Pacer implements Runnable {
         putInt(at + 4, v);
     }
 
-    void stop() {
+    public void stop() {
         running = false;
         LockSupport.unpark(thread);
     }

@@ -1,4 +1,4 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,19 +12,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 
 /** One selector thread reading the sockets of many peers (the bench's receivers cost one thread, not one each). */
-final class Reactor implements Runnable, AutoCloseable {
+public final class Reactor implements Runnable, AutoCloseable {
     /** abs-send-time: publisher send → viewer receive, every counting viewer. */
-    final Histogram latency = new Histogram();
+    public final Histogram latency = new Histogram();
     /** The payload stamp: publisher send → viewer receive, the few decrypting stamp viewers. */
-    final Histogram stampLatency = new Histogram();
+    public final Histogram stampLatency = new Histogram();
     private final Selector selector;
     private final Queue<Peer> pending = new ConcurrentLinkedQueue<>();
     private final ExecutorService handshakes;
     private final Thread thread;
     private volatile boolean running = true;
-    volatile long datagrams;
+    public volatile long datagrams;
 
-    Reactor(String name, ExecutorService handshakes) throws IOException {
+    public Reactor(String name, ExecutorService handshakes) throws IOException {
         this.selector = Selector.open();
         this.handshakes = handshakes;
         this.thread = new Thread(this, name);
@@ -32,7 +32,7 @@ final class Reactor implements Runnable, AutoCloseable {
         thread.start();
     }
 
-    void add(Peer peer) {
+    public void add(Peer peer) {
         peer.reactor = this;
         pending.add(peer);
         selector.wakeup();

@@ -1,12 +1,12 @@
-package io.relaycast.bench.sfu;
+package io.relaycast.load.rtc;
 
 /** Latency counts in 10 µs buckets up to 2 s (and one overflow bucket); written by one thread, read after. */
-final class Histogram {
+public final class Histogram {
     private static final int BUCKET_MICROS = 10;
     private final long[] counts = new long[200_001];
     private long max;
 
-    void record(long micros) {
+    public void record(long micros) {
         int b = (int) Math.min(counts.length - 1, Math.max(0, micros / BUCKET_MICROS));
         counts[b]++;
         if (micros > max) {
@@ -14,16 +14,16 @@ final class Histogram {
         }
     }
 
-    synchronized long[] snapshot() {
+    public synchronized long[] snapshot() {
         return counts.clone();
     }
 
-    long max() {
+    public long max() {
         return max;
     }
 
     /** Percentiles (0..1) in ms of the counts added between two snapshots. */
-    static double[] percentilesMs(long[] before, long[] after, double... ps) {
+    public static double[] percentilesMs(long[] before, long[] after, double... ps) {
         long total = 0;
         long[] d = new long[after.length];
         for (int i = 0; i < d.length; i++) {
