@@ -47,7 +47,7 @@ class IceTcpFuzzTest {
         if (tcp == null) {
             udp = new IceHarvesters(new MediaConfig(0, ""), CONFIG);
             sessions = new IceSessions(udp);
-            tcp = new IceTcpServer(List.of(LOOPBACK), 0, IceTcpServer.Limits.defaults());
+            tcp = new IceTcpServer(List.of(LOOPBACK), 0, IceTcpLimits.defaults());
             tcp.start(sessions::get, CONFIG);
         }
     }
@@ -64,17 +64,17 @@ class IceTcpFuzzTest {
     @FuzzTest(maxDuration = "10m")
     void stream(FuzzedDataProvider data) throws IOException, InterruptedException {
         startOnce();
-        IceSession session = sessions.create(IceRole.CONTROLLED, new IceSession.Listener() {
+        IceSession session = sessions.create(IceRole.CONTROLLED, new IceSessionListener() {
             @Override
             public void onConnected(IceSession s, SelectedPair pair) {
             }
 
             @Override
-            public void onFailed(IceSession s, IceSession.EndReason reason) {
+            public void onFailed(IceSession s, IceEndReason reason) {
             }
 
             @Override
-            public void onClosed(IceSession s, IceSession.EndReason reason) {
+            public void onClosed(IceSession s, IceEndReason reason) {
             }
         });
         try {
