@@ -13,12 +13,17 @@ import com.typesafe.config.ConfigException;
  *                     and counted, so a stalled worker never holds the receive thread
  * @param poolPackets  pooled packet buffers shared by all workers (each in-flight packet holds one until every worker
  *                     that takes it is done)
+ * @param maxQueueDelayNanos a packet that waited longer than this for its worker is dropped for that worker's viewers
+ *                     and counted ({@code late}); 0 turns the bound off. A queue bounded by count alone let an
+ *                     overloaded SFU forward media seconds old (bench/README.md); late media is worse than lost
+ *                     media for a live viewer, who recovers a loss by NACK or keyframe but never a delay.
  */
-public record ForwardingConfig(int threads, int queuePackets, int poolPackets) {
+public record ForwardingConfig(int threads, int queuePackets, int poolPackets, long maxQueueDelayNanos) {
 
     public static final int DEFAULT_QUEUE_PACKETS = 4096;
     public static final int DEFAULT_POOL_PACKETS = 8192;
     public static final int MAX_THREADS = 256;
+    public static final long DEFAULT_MAX_QUEUE_DELAY_NANOS = 200_000_000L;
 
     public ForwardingConfig {
         if (threads < 1 || threads > MAX_THREADS) {
@@ -31,6 +36,14 @@ public record ForwardingConfig(int threads, int queuePackets, int poolPackets) {
             throw new IllegalArgumentException("forwarding pool (" + poolPackets + ") must hold at least one full queue ("
                     + queuePackets + ")");
         }
+        if (maxQueueDelayNanos < 0) {
+            throw new IllegalArgumentException("forwarding max queue delay must be >= 0, was " + maxQueueDelayNanos);
+        }
+    }
+
+    /** {@code threads}, {@code queuePackets} and {@code poolPackets} with the default queue delay bound. */
+    public ForwardingConfig(int threads, int queuePackets, int poolPackets) {
+        this(threads, queuePackets, poolPackets, DEFAULT_MAX_QUEUE_DELAY_NANOS);
     }
 
     /** One worker per available core, default queue and pool. */
@@ -62,7 +75,13 @@ public record ForwardingConfig(int threads, int queuePackets, int poolPackets) {
             throw new ConfigException.BadValue(media.origin(), "forwarding-pool-packets",
                     "must be at least forwarding-queue-packets (" + queue + ") and at most 4194304, was " + pool);
         }
-        return new ForwardingConfig(threads == 0 ? cores() : threads, queue, pool);
+        long delay = media.hasPath("forwarding-max-queue-delay")
+                ? media.getDuration("forwarding-max-queue-delay").toNanos() : DEFAULT_MAX_QUEUE_DELAY_NANOS;
+        if (delay < 0 || delay > 10_000_000_000L) {
+            throw new ConfigException.BadValue(media.origin(), "forwarding-max-queue-delay",
+                    "must be 0 (no bound) to 10s, was " + delay + " ns");
+        }
+        return new ForwardingConfig(threads == 0 ? cores() : threads, queue, pool, delay);
     }
 
     private static int cores() {

@@ -35,11 +35,14 @@ final class ForwardingWorker<V> implements Runnable {
     private final LongAdder queueFull = new LongAdder();
     private final LongAdder failures = new LongAdder();
 
+    private final LongAdder late = new LongAdder();
     private final ForwardingLatency latency;
+    private final long maxQueueDelayNanos;
 
-    ForwardingWorker(int index, int queuePackets, String name, ForwardingLatency latency) {
+    ForwardingWorker(int index, int queuePackets, long maxQueueDelayNanos, String name, ForwardingLatency latency) {
         this.index = index;
         this.latency = latency;
+        this.maxQueueDelayNanos = maxQueueDelayNanos;
         this.queue = new MpscArrayQueue<>(queuePackets);
         this.thread = new ForwardingThread(this, name, index);
         this.thread.setDaemon(true);
@@ -81,6 +84,11 @@ final class ForwardingWorker<V> implements Runnable {
                 continue;
             }
             try {
+                if (maxQueueDelayNanos > 0 && System.nanoTime() - p.dispatchedNanos > maxQueueDelayNanos) {
+                    // waited too long: this worker is behind; shedding the stale packet is how it catches up
+                    late.increment();
+                    continue; // the finally releases it
+                }
                 p.target.deliver(p, index);
                 latency.record(index, System.nanoTime() - p.dispatchedNanos);
             } catch (RuntimeException e) {
@@ -129,6 +137,11 @@ final class ForwardingWorker<V> implements Runnable {
 
     long queueFull() {
         return queueFull.sum();
+    }
+
+    /** Packets dropped because they waited longer than the queue delay bound. */
+    long late() {
+        return late.sum();
     }
 
     long failures() {

@@ -38,7 +38,7 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
         List<ForwardingWorker<V>> list = new ArrayList<>(config.threads());
         this.latency = new ForwardingLatency(config.threads());
         for (int i = 0; i < config.threads(); i++) {
-            list.add(new ForwardingWorker<>(i, config.queuePackets(), "sfu-forward-" + i, latency));
+            list.add(new ForwardingWorker<>(i, config.queuePackets(), config.maxQueueDelayNanos(), "sfu-forward-" + i, latency));
         }
         io.relaycast.sfu.api.SfuMetrics.register(latency);
         this.workers = List.copyOf(list);
@@ -121,6 +121,7 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
             s.put("packets", w.delivered());
             s.put("queued", w.queued());
             s.put("queueFull", w.queueFull());
+            s.put("late", w.late());
             s.put("failures", w.failures());
             each.add(s);
         }
@@ -132,11 +133,11 @@ public final class ForwardingWorkers<V> implements AutoCloseable {
         return m;
     }
 
-    /** Total packets dropped before reaching a worker (full queues, exhausted pool, too long). */
+    /** Total packets dropped before reaching a worker's viewers (full queues, late, exhausted pool, too long). */
     public long dropped() {
         long n = poolExhausted.sum() + tooLong.sum();
         for (ForwardingWorker<V> w : workers) {
-            n += w.queueFull();
+            n += w.queueFull() + w.late();
         }
         return n;
     }
