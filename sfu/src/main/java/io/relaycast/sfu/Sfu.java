@@ -79,6 +79,7 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     private final PublishNegotiation publishing;
     private final ViewNegotiation viewing;
     private final LocalIngest localIngest;
+    private final LocalIngest.Rooms roomTable;
     private volatile boolean closed;
 
     private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media,
@@ -102,7 +103,7 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
         this.publishing = new PublishNegotiation(rooms, binding, restarts, publisherAnswers, publisherMaxKbps);
         this.viewing = new ViewNegotiation(rooms, binding, restarts, subscriberAnswers,
                 new ViewerAnswerBuilder(limits));
-        this.localIngest = new LocalIngest(publisherAnswers, binding.fingerprint(), new LocalIngest.Rooms() {
+        this.roomTable = new LocalIngest.Rooms() {
             public Room open(String streamId) {
                 return rooms.open(streamId);
             }
@@ -110,7 +111,8 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
             public void dropIfEmpty(Room room) {
                 rooms.dropIfEmpty(room);
             }
-        });
+        };
+        this.localIngest = new LocalIngest(publisherAnswers, binding.fingerprint(), roomTable);
     }
 
     /**
@@ -281,6 +283,14 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     @Override
     public Room room(String streamId) {
         return rooms.get(streamId);
+    }
+
+    /**
+     * Open and drop rooms as a publication fed by this process does (RTMP ingest, the edge of a relay from another
+     * node, {@code io.relaycast.sfu.relay.RelayEdge}).
+     */
+    public LocalIngest.Rooms roomTable() {
+        return roomTable;
     }
 
     /**

@@ -126,6 +126,8 @@ public final class RelaycastServer implements AutoCloseable {
     private io.relaycast.web.metrics.RelaycastMetrics relaycastMetrics;
     private io.relaycast.web.metrics.MetricsEndpoint metricsEndpoint;
     private io.relaycast.web.media.HlsViewers hlsViewers;
+    /** The relay between nodes; null when relaycast.cluster.relay.secret is empty or there is no SFU here. */
+    private io.relaycast.web.cluster.Relaying relaying;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -155,6 +157,16 @@ public final class RelaycastServer implements AutoCloseable {
      *              requests with MEDIA_UNAVAILABLE, so the API and chat still work)
      */
     public static RelaycastServer start(RelaycastConfig config, MediaPlane media) {
+        return start(config, media, null);
+    }
+
+    /**
+     * @param registry the cluster's node registry (issue 15), or null for a single node; with it and
+     *                 {@code relaycast.cluster.relay.secret}, viewers of streams published on other nodes are
+     *                 served through a relay ({@link io.relaycast.web.cluster.Relaying})
+     */
+    public static RelaycastServer start(RelaycastConfig config, MediaPlane media,
+                                        io.relaycast.signaling.cluster.NodeRegistry registry) {
         Clock clock = Clock.systemUTC();
         if (config.devMode()) {
             LOG.warn("DEV MODE: dev tokens at POST /api/v1/auth/dev-token; not for production (set RELAYCAST_MODE=production)");
@@ -185,10 +197,20 @@ public final class RelaycastServer implements AutoCloseable {
             mediaCheck = MediaPortCheck.external();
         }
         TurnSecretKeeper turnSecrets = null;
+        io.relaycast.web.cluster.Relaying relaying = null;
         try {
+            relaying = io.relaycast.web.cluster.Relaying.start(config.relay(), ownSfu, registry);
+            if (relaying != null) {
+                media = relaying.plane();
+            }
             turnSecrets = turnSecretKeeper(config.ice(), clock);
-            return wire(config, db, clock, media, ownSfu, mediaCheck, turnSecrets);
+            RelaycastServer server = wire(config, db, clock, media, ownSfu, mediaCheck, turnSecrets, relaying);
+            server.relaying = relaying;
+            return server;
         } catch (RuntimeException e) {
+            if (relaying != null) {
+                relaying.close();
+            }
             if (turnSecrets != null) {
                 turnSecrets.close();
             }
@@ -212,7 +234,8 @@ public final class RelaycastServer implements AutoCloseable {
     }
 
     private static RelaycastServer wire(RelaycastConfig config, Database db, Clock clock, MediaPlane media,
-                                        Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets) {
+                                        Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets,
+                                        io.relaycast.web.cluster.Relaying relaying) {
         var jdbi = db.jdbi();
         UserService users = new UserService(new UserRepository(jdbi), new FollowRepository(jdbi), clock);
         StreamRepository streamRepository = new StreamRepository(jdbi);
@@ -354,6 +377,9 @@ public final class RelaycastServer implements AutoCloseable {
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers).register(app);
         Pages.register(app);
+        if (relaying != null) {
+            relaying.register(app); // POST /internal/v1/relays: node credentials, not user tokens
+        }
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         sfuStats.sampleIngest(ingestHealth::samples);
@@ -495,6 +521,11 @@ public final class RelaycastServer implements AutoCloseable {
         return database;
     }
 
+    /** The relay between nodes (tests, debug), or null when it is off. */
+    public io.relaycast.web.cluster.Relaying relaying() {
+        return relaying;
+    }
+
     /** The RTMP ingest server, or null when it is off. */
     public io.relaycast.rtmp.server.RtmpServer rtmp() {
         return rtmp;
@@ -523,6 +554,9 @@ public final class RelaycastServer implements AutoCloseable {
             signaling.close();
             http.stop();
             mediaTaps.close();
+            if (relaying != null) {
+                relaying.close();
+            }
         } finally {
             try {
                 if (ownSfu != null) {

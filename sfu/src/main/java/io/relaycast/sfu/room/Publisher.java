@@ -264,6 +264,22 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         return streams.videoLayerBitrate(layer);
     }
 
+    /**
+     * The media SSRC of each layer of {@code track} learnt or signalled so far (index = simulcast layer, 0 = not
+     * known yet), for describing this publication to an edge node (io.relaycast.sfu.relay). Not the packet path.
+     */
+    public long[] mediaSsrcsByLayer(PublishedTrack track, int layers) {
+        long[] out = new long[Math.max(1, layers)];
+        int n = streams.count();
+        for (int i = 0; i < n; i++) {
+            RtpStreamRecv s = streams.get(i);
+            if (s.track == track && !s.rtx && s.forwarded && s.layer >= 0 && s.layer < out.length) {
+                out[s.layer] = s.ssrc;
+            }
+        }
+        return out;
+    }
+
     /** Asks the publisher for a keyframe (see {@link KeyframeRequester}); the room throttles the calls. */
     void sendKeyframeRequest() {
         keyframes.send();
