@@ -8,6 +8,7 @@ import io.relaycast.sfu.room.Room;
 import io.relaycast.sfu.rtcp.Bye;
 import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.PictureLossIndication;
+import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
 import io.relaycast.sfu.rtcp.RtcpCompoundIterator;
 import io.relaycast.sfu.rtcp.RtcpPacketType;
@@ -226,12 +227,15 @@ final class RelaySink implements PacketSink {
             return;
         }
         boolean keyframe = false;
+        boolean report = false;
         while (it.next()) {
             int type = it.packetType();
             int fmt = it.count();
             if (type == RtcpPacketType.PAYLOAD_FEEDBACK
                     && (fmt == PictureLossIndication.FORMAT || fmt == FullIntraRequest.FORMAT)) {
                 keyframe = true;
+            } else if (type == RtcpPacketType.RECEIVER_REPORT) {
+                report = true;
             } else if (type == RtcpPacketType.BYE) {
                 end("edge left");
                 onEnd.run();
@@ -241,6 +245,16 @@ final class RelaySink implements PacketSink {
         if (keyframe) {
             keyframeRequests.increment();
             room.requestKeyframe();
+        }
+        if (report) {
+            // an empty RR back: the edge hears the origin alive while the publisher sends nothing (a paused
+            // RTMP GOP cache, a muted track), so it does not take silence for a dead relay
+            synchronized (rtcpLock) {
+                int n = ReceiverReport.write(rtcp, 0, localSsrc, noBlocks, 0);
+                if (n > 0) {
+                    sendRtcpLocked(n);
+                }
+            }
         }
     }
 

@@ -131,7 +131,7 @@ public class RelayTest {
         int rounds = 300;
         send(publication, 1000, rounds);
         for (Viewer v : viewers) {
-            v.awaitPackets(rounds, rounds);
+            v.awaitPackets(rounds, rounds, true);
         }
         long sent = relayOrigin.packetsSent(relayId) - before;
         assertEquals(sent, 4L * rounds, "one copy of every packet (3 layers + audio) to the edge, not one per viewer");
@@ -152,11 +152,11 @@ public class RelayTest {
         await(() -> relayOrigin.size() == 1 && !relayId.equals(relayId()), "a new relay for the new publication");
         await(() -> relayOrigin.debugState(STREAM).get(0).get("edge").toString().contains("127.0.0.1"),
                 "the origin heard the edge on the new relay");
-        warmUp(again);
         Viewer v0 = viewers.get(0);
         v0.reset();
+        warmUp(again);
         send(again, 5000, 50);
-        v0.awaitPackets(50, 1); // all audio; video once the new q keyframe arrived
+        v0.awaitPackets(50, 1, false); // the new publication's audio; video once its q keyframe arrived
 
         // the last viewer leaves: after the grace period the relay is closed on both sides
         for (Viewer v : viewers) {
@@ -355,7 +355,7 @@ public class RelayTest {
         }
 
         /** Reads until it has {@code audio} audio and {@code video} video packets (SRTP keeps the header clear). */
-        void awaitPackets(int audio, int video) throws InterruptedException {
+        void awaitPackets(int audio, int video, boolean exact) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
             while (audioSeqs.size() < audio || videoSeqs.size() < video) {
                 assertTrue(System.nanoTime() < deadline, id + " got " + audioSeqs.size() + " audio and "
@@ -376,6 +376,9 @@ public class RelayTest {
                     videoSeqs.add(seq);
                 }
             }
+            if (!exact) {
+                return;
+            }
             // nothing more than that: a second copy of anything would show here
             byte[] extra;
             while ((extra = browser.next(200)) != null) {
@@ -387,9 +390,7 @@ public class RelayTest {
                     }
                 }
             }
-            if (video == audio) {
-                assertEquals(videoSeqs.size(), video, id + ": layer q only, each packet once");
-            }
+            assertEquals(videoSeqs.size(), video, id + ": layer q only, each packet once");
         }
 
         void assertContiguous() {

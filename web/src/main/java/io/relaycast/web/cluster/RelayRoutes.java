@@ -11,8 +11,6 @@ import io.relaycast.web.http.ApiErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +39,7 @@ public final class RelayRoutes {
         app.post(PATH, this::open);
     }
 
-    private void open(Context ctx) throws IOException {
+    private void open(Context ctx) {
         byte[] body = readBounded(ctx);
         if (body == null) {
             ApiErrors.write(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "a relay request is at most "
@@ -100,11 +98,9 @@ public final class RelayRoutes {
         ctx.status(200).contentType("application/json").result(grant.toJson());
     }
 
-    /** The body, or null when it is longer than a relay request may be (read no further than that). */
-    private static byte[] readBounded(Context ctx) throws IOException {
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes(RelayRequest.MAX_BODY_BYTES + 1);
-            return body.length > RelayRequest.MAX_BODY_BYTES ? null : body;
-        }
+    /** The body, or null when it is longer than a relay request may be (Javalin caps what it reads at http.max-body). */
+    private static byte[] readBounded(Context ctx) {
+        byte[] body = ctx.bodyAsBytes();
+        return body.length > RelayRequest.MAX_BODY_BYTES ? null : body;
     }
 }

@@ -13,19 +13,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * A node registry for tests of several servers in one JVM: one shared {@link Cluster} (nodes and stream origins in
  * memory), one view per node. Stands in for the Redis registry, which the cluster branch provides.
  */
-final class InMemoryNodeRegistry implements NodeRegistry {
+public final class InMemoryNodeRegistry implements NodeRegistry {
 
     /** What every node's view shares. */
-    static final class Cluster {
+    public static final class Cluster {
         final Map<String, InMemoryNodeRegistry> nodes = new ConcurrentHashMap<>();
         final Map<String, String> origins = new ConcurrentHashMap<>();
     }
 
     private final Cluster cluster;
     private final String id;
-    volatile String httpUrl = "";
+    public volatile String httpUrl = "";
 
-    InMemoryNodeRegistry(Cluster cluster, String id) {
+    public InMemoryNodeRegistry(Cluster cluster, String id) {
         this.cluster = cluster;
         this.id = id;
         cluster.nodes.put(id, this);
