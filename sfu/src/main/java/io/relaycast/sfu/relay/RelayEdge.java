@@ -129,6 +129,10 @@ public final class RelayEdge implements AutoCloseable {
                     && current.room.publisher() == current.publisher) {
                 return;
             }
+            if (current != null && ownPublisher(current.room)) {
+                closeRelay(slot, "a publisher of this node's own took over the stream");
+                return;
+            }
             try {
                 open(slot);
             } catch (MediaException e) {
@@ -165,6 +169,16 @@ public final class RelayEdge implements AutoCloseable {
                 if (room.isClosed()) {
                     continue;
                 }
+                if (ownPublisher(room)) {
+                    // published here meanwhile (the publisher moved to this node): no relay, viewers join it
+                    relay.close();
+                    slot.relay = null;
+                    slots.remove(slot.streamId, slot);
+                    if (old != null) {
+                        old.close();
+                    }
+                    return;
+                }
                 replaced = room.setPublisher(relay.publisher);
             }
             slot.relay = relay;
@@ -180,6 +194,12 @@ public final class RelayEdge implements AutoCloseable {
                     grant.relayId(), relay.publisher.debugState().get("tracks"));
             return;
         }
+    }
+
+    /** The room's publisher is one of this node's own (WHIP, browser, RTMP), not a relay's. */
+    private static boolean ownPublisher(Room room) {
+        Publisher p = room.publisher();
+        return p != null && !isRelayPeer(p.peerId());
     }
 
     /** A relay ended by itself (reader thread or tick): hand to the worker. */

@@ -48,11 +48,12 @@ public final class ClusterMediaPlane implements MediaPlane {
      */
     private void ensureRelay(String streamId) throws MediaException {
         if (edge.isRelayed(streamId)) {
-            edge.ensure(streamId); // keeps it from closing under the joining viewer
+            // keeps it from closing under the joining viewer; hands over if a publisher of our own took over
+            edge.ensure(streamId);
             return;
         }
         if (local.isPublished(streamId)) {
-            return;
+            return; // this node is the origin
         }
         Optional<NodeInfo> at = registry.origin(streamId);
         if (at.isEmpty() || at.get().id().equals(registry.self().id())) {
