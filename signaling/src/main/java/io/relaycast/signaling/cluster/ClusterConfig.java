@@ -20,7 +20,7 @@ public record ClusterConfig(String name, String nodeId, String nodeUrl, String m
                             Duration ttl) {
 
     public static final ClusterConfig DEFAULTS = new ClusterConfig("relaycast", "", "", "", Duration.ofSeconds(1),
-            Duration.ofSeconds(5));
+            Duration.ofSeconds(4));
 
     public static ClusterConfig from(Config c) {
         String name = c.getString("name").trim();
