@@ -258,7 +258,7 @@ public final class RelaycastServer implements AutoCloseable {
         });
         ApiErrors.install(app);
         io.relaycast.web.http.RequestLogContext.install(app);
-        new Cors(config.http().corsAllowedOrigins()).install(app);
+        new Cors(Cors.withPublicUrl(config.http().corsAllowedOrigins(), config.http().publicUrl())).install(app);
         auth.install(app, Api.PREFIX + "/*");
         app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
         app.after(ctx -> {
