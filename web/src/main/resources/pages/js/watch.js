@@ -16,7 +16,7 @@ const REJOIN_DELAY_MS = 3000;
 const $ = (id) => document.getElementById(id);
 const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const forceHls = new URLSearchParams(location.search).get("hls") === "1";
-const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0, rejoins: 0, interrupted: false, rejoining: false });
+const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0, reconnects: 0, rejoins: 0, interrupted: false, rejoining: false });
 
 function overlay(text, html) {
   $("overlay").hidden = !text && !html;
@@ -369,7 +369,7 @@ async function main() {
   if (stream.status === "live") await startWatching();
   socket.on("stream:start", () => { if (!state.transport) startWatching(); });
   // every later connect is a reconnect: the server forgot this socket's rooms and viewer peer
-  socket.on("connect", () => rejoin(socket));
+  socket.on("connect", () => { state.reconnects++; rejoin(socket); });
   setInterval(latencyLoop, 1000);
 }
 
