@@ -135,14 +135,13 @@ public final class RedisNodeRegistry implements NodeRegistry {
             return;
         }
         try {
-            RBucket<String> me = bucket(id);
-            boolean wasThere = me.isExists();
-            me.set(json(self(), viewers.getAsInt()), ttl);
-            nodeIds().add(id);
-            if (registered && !wasThere) {
-                // a pause longer than ttl: the others removed us and orphaned our streams; take back those that
+            // the key first, then the id: a sweep that sees the id in the set always finds the key
+            bucket(id).set(json(self(), viewers.getAsInt()), ttl);
+            boolean readded = nodeIds().add(id);
+            if (registered && readded) {
+                // a pause longer than ttl: another node removed us and orphaned our streams; take back those that
                 // no other node has become origin of since
-                LOG.warn("cluster: this node's heartbeat had lapsed (pause longer than {}); registering again", ttl);
+                LOG.warn("cluster: this node had been removed (no heartbeat for {}); registering again", ttl);
                 for (String s : localOrigins) {
                     origins().fastPutIfAbsent(s, id);
                 }
@@ -156,8 +155,9 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     private void sweep() {
         RSet<String> ids = nodeIds();
-        Map<String, Beat> live = read(ids.readAll());
-        for (String other : ids.readAll()) {
+        Set<String> registered = ids.readAll(); // one snapshot: a node registering meanwhile is judged next time
+        Map<String, Beat> live = read(registered);
+        for (String other : registered) {
             Beat b = live.get(other);
             if (b != null) {
                 lastSeen.put(other, b.node());
@@ -195,9 +195,6 @@ public final class RedisNodeRegistry implements NodeRegistry {
                     lastSeen.remove(node.id());
                     List<String> streams = new ArrayList<>();
                     m.path("streams").forEach(s -> streams.add(s.asText()));
-                    if (node.id().equals(id)) {
-                        localOrigins.removeAll(streams); // another node took them from us
-                    }
                     for (Listener l : listeners) {
                         run(() -> l.onNodeRemoved(node, List.copyOf(streams)));
                     }
