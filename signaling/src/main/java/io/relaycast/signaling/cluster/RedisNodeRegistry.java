@@ -136,7 +136,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         }
         try {
             // the key first, then the id: a sweep that sees the id in the set always finds the key
-            bucket(id).set(json(self(), viewers.getAsInt()), ttl);
+            bucket(id).set(Heartbeat.json(self(), viewers.getAsInt()), ttl);
             boolean readded = nodeIds().add(id);
             if (registered && readded) {
                 // a pause longer than ttl: another node removed us and orphaned our streams; take back those that
@@ -156,9 +156,9 @@ public final class RedisNodeRegistry implements NodeRegistry {
     private void sweep() {
         RSet<String> ids = nodeIds();
         Set<String> registered = ids.readAll(); // one snapshot: a node registering meanwhile is judged next time
-        Map<String, Beat> live = read(registered);
+        Map<String, Heartbeat> live = read(registered);
         for (String other : registered) {
-            Beat b = live.get(other);
+            Heartbeat b = live.get(other);
             if (b != null) {
                 lastSeen.put(other, b.node());
             } else if (!other.equals(id) && ids.remove(other)) {
@@ -181,7 +181,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
                 last.httpUrl(), orphaned.size());
         ObjectNode m = JSON.createObjectNode();
         m.put("type", "removed");
-        m.set("node", nodeJson(last, 0));
+        m.set("node", Heartbeat.nodeJson(last, 0));
         orphaned.forEach(m.putArray("streams")::add);
         topic.publish(m.toString());
     }
@@ -191,7 +191,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
             JsonNode m = JSON.readTree(msg);
             switch (m.path("type").asText()) {
                 case "removed" -> {
-                    NodeInfo node = parse(m.get("node")).node();
+                    NodeInfo node = Heartbeat.parse(m.get("node")).node();
                     lastSeen.remove(node.id());
                     List<String> streams = new ArrayList<>();
                     m.path("streams").forEach(s -> streams.add(s.asText()));
@@ -233,12 +233,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
 
     @Override
     public List<NodeInfo> nodes() {
-        return beats().stream().map(Beat::node).toList();
+        return beats().stream().map(Heartbeat::node).toList();
     }
 
-    private List<Beat> beats() {
-        List<Beat> all = new ArrayList<>(read(nodeIds().readAll()).values());
-        all.sort(Comparator.comparingLong((Beat b) -> b.node().heartbeatAtMillis()).reversed());
+    private List<Heartbeat> beats() {
+        List<Heartbeat> all = new ArrayList<>(read(nodeIds().readAll()).values());
+        all.sort(Comparator.comparingLong((Heartbeat b) -> b.node().heartbeatAtMillis()).reversed());
         return all;
     }
 
@@ -248,7 +248,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
             return Optional.empty();
         }
         String v = bucket(nodeId).get();
-        return v == null ? Optional.empty() : Optional.of(parse(v).node());
+        return v == null ? Optional.empty() : Optional.of(Heartbeat.parse(v).node());
     }
 
     @Override
@@ -357,8 +357,8 @@ public final class RedisNodeRegistry implements NodeRegistry {
     }
 
     /** The heartbeats of {@code ids} that have not expired, by id (one MGET). */
-    private Map<String, Beat> read(Set<String> ids) {
-        Map<String, Beat> out = new HashMap<>();
+    private Map<String, Heartbeat> read(Set<String> ids) {
+        Map<String, Heartbeat> out = new HashMap<>();
         if (ids.isEmpty()) {
             return out;
         }
@@ -367,7 +367,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         for (String v : values.values()) {
             if (v != null) {
                 try {
-                    Beat b = parse(v);
+                    Heartbeat b = Heartbeat.parse(v);
                     out.put(b.node().id(), b);
                 } catch (RuntimeException e) {
                     LOG.warn("cluster: unreadable heartbeat {}", v);
@@ -375,40 +375,5 @@ public final class RedisNodeRegistry implements NodeRegistry {
             }
         }
         return out;
-    }
-
-    /** A heartbeat: the node as routing sees it, and its Socket.IO viewers (for GET /api/v1/nodes). */
-    private record Beat(NodeInfo node, int viewers) {
-    }
-
-    private static String json(NodeInfo n, int viewers) {
-        return nodeJson(n, viewers).toString();
-    }
-
-    private static ObjectNode nodeJson(NodeInfo n, int viewers) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("id", n.id());
-        o.put("httpUrl", n.httpUrl());
-        o.put("mediaHost", n.mediaHost());
-        o.put("load", n.load());
-        o.put("viewers", viewers);
-        o.put("heartbeatAt", n.heartbeatAtMillis());
-        return o;
-    }
-
-    private static Beat parse(String json) {
-        try {
-            return parse(JSON.readTree(json));
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("not JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static Beat parse(JsonNode o) {
-        if (o == null || !o.hasNonNull("id")) {
-            throw new IllegalArgumentException("heartbeat without id");
-        }
-        return new Beat(new NodeInfo(o.get("id").asText(), o.path("httpUrl").asText(""), o.path("mediaHost").asText(""),
-                o.path("load").asInt(0), o.path("heartbeatAt").asLong(0)), o.path("viewers").asInt(0));
     }
 }
