@@ -128,6 +128,8 @@ public final class RelaycastServer implements AutoCloseable {
     private io.relaycast.web.media.HlsViewers hlsViewers;
     /** The relay between nodes; null when relaycast.cluster.relay.secret is empty or there is no SFU here. */
     private io.relaycast.web.cluster.Relaying relaying;
+    /** Routing between nodes (in memory for one node); its registry() is what the inter-node relay uses. */
+    private io.relaycast.web.cluster.Cluster cluster;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -157,16 +159,6 @@ public final class RelaycastServer implements AutoCloseable {
      *              requests with MEDIA_UNAVAILABLE, so the API and chat still work)
      */
     public static RelaycastServer start(RelaycastConfig config, MediaPlane media) {
-        return start(config, media, null);
-    }
-
-    /**
-     * @param registry the cluster's node registry (issue 15), or null for a single node; with it and
-     *                 {@code relaycast.cluster.relay.secret}, viewers of streams published on other nodes are
-     *                 served through a relay ({@link io.relaycast.web.cluster.Relaying})
-     */
-    public static RelaycastServer start(RelaycastConfig config, MediaPlane media,
-                                        io.relaycast.signaling.cluster.NodeRegistry registry) {
         Clock clock = Clock.systemUTC();
         if (config.devMode()) {
             LOG.warn("DEV MODE: dev tokens at POST /api/v1/auth/dev-token; not for production (set RELAYCAST_MODE=production)");
@@ -197,20 +189,10 @@ public final class RelaycastServer implements AutoCloseable {
             mediaCheck = MediaPortCheck.external();
         }
         TurnSecretKeeper turnSecrets = null;
-        io.relaycast.web.cluster.Relaying relaying = null;
         try {
-            relaying = io.relaycast.web.cluster.Relaying.start(config.relay(), ownSfu, registry);
-            if (relaying != null) {
-                media = relaying.plane();
-            }
             turnSecrets = turnSecretKeeper(config.ice(), clock);
-            RelaycastServer server = wire(config, db, clock, media, ownSfu, mediaCheck, turnSecrets, relaying);
-            server.relaying = relaying;
-            return server;
+            return wire(config, db, clock, media, ownSfu, mediaCheck, turnSecrets);
         } catch (RuntimeException e) {
-            if (relaying != null) {
-                relaying.close();
-            }
             if (turnSecrets != null) {
                 turnSecrets.close();
             }
@@ -234,8 +216,7 @@ public final class RelaycastServer implements AutoCloseable {
     }
 
     private static RelaycastServer wire(RelaycastConfig config, Database db, Clock clock, MediaPlane media,
-                                        Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets,
-                                        io.relaycast.web.cluster.Relaying relaying) {
+                                        Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets) {
         var jdbi = db.jdbi();
         UserService users = new UserService(new UserRepository(jdbi), new FollowRepository(jdbi), clock);
         StreamRepository streamRepository = new StreamRepository(jdbi);
@@ -279,7 +260,7 @@ public final class RelaycastServer implements AutoCloseable {
         });
         ApiErrors.install(app);
         io.relaycast.web.http.RequestLogContext.install(app);
-        new Cors(config.http().corsAllowedOrigins()).install(app);
+        new Cors(Cors.withPublicUrl(config.http().corsAllowedOrigins(), config.http().publicUrl())).install(app);
         auth.install(app, Api.PREFIX + "/*");
         app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
         app.after(ctx -> {
@@ -315,12 +296,25 @@ public final class RelaycastServer implements AutoCloseable {
         health.register(app);
         MediaPlane plane = media;
         LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(streamRepository, streams,
-                NodeIdentity.load(config.dataDir()), plane::isPublished, config.signaling().publisherGrace());
+                NodeIdentity.load(config.dataDir(), config.cluster().nodeId()), plane::isPublished,
+                config.signaling().publisherGrace());
 
         app.start(config.http().host(), config.http().port());
         int port = app.port();
         String publicUrl = config.http().publicUrl().isEmpty() ? "http://localhost:" + port : config.http().publicUrl();
         Urls urls = new Urls(publicUrl);
+        // "published here" is this node's own publisher, never a relayed copy of another node's (an edge's room)
+        java.util.function.Predicate<String> publishedHere = ownSfu == null ? plane::isPublished
+                : id -> io.relaycast.sfu.relay.RelayEdge.publishedHere(ownSfu, id);
+        io.relaycast.web.cluster.Cluster cluster = io.relaycast.web.cluster.Cluster.start(config, publicUrl, streams,
+                publishedHere); // before any publish can arrive: the origin is recorded as the stream goes live
+        // the relay between nodes (relaycast.cluster.relay.secret): the origin's POST /internal/v1/relays, and for
+        // signaling the ClusterMediaPlane, which relays a stream published on another node before a viewer joins
+        io.relaycast.web.cluster.Relaying relaying = io.relaycast.web.cluster.Relaying.start(config.relay(), ownSfu,
+                cluster.registry());
+        if (relaying != null) {
+            media = relaying.plane();
+        }
         PlaybackAccess playback = new PlaybackAccess(new PlaybackTokens(PlaybackTokens.deriveKey(
                 config.playback().secret(), config.auth().hmacSecret()), config.playback().tokenTtl(), clock),
                 config.auth().allowAnonymousViewers(), streamRepository::find);
@@ -340,6 +334,10 @@ public final class RelaycastServer implements AutoCloseable {
                     iceServers, urls, id -> views.hls(streams.require(id)), port, media, peers);
         } catch (RuntimeException e) {
             app.stop();
+            if (relaying != null) {
+                relaying.close();
+            }
+            cluster.close();
             liveRecovery.close();
             mediaTaps.close();
             throw e;
@@ -375,7 +373,10 @@ public final class RelaycastServer implements AutoCloseable {
         new VodRoutes(recordings, config.recording().directory(), playback).register(app);
         io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
-        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers).register(app);
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers)
+                .redirectTo(cluster::elsewhere).register(app);
+        io.relaycast.web.api.NodeRoutes.register(app, api, cluster.registry());
+        cluster.attach(signaling, media, mediaTaps, peers, publishedHere);
         Pages.register(app);
         if (relaying != null) {
             relaying.register(app); // POST /internal/v1/relays: node credentials, not user tokens
@@ -387,6 +388,8 @@ public final class RelaycastServer implements AutoCloseable {
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
                 mediaTaps, turnSecrets, sfuStats, liveRecovery);
         server.hlsViewers = hlsViewers;
+        server.cluster = cluster;
+        server.relaying = relaying;
         if (config.webhooks().enabled()) {
             server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
                     new java.security.SecureRandom()).start();
@@ -531,9 +534,17 @@ public final class RelaycastServer implements AutoCloseable {
         return rtmp;
     }
 
+    /** This node in the cluster: {@code cluster().registry()} knows the nodes and each live stream's origin. */
+    public io.relaycast.web.cluster.Cluster cluster() {
+        return cluster;
+    }
+
     @Override
     public void close() {
         try {
+            if (cluster != null) {
+                cluster.close(); // first: the other nodes hear at once that this node's streams lost their origin
+            }
             liveRecovery.close();
             if (metricsEndpoint != null) {
                 metricsEndpoint.close();

@@ -35,12 +35,6 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Map<String, Object> extra, io.relaycast.sfu.api.MediaPlane media) {
-        return start(extra, media, null);
-    }
-
-    /** A server that is one node of a cluster whose routing is {@code registry} (issue 15). */
-    public static TestServer start(Map<String, Object> extra, io.relaycast.sfu.api.MediaPlane media,
-                                   io.relaycast.signaling.cluster.NodeRegistry registry) {
         try {
             Path dir = Files.createTempDirectory("relaycast-test");
             Map<String, Object> o = new HashMap<>();
@@ -62,7 +56,7 @@ public final class TestServer implements AutoCloseable {
             // RTMP ingest only where a test asks for it (relaycast.rtmp.port = -1: any free port)
             o.put("relaycast.rtmp.port", 0);
             o.putAll(extra);
-            return new TestServer(RelaycastServer.start(RelaycastConfig.load(o), media, registry), dir);
+            return new TestServer(RelaycastServer.start(RelaycastConfig.load(o), media), dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -110,6 +110,15 @@ public final class RelayEdge implements AutoCloseable {
         return peerId != null && peerId.startsWith(EdgeRelay.PEER_PREFIX);
     }
 
+    /**
+     * True when the stream's room on this node has a publisher of the node's own (WHIP, browser, RTMP), false when
+     * it has none or a relay's: what "published here" means for routing, HLS and recording.
+     */
+    public static boolean publishedHere(RoomDirectory rooms, String streamId) {
+        Room room = rooms.room(streamId);
+        return room != null && !room.isClosed() && ownPublisher(room);
+    }
+
     /** True while this node relays the stream from another node. */
     public boolean isRelayed(String streamId) {
         Slot slot = slots.get(streamId);

@@ -20,9 +20,9 @@ import java.util.Optional;
  * The media plane as signaling sees it on a node of a cluster: this node's SFU, plus streams published on other
  * nodes. A viewer of a stream that is not published here (Socket.IO {@code stream:join}, WHEP) makes this node an
  * edge: {@link RelayEdge#ensure} relays the stream from its origin (the {@link NodeRegistry}'s answer) into a local
- * room, then the viewer joins that room as on the origin. {@link #isPublished} answers the cluster's view. That
- * this node is a stream's origin is recorded by {@link OriginTracker} from the SFU's room events, so WHIP, browser
- * and RTMP publications all count.
+ * room, then the viewer joins that room as on the origin. {@link #isPublished} answers the cluster's view; whether
+ * this node holds the stream's own publisher is {@code RelayEdge.publishedHere} (the cluster's routing, HLS and
+ * recording ask that), since an edge's room has a publisher too: the relay's.
  */
 public final class ClusterMediaPlane implements MediaPlane {
     private final MediaPlane local;

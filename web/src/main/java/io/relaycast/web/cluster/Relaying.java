@@ -16,22 +16,21 @@ import java.util.Map;
 /**
  * The relay between nodes as the composition root wires it: with a secret and this node's SFU, the origin side
  * ({@link RelayOrigin} behind {@code POST /internal/v1/relays}); with a {@link NodeRegistry} too, the edge side
- * ({@link RelayEdge} over {@link HttpRelayConnector}), the {@link OriginTracker}, and the {@link ClusterMediaPlane}
- * signaling is given instead of the bare SFU.
+ * ({@link RelayEdge} over {@link HttpRelayConnector}) and the {@link ClusterMediaPlane} signaling is given instead of
+ * the bare SFU. That this node is a stream's origin is recorded by the cluster's own stream listener
+ * ({@code ClusterStreams}), from the stream's lifecycle.
  */
 public final class Relaying implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Relaying.class);
 
     private final RelayOrigin origin;
     private final RelayEdge edge;
-    private final OriginTracker tracker;
     private final MediaPlane plane;
     private final RelayRoutes routes;
 
-    private Relaying(RelayOrigin origin, RelayEdge edge, OriginTracker tracker, MediaPlane plane, RelayRoutes routes) {
+    private Relaying(RelayOrigin origin, RelayEdge edge, MediaPlane plane, RelayRoutes routes) {
         this.origin = origin;
         this.edge = edge;
-        this.tracker = tracker;
         this.plane = plane;
         this.routes = routes;
     }
@@ -48,19 +47,17 @@ public final class Relaying implements AutoCloseable {
         RelayTokens tokens = new RelayTokens(config.secret(), config.tokenTtl(), Clock.systemUTC());
         RelayOrigin origin = new RelayOrigin(sfu, config);
         RelayEdge edge = null;
-        OriginTracker tracker = null;
         MediaPlane plane = sfu;
         if (registry != null) {
             edge = new RelayEdge(sfu.roomTable(), sfu, config,
                     new HttpRelayConnector(registry, tokens, config.requestTimeout()), registry.self().id());
-            tracker = new OriginTracker(sfu, registry);
             plane = new ClusterMediaPlane(sfu, registry, edge, origin);
         }
         RelayRoutes routes = new RelayRoutes(tokens, origin,
                 () -> registry == null || registry.self().mediaHost() == null ? "" : registry.self().mediaHost());
-        LOG.info("relay between nodes on ({} at most as an origin{})", config.maxRelaysPerNode(),
+        LOG.info("relay between nodes on ({} relays at most as an origin{})", config.maxRelaysPerNode(),
                 registry == null ? "; no node registry: origin side only" : "");
-        return new Relaying(origin, edge, tracker, plane, routes);
+        return new Relaying(origin, edge, plane, routes);
     }
 
     /** What signaling should call: the cluster's view with a registry, else the SFU itself. */
@@ -88,9 +85,6 @@ public final class Relaying implements AutoCloseable {
 
     @Override
     public void close() {
-        if (tracker != null) {
-            tracker.close();
-        }
         if (edge != null) {
             edge.close();
         }

@@ -60,6 +60,7 @@ public record RelaycastConfig(
         io.relaycast.rtmp.RtmpConfig rtmp,
         io.relaycast.web.metrics.MetricsConfig metrics,
         io.relaycast.web.media.HlsViewersConfig hlsViewers,
+        io.relaycast.signaling.cluster.ClusterConfig cluster,
         io.relaycast.sfu.relay.RelayConfig relay) {
 
     public static RelaycastConfig load() {
@@ -125,6 +126,7 @@ public record RelaycastConfig(
                 section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)),
                 section(c, "metrics", io.relaycast.web.metrics.MetricsConfig::from),
                 section(c, "viewers", s -> io.relaycast.web.media.HlsViewersConfig.from(s.getConfig("hls-sessions"))),
+                section(c, "cluster", io.relaycast.signaling.cluster.ClusterConfig::from),
                 section(c, "cluster", s -> io.relaycast.sfu.relay.RelayConfig.from(s.getConfig("relay"))));
     }
 

@@ -32,8 +32,8 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * The relay's control plane between two real servers (one PostgreSQL, an in-memory node registry standing in for
- * the Redis one): {@code POST /internal/v1/relays} refuses a missing, malformed, foreign or expired credential and a
+ * The relay between two real servers on one PostgreSQL and the local Redis (the cluster's Redis node registry):
+ * {@code POST /internal/v1/relays} refuses a missing, malformed, foreign or expired credential and a
  * stream that is not live; a viewer joining on the edge makes the edge ask the origin over HTTP and receive the
  * stream's packets over the relay.
  */
@@ -41,22 +41,15 @@ public class RelayEndpointTest {
     private static final String SECRET = "relay-secret-for-tests-relay-secret-for-tests";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final InMemoryNodeRegistry.Cluster cluster = new InMemoryNodeRegistry.Cluster();
-    private InMemoryNodeRegistry originNode;
-    private InMemoryNodeRegistry edgeNode;
+    private static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+    private final String cluster = "relay-test-" + java.util.UUID.randomUUID();
     private TestServer origin;
     private TestServer edge;
 
     @BeforeClass
     public void start() {
-        Map<String, Object> relay = Map.of("relaycast.cluster.relay.secret", SECRET,
-                "relaycast.cluster.relay.bind-host", "127.0.0.1", "relaycast.cluster.relay.grace", "1s");
-        originNode = new InMemoryNodeRegistry(cluster, "node-a");
-        origin = TestServer.start(relay, null, originNode);
-        originNode.httpUrl = origin.baseUrl();
-        edgeNode = new InMemoryNodeRegistry(cluster, "node-b");
-        edge = TestServer.start(relay, null, edgeNode);
-        edgeNode.httpUrl = edge.baseUrl();
+        origin = TestServer.start(config("node-a"));
+        edge = TestServer.start(config("node-b"));
     }
 
     @AfterClass(alwaysRun = true)
@@ -67,6 +60,18 @@ public class RelayEndpointTest {
         if (origin != null) {
             origin.close();
         }
+    }
+
+    private Map<String, Object> config(String nodeId) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        c.put("relaycast.redis.url", REDIS);
+        c.put("relaycast.cluster.name", cluster);
+        c.put("relaycast.cluster.node-id", nodeId);
+        c.put("relaycast.cluster.media-host", "127.0.0.1");
+        c.put("relaycast.cluster.relay.secret", SECRET);
+        c.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
+        c.put("relaycast.cluster.relay.grace", "1s");
+        return c;
     }
 
     private HttpResponse<String> post(byte[] body, String authorization) throws Exception {
@@ -122,7 +127,7 @@ public class RelayEndpointTest {
             assertEquals(r.statusCode(), 200, r.body());
             RelayGrant grant = RelayGrant.parse(r.body().getBytes(StandardCharsets.UTF_8));
             assertEquals(grant.streamId(), streamId);
-            assertEquals(grant.host(), "127.0.0.1", "the origin's media host from the registry");
+            assertEquals(grant.host(), "127.0.0.1", "the origin's media host (relaycast.cluster.media-host)");
             assertTrue(grant.tracks().video() != null && grant.tracks().audio() != null);
             assertTrue(!r.body().toLowerCase().contains("key"), "no key material in the answer: " + r.body());
         } finally {
@@ -135,7 +140,9 @@ public class RelayEndpointTest {
         String streamId = "relayed-" + System.nanoTime();
         LocalPublication publication = publishOnOrigin(streamId);
         try {
-            await(() -> originNode.origin(streamId).isPresent(), "the origin recorded itself in the registry");
+            // what the stream's lifecycle does when its publisher attaches (ClusterStreams.onPublisherAttached)
+            origin.server.cluster().registry().setOrigin(streamId);
+            await(() -> edge.server.cluster().registry().origin(streamId).isPresent(), "node-b sees node-a as origin");
             MediaPlane edgePlane = edge.server.media();
             assertTrue(edgePlane.isPublished(streamId), "the cluster's view: published on node-a");
             String offer = edgePlane.subscribe(streamId, "viewer-1", new NoCandidates());
@@ -166,6 +173,7 @@ public class RelayEndpointTest {
             await(() -> origin.server.relaying().origin().debugState(streamId).isEmpty(), "and freed on the origin");
         } finally {
             publication.close();
+            origin.server.cluster().registry().clearOrigin(streamId);
         }
     }
 

@@ -6,7 +6,6 @@ import static org.testng.Assert.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.relaycast.web.TestServer;
 import io.relaycast.web.browser.Browser;
-import io.relaycast.web.cluster.InMemoryNodeRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +16,7 @@ import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
- * Three nodes in one JVM on one PostgreSQL (the node registry in memory, standing in for the Redis one): a Chromium
+ * Three nodes in one JVM on one PostgreSQL and the local Redis (the cluster's node registry): a Chromium
  * broadcaster publishes on node A; Chromium viewers join on node B (two) and node C (one) and decode video and
  * audio relayed from A; A sends one copy of the stream to each edge whatever its viewer count (its relay counters
  * against its room's forwarded packets); when the edges' viewers leave, the relays close after the grace period.
@@ -26,7 +25,8 @@ public class ClusterRelayE2ETest {
     private static final Duration CONNECT = Duration.ofSeconds(25);
     private static final String SECRET = "e2e-relay-secret-e2e-relay-secret-e2e-relay";
 
-    private final InMemoryNodeRegistry.Cluster cluster = new InMemoryNodeRegistry.Cluster();
+    private static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+    private final String cluster = "relay-e2e-" + java.util.UUID.randomUUID();
     private E2eSite site;
     private TestServer a;
     private TestServer b;
@@ -37,14 +37,15 @@ public class ClusterRelayE2ETest {
     private final List<String> viewers = new ArrayList<>();
 
     private TestServer node(String id) {
-        InMemoryNodeRegistry registry = new InMemoryNodeRegistry(cluster, id);
         Map<String, Object> o = new HashMap<>(site.corsOverrides());
+        o.put("relaycast.redis.url", REDIS);
+        o.put("relaycast.cluster.name", cluster);
+        o.put("relaycast.cluster.node-id", id);
+        o.put("relaycast.cluster.media-host", "127.0.0.1");
         o.put("relaycast.cluster.relay.secret", SECRET);
         o.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
         o.put("relaycast.cluster.relay.grace", "2s");
-        TestServer s = TestServer.start(o, null, registry);
-        registry.httpUrl = s.baseUrl();
-        return s;
+        return TestServer.start(o);
     }
 
     @BeforeClass
