@@ -37,7 +37,7 @@ import org.testng.annotations.Test;
  * stream that is not live; a viewer joining on the edge makes the edge ask the origin over HTTP and receive the
  * stream's packets over the relay.
  */
-public class RelayEndpointTest {
+public class RelayBetweenNodesClusterTest {
     private static final String SECRET = "relay-secret-for-tests-relay-secret-for-tests";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
