@@ -82,8 +82,11 @@ public class RelayTest {
         edge = Sfu.start(new MediaConfig(0, ""), ice);
         RelayConfig config = RelayConfig.forTests("a shared secret of at least thirty-two bytes", Duration.ofMillis(800));
         relayOrigin = new RelayOrigin(origin, config);
-        // the web module's connector signs an HTTP request; here the edge asks the origin's RelayOrigin directly
-        relayEdge = new RelayEdge(edge.roomTable(), edge, config, relayOrigin::open, "edge-node");
+        // the web module's connector signs an HTTP request; here the edge asks the origin's RelayOrigin directly,
+        // through the same JSON both ways (the simulcast tracks' description included)
+        relayEdge = new RelayEdge(edge.roomTable(), edge, config,
+                request -> RelayGrant.parse(relayOrigin.open(RelayRequest.parse(request.toJson())).toJson()),
+                "edge-node");
     }
 
     @AfterClass(alwaysRun = true)
