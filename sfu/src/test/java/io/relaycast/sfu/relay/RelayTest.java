@@ -64,6 +64,8 @@ public class RelayTest {
     private static final long AUDIO_SSRC = 2573572233L; // signalled in chrome-simulcast-offer.sdp
     private static final long[] LAYER_SSRCS = {1111, 2222, 3333};
     private static final String[] RIDS = {"q", "h", "f"};
+    /** Layers differ in size as a browser's do: the viewers' "low" is the layer with the lowest bitrate. */
+    private static final int[] LAYER_PAYLOAD = {200, 500, 1100};
     private static final int VIEWERS = 3;
 
     private Sfu origin;
@@ -130,11 +132,22 @@ public class RelayTest {
         // the edge's viewers' DTLS completions asked for keyframes: they went upstream to the publisher
         await(() -> keyframesAtPublisher.get() > 0, "a viewer's join reached the origin's publisher as a PLI");
 
+        // 1.5 s of media first: the edge measures its layers' bitrates once a second, and a viewer's "low" means
+        // the lowest layer measured (until then the SFU takes whatever layer's keyframe comes)
+        send(publication, 0, 150);
+        Thread.sleep(200);
+        for (Viewer v : viewers) {
+            v.reset();
+        }
         long before = relayOrigin.packetsSent(relayId);
         int rounds = 300;
         send(publication, 1000, rounds);
         for (Viewer v : viewers) {
-            v.awaitPackets(rounds, rounds, true);
+            try {
+                v.awaitPackets(rounds, rounds, true);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\nedge: " + edge.mediaStats(STREAM), e);
+            }
         }
         long sent = relayOrigin.packetsSent(relayId) - before;
         assertEquals(sent, 4L * rounds, "one copy of every packet (3 layers + audio) to the edge, not one per viewer");
@@ -221,9 +234,8 @@ public class RelayTest {
             for (int layer = 0; layer < 3; layer++) {
                 p.sendRtp(video(layer, seq, n % 30 == 0), 0, videoLength);
             }
-            if (n % 10 == 9) {
-                Thread.sleep(5); // loopback and the viewers' readers keep up
-            }
+            Thread.sleep(10); // a publisher's pace (100 packets/s per layer): the layers' bitrates are measured
+            // once a second, which is what a viewer's "low" is chosen by
         }
         seqBase += rounds;
     }
@@ -231,8 +243,9 @@ public class RelayTest {
     private int videoLength;
 
     private byte[] video(int layer, int seq, boolean keyframe) {
-        byte[] p = rtp(96, seq, 90L * seq, LAYER_SSRCS[layer], 600, ascii(EXT_MID, "1"), ascii(EXT_RID, RIDS[layer]));
-        int payload = p.length - 64 - 600;
+        int size = LAYER_PAYLOAD[layer];
+        byte[] p = rtp(96, seq, 90L * seq, LAYER_SSRCS[layer], size, ascii(EXT_MID, "1"), ascii(EXT_RID, RIDS[layer]));
+        int payload = p.length - 64 - size;
         p[payload] = 0x10; // RFC 7741: S=1, PID=0
         p[payload + 1] = (byte) (keyframe ? 0x00 : 0x01); // P=0: keyframe
         videoLength = p.length - 64;
@@ -393,7 +406,7 @@ public class RelayTest {
                     }
                 }
             }
-            assertEquals(videoSeqs.size(), video, id + ": layer q only, each packet once");
+            assertEquals(videoSeqs.size(), video, id + ": layer q only, each packet once: " + videoSeqs);
         }
 
         void assertContiguous() {
