@@ -124,7 +124,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         long ms = heartbeat.toMillis();
         timer.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
         LOG.info("cluster {}: node {} registered ({}; media on {}), heartbeat {}, removed {} after its last",
-                prefix, id, httpUrl, mediaHost, heartbeat, ttl);
+                prefix.substring(0, prefix.length() - 1), id, httpUrl, mediaHost, heartbeat, ttl);
         return this;
     }
 
@@ -177,8 +177,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
             }
         }
         NodeInfo last = dead.equals(id) ? self() : lastSeen.getOrDefault(dead, new NodeInfo(dead, "", "", 0, 0));
-        LOG.warn("cluster: node {} ({}) stopped heartbeating; removed; {} stream(s) lost their origin", dead,
-                last.httpUrl(), orphaned.size());
+        if (dead.equals(id)) {
+            LOG.info("cluster: this node leaves; {} stream(s) lose their origin", orphaned.size());
+        } else {
+            LOG.warn("cluster: node {} ({}) stopped heartbeating; removed; {} stream(s) lost their origin", dead,
+                    last.httpUrl(), orphaned.size());
+        }
         ObjectNode m = JSON.createObjectNode();
         m.put("type", "removed");
         m.set("node", Heartbeat.nodeJson(last, 0));
