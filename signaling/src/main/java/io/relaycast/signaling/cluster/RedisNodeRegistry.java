@@ -311,6 +311,16 @@ public final class RedisNodeRegistry implements NodeRegistry {
         timer.shutdownNow();
     }
 
+    /**
+     * One heartbeat after {@link #stopHeartbeats()}, as a node back from a pause longer than the ttl would send
+     * (tests: it registers again and takes back its streams' origins that nobody took meanwhile).
+     */
+    void beatOnceAfterPause() {
+        stopped = false;
+        beat();
+        stopped = true;
+    }
+
     /** Leaves the cluster at once: the others hear of the removal (with this node's streams) without waiting for ttl. */
     @Override
     public void close() {
