@@ -9,10 +9,14 @@ const WEBRTC_TIMEOUT_MS = 10000;
 // connection; if that has not reconnected within ICE_RESTART_TIMEOUT_MS, join again with a new connection
 const DISCONNECTED_GRACE_MS = 3000;
 const ICE_RESTART_TIMEOUT_MS = 10000;
+// several nodes (issue 15): after the socket reconnected (through the load balancer, so often to another node) or
+// the broadcast came back on another node, join again; while the broadcaster is away, try again this often
+const REJOIN_ATTEMPTS = 20;
+const REJOIN_DELAY_MS = 3000;
 const $ = (id) => document.getElementById(id);
 const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const forceHls = new URLSearchParams(location.search).get("hls") === "1";
-const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0 });
+const state = (window.watch = { streamId, transport: null, ended: false, viewerCount: 0, pc: null, hls: null, errors: [], latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0, reconnects: 0, rejoins: 0, interrupted: false, rejoining: false });
 
 function overlay(text, html) {
   $("overlay").hidden = !text && !html;
@@ -138,7 +142,8 @@ async function restartIce(socket, pc) {
 }
 
 async function recover(socket) {
-  if (state.ended) return;
+  if (state.ended || state.rejoining) return; // one new connection at a time (see rejoin)
+  state.rejoining = true;
   state.recoveries++;
   overlay("Reconnecting…");
   try {
@@ -146,9 +151,52 @@ async function recover(socket) {
     overlay(null);
   } catch (e) {
     state.errors.push("webrtc: " + e.message);
-    watchHls(state.hlsUrl ?? `/hls/${encodeURIComponent(streamId)}/master.m3u8`);
+    if (!state.interrupted) watchHls(state.hlsUrl ?? `/hls/${encodeURIComponent(streamId)}/master.m3u8`);
     overlay(null);
+  } finally {
+    state.rejoining = false;
   }
+}
+
+// The socket came back (its node may have died: the load balancer sent it to another one) or the broadcast was
+// published again after its node died: join the room and the stream again, as a fresh viewer on this node.
+async function rejoin(socket) {
+  if (state.ended) return;
+  await socket.request("join-livestream", { streamId }).catch(() => {}); // chat, counts, notices
+  if (state.rejoining) return; // a new connection is already being made (recover)
+  state.rejoining = true;
+  state.rejoins++;
+  try {
+    let s = null;
+    try { s = await api(`/streams/${encodeURIComponent(streamId)}`); } catch { /* try the media anyway */ }
+    if (s && (s.status === "ended" || s.status === "cancelled")) { await showEnded(); return; }
+    if (s && s.status !== "live") return;
+    if (state.transport === "hls" && !state.interrupted) return; // hls.js reconnects on its own
+    for (let i = 0; i < REJOIN_ATTEMPTS && !state.ended; i++) {
+      overlay(state.interrupted ? "The broadcast was interrupted; waiting for it to come back…" : "Reconnecting…");
+      try {
+        await watchWebRtc(socket);
+        state.interrupted = false;
+        overlay(null);
+        return;
+      } catch (e) {
+        state.errors.push("rejoin: " + e.message);
+        await new Promise((r) => setTimeout(r, REJOIN_DELAY_MS));
+      }
+    }
+  } finally {
+    state.rejoining = false;
+  }
+}
+
+// The node holding the broadcaster died: no media will come; say so rather than freeze on the last frame.
+function interrupted() {
+  if (state.ended) return;
+  state.interrupted = true;
+  const a = attempt;
+  attempt = null; // not a network problem of ours: no ICE restart
+  a?.pc.close();
+  overlay("The broadcast was interrupted; waiting for it to come back…");
 }
 
 function watchHls(absoluteUrl) {
@@ -285,6 +333,9 @@ async function main() {
   socket.on("stream:featured", showFeatured);
   wireShopping(socket);
   socket.on("stream:ended", () => showEnded());
+  socket.on("stream:interrupted", (m) => { if (m.streamId === streamId) interrupted(); });
+  socket.on("stream:resumed", (m) => { if (m.streamId === streamId) rejoin(socket); });
+  socket.on("disconnect", () => { if (!state.ended && state.transport === "webrtc") overlay("Reconnecting…"); });
   socket.on("stream:error", (e) => state.errors.push(e.code));
   await new Promise((r) => (socket.connected ? r() : socket.on("connect", r)));
   await socket.request("join-livestream", { streamId }).catch(() => {});
@@ -317,6 +368,8 @@ async function main() {
   };
   if (stream.status === "live") await startWatching();
   socket.on("stream:start", () => { if (!state.transport) startWatching(); });
+  // every later connect is a reconnect: the server forgot this socket's rooms and viewer peer
+  socket.on("connect", () => { state.reconnects++; rejoin(socket); });
   setInterval(latencyLoop, 1000);
 }
 
