@@ -353,7 +353,7 @@ public final class RelaycastServer implements AutoCloseable {
         io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers).register(app);
-        Pages.register(app);
+        Pages.register(app, config.embed());
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         sfuStats.sampleIngest(ingestHealth::samples);
