@@ -60,7 +60,8 @@ export class Player extends EventTarget {
     this.timer = null;
     video.autoplay = true;
     video.playsInline = true;
-    video.addEventListener("playing", () => this.emit("playing", { transport: this.transport }));
+    // (the first frame can beat the "connected" state change that sets the transport by a moment)
+    video.addEventListener("playing", () => this.emit("playing", { transport: this.transport ?? (this.hls ? "hls" : "webrtc") }));
     video.addEventListener("pause", () => { if (!this.ended) this.emit("paused", {}); });
     this.wireSocket();
   }

@@ -123,7 +123,7 @@ export class Publisher extends EventTarget {
       const wanted = this.encodings();
       p.encodings.forEach((e) => {
         const w = wanted.find((x) => x.rid === e.rid);
-        if (w) { e.maxBitrate = w.maxBitrate; if (this.maxFps) e.maxFramerate = this.maxFps; } else e.active = false;
+        if (w) { e.active = true; e.maxBitrate = w.maxBitrate; if (this.maxFps) e.maxFramerate = this.maxFps; } else e.active = false;
       });
       p.degradationPreference = "maintain-resolution";
     } else {

@@ -169,7 +169,8 @@ public class EmbedSdkBrowserTest {
         assertEquals(sdk.statusCode(), 200);
         assertEquals(sdk.headers().firstValue("Access-Control-Allow-Origin").orElse(null), "*");
         assertTrue(sdk.body().contains("export class Relaycast"), "the SDK's entry module");
-        assertEquals(http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/sdk/..%2Fpages%2Fwatch.html")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode(), 404);
+        int traversal = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/sdk/..%2Fpages%2Fwatch.html")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+        assertTrue(traversal == 404 || traversal == 400, "no way out of the SDK folder: " + traversal);
     }
 }
