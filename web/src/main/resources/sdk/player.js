@@ -92,7 +92,7 @@ export class Player extends EventTarget {
     s.on("stream:end", (m) => { if (m && m.streamId === this.streamId) this.end(); }); // the room's, before joining media
     s.on("stream:start", (m) => {
       if (m && m.streamId && m.streamId !== this.streamId) return;
-      if (!this.transport && !this.ended && this.waiting) { this.waiting = false; this.emit("live"); this.play0(); }
+      if (!this.transport && !this.ended && this.waiting) { this.waiting = false; this.emit("live"); this.connectMedia(); }
     });
   }
 
@@ -106,10 +106,10 @@ export class Player extends EventTarget {
     if (stream.status === "ended" || stream.status === "cancelled") { this.end(); return; }
     this.timer ??= setInterval(() => this.sample().catch(() => {}), 1000);
     if (stream.status !== "live") { this.waiting = true; return; }
-    await this.play0();
+    await this.connectMedia();
   }
 
-  async play0() {
+  async connectMedia() {
     const hlsUrl = this.streamUrls?.hls ?? `${this.server}/hls/${encodeURIComponent(this.streamId)}/master.m3u8`;
     if (this.forceHls) { await this.watchHls(hlsUrl); return; }
     try {

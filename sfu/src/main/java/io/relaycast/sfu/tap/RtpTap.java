@@ -42,7 +42,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
      * with the lower layers while their bandwidth estimate grows; taking the first layer seen put 320x180 into the
      * HLS ladder and the recording of a 720p publisher.
      */
-    private static final long TOP_LAYER_WAIT_MILLIS = 5000;
+    private static final long TOP_LAYER_WAIT_MILLIS = 10_000;
 
     private final String name;
     private final InetAddress host;
