@@ -79,6 +79,7 @@ public class EmbedSdkBrowserTest {
         viewer.open(site.page("embed-host.html", "server", server.baseUrl(), "stream", streamId, "chat", "1"));
         viewer.waitFor("window.host.events.includes('ready')", WAIT);
         viewer.waitFor("window.host.events.includes('playing')", WAIT);
+        viewer.screenshot("embed-on-host-1280x800"); // the player in a third-party page, for a person to look at
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> messages = (List<Map<String, Object>>) viewer.eval("window.host.messages");
         Map<String, Object> ready = messages.stream().filter(m -> "ready".equals(m.get("event"))).findFirst().orElseThrow();
