@@ -10,10 +10,12 @@ const $ = (id) => document.getElementById(id);
 const streamId = decodeURIComponent(location.pathname.split("/").filter(Boolean).pop());
 const forceHls = new URLSearchParams(location.search).get("hls") === "1";
 // window.watch: what tests and people debugging read; the media fields are the player's own
-const state = (window.watch = { streamId, ended: false, viewerCount: 0, errors: [], player: null });
+// (player, pc and hls stay out of JSON.stringify(window.watch), which tests print when they fail)
+const state = (window.watch = { streamId, ended: false, viewerCount: 0, errors: [] });
+Object.defineProperty(state, "player", { enumerable: false, writable: true, value: null });
 const PLAYER_FIELDS = { transport: null, pc: null, hls: null, latencyMs: null, iceRestarts: 0, iceRestartsSucceeded: 0, recoveries: 0, quality: "auto", height: 0 };
 for (const [key, before] of Object.entries(PLAYER_FIELDS)) {
-  Object.defineProperty(state, key, { enumerable: true, get: () => (state.player ? state.player[key] : before) });
+  Object.defineProperty(state, key, { enumerable: key !== "pc" && key !== "hls", get: () => (state.player ? state.player[key] : before) });
 }
 
 function overlay(text, html) {
