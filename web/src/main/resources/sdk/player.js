@@ -47,6 +47,8 @@ export class Player extends EventTarget {
     /** @type {RTCPeerConnection|null} */ this.pc = null;
     /** @type {any} the hls.js instance in HLS mode */ this.hls = null;
     /** @type {Quality} */ this.quality = "auto";
+    /** Simulcast layers of the stream (from stream:join): 1 = one quality only, 0 = unknown. */
+    this.layers = 0;
     /** The height of the picture being received (getStats frameHeight in WebRTC), 0 before the first frame. */
     this.height = 0;
     /** Glass-to-glass estimate in ms (jitter buffer + half the RTT in WebRTC, hls.js's latency in HLS). */
@@ -137,6 +139,7 @@ export class Player extends EventTarget {
     if (ack.error) throw new Error(ack.error.message);
     if (ack.iceServers?.length) pc.setConfiguration({ iceServers: ack.iceServers, bundlePolicy: "max-bundle" });
     this.hlsUrl = ack.hls;
+    this.layers = ack.layers ?? 0;
     await connected;
     this.setTransport("webrtc");
     // a new viewer peer starts on auto at the SFU: a choice made before (or before a re-join) is sent again

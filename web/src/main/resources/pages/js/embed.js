@@ -45,6 +45,7 @@ function snapshot(player) {
 
 function qualityMenu(player) {
   const select = $("quality");
+  if (player.transport === "webrtc" && player.layers === 1) { select.hidden = true; return; } // nothing to choose
   if (player.transport === "webrtc") {
     select.replaceChildren(...QUALITIES.map((q) => el("option", { value: q }, LABELS[q])));
   } else {

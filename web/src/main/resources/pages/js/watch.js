@@ -57,6 +57,7 @@ const QUALITY_LABELS = { auto: "Auto", high: "High", medium: "Medium", low: "Low
 
 function qualityMenu(player) {
   const select = $("levels");
+  if (player.transport === "webrtc" && player.layers === 1) { select.hidden = true; return; } // nothing to choose
   if (player.transport === "webrtc") {
     select.replaceChildren(...QUALITIES.map((q) => el("option", { value: q }, QUALITY_LABELS[q])));
     select.value = player.quality;

@@ -155,6 +155,7 @@ public class SimulcastPlayerE2ETest {
         inside.open(base + "/watch/" + streamId);
         inside.waitFor("window.watch && window.watch.transport === 'webrtc' && document.getElementById('video').currentTime > 0.5", WAIT);
         inside.waitFor("!document.getElementById('levels').hidden", WAIT);
+        assertEquals(((Number) inside.eval("window.watch.player.layers")).intValue(), 3, "stream:join tells the layers");
         assertEquals(inside.eval("[...document.getElementById('levels').options].map(o => o.textContent)"),
                 List.of("Auto", "High", "Medium", "Low"));
         Select menu = new Select(inside.driver().findElement(By.id("levels")));
