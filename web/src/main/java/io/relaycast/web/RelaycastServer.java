@@ -362,7 +362,7 @@ public final class RelaycastServer implements AutoCloseable {
                 .redirectTo(cluster::elsewhere).register(app);
         io.relaycast.web.api.NodeRoutes.register(app, api, cluster.registry());
         cluster.attach(signaling, media, mediaTaps, peers);
-        Pages.register(app);
+        Pages.register(app, config.embed());
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         sfuStats.sampleIngest(ingestHealth::samples);
