@@ -377,7 +377,7 @@ public final class RelaycastServer implements AutoCloseable {
                 .redirectTo(cluster::elsewhere).register(app);
         io.relaycast.web.api.NodeRoutes.register(app, api, cluster.registry());
         cluster.attach(signaling, media, mediaTaps, peers, publishedHere);
-        Pages.register(app);
+        Pages.register(app, config.embed());
         if (relaying != null) {
             relaying.register(app); // POST /internal/v1/relays: node credentials, not user tokens
         }

@@ -124,7 +124,7 @@ public final class RedisNodeRegistry implements NodeRegistry {
         long ms = heartbeat.toMillis();
         timer.scheduleWithFixedDelay(this::beat, ms, ms, TimeUnit.MILLISECONDS);
         LOG.info("cluster {}: node {} registered ({}; media on {}), heartbeat {}, removed {} after its last",
-                prefix, id, httpUrl, mediaHost, heartbeat, ttl);
+                prefix.substring(0, prefix.length() - 1), id, httpUrl, mediaHost, heartbeat, ttl);
         return this;
     }
 
@@ -177,8 +177,12 @@ public final class RedisNodeRegistry implements NodeRegistry {
             }
         }
         NodeInfo last = dead.equals(id) ? self() : lastSeen.getOrDefault(dead, new NodeInfo(dead, "", "", 0, 0));
-        LOG.warn("cluster: node {} ({}) stopped heartbeating; removed; {} stream(s) lost their origin", dead,
-                last.httpUrl(), orphaned.size());
+        if (dead.equals(id)) {
+            LOG.info("cluster: this node leaves; {} stream(s) lose their origin", orphaned.size());
+        } else {
+            LOG.warn("cluster: node {} ({}) stopped heartbeating; removed; {} stream(s) lost their origin", dead,
+                    last.httpUrl(), orphaned.size());
+        }
         ObjectNode m = JSON.createObjectNode();
         m.put("type", "removed");
         m.set("node", Heartbeat.nodeJson(last, 0));
@@ -305,6 +309,16 @@ public final class RedisNodeRegistry implements NodeRegistry {
     public void stopHeartbeats() {
         stopped = true;
         timer.shutdownNow();
+    }
+
+    /**
+     * One heartbeat after {@link #stopHeartbeats()}, as a node back from a pause longer than the ttl would send
+     * (tests: it registers again and takes back its streams' origins that nobody took meanwhile).
+     */
+    void beatOnceAfterPause() {
+        stopped = false;
+        beat();
+        stopped = true;
     }
 
     /** Leaves the cluster at once: the others hear of the removal (with this node's streams) without waiting for ttl. */

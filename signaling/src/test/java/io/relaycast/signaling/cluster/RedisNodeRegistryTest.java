@@ -166,6 +166,23 @@ public class RedisNodeRegistryTest {
     }
 
     @Test
+    public void aNodeBackFromALongPauseRegistersAgainAndTakesBackWhatNobodyTook() throws Exception {
+        RedisNodeRegistry a = node("a");
+        RedisNodeRegistry b = node("b");
+        Heard heardOnB = new Heard();
+        b.addListener(heardOnB);
+        a.setOrigin("kept");
+        a.setOrigin("moved");
+        a.stopHeartbeats(); // a long GC pause
+        waitFor(() -> !heardOnB.removed.isEmpty(), TTL.toMillis() + HEARTBEAT.toMillis() + 1000, "a removed");
+        b.setOrigin("moved"); // its broadcaster reconnected to b meanwhile
+        a.beatOnceAfterPause();
+        assertTrue(b.nodes().stream().anyMatch(n -> n.id().equals("a")), "a is back in the routing");
+        assertEquals(b.origin("kept").map(NodeInfo::id), Optional.of("a"), "a took back the origin nobody took");
+        assertEquals(b.origin("moved").map(NodeInfo::id), Optional.of("b"), "and left b the one b took");
+    }
+
+    @Test
     public void aNodeThatClosesIsAnnouncedAtOnce() throws Exception {
         RedisNodeRegistry a = node("a");
         RedisNodeRegistry b = node("b");

@@ -123,6 +123,12 @@ public final class ClusterMediaPlane implements MediaPlane {
         local.setQuality(streamId, peerId, quality);
     }
 
+    /** On an edge, the relayed publication's layers (the relay describes every one of them). */
+    @Override
+    public int simulcastLayers(String streamId) {
+        return local.simulcastLayers(streamId);
+    }
+
     /**
      * The streams published here only: a relayed room's publisher is the origin's, which the origin samples
      * (analytics store one sample per stream and tick; a second one from every edge would count it again).

@@ -61,7 +61,8 @@ public record RelaycastConfig(
         io.relaycast.web.metrics.MetricsConfig metrics,
         io.relaycast.web.media.HlsViewersConfig hlsViewers,
         io.relaycast.signaling.cluster.ClusterConfig cluster,
-        io.relaycast.sfu.relay.RelayConfig relay) {
+        io.relaycast.sfu.relay.RelayConfig relay,
+        io.relaycast.web.pages.EmbedConfig embed) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -127,7 +128,8 @@ public record RelaycastConfig(
                 section(c, "metrics", io.relaycast.web.metrics.MetricsConfig::from),
                 section(c, "viewers", s -> io.relaycast.web.media.HlsViewersConfig.from(s.getConfig("hls-sessions"))),
                 section(c, "cluster", io.relaycast.signaling.cluster.ClusterConfig::from),
-                section(c, "cluster", s -> io.relaycast.sfu.relay.RelayConfig.from(s.getConfig("relay"))));
+                section(c, "cluster", s -> io.relaycast.sfu.relay.RelayConfig.from(s.getConfig("relay"))),
+                section(c, "embed", io.relaycast.web.pages.EmbedConfig::from));
     }
 
     /**
