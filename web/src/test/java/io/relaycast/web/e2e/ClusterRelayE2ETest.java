@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
 import org.testng.annotations.Test;
 
 /**
  * Three nodes in one JVM on one PostgreSQL and the local Redis (the cluster's node registry): a Chromium
- * broadcaster publishes on node A; Chromium viewers join on node B (two) and node C (one) and decode video and
- * audio relayed from A; A sends one copy of the stream to each edge whatever its viewer count (its relay counters
+ * broadcaster publishes simulcast on node A; Chromium viewers join on node B (two) and node C (one) and decode video
+ * and audio relayed from A; each edge receives every layer A receives; A sends one copy of the stream to each edge whatever its viewer count (its relay counters
  * against its room's forwarded packets); when the edges' viewers leave, the relays close after the grace period.
  */
 public class ClusterRelayE2ETest {
@@ -104,7 +106,7 @@ public class ClusterRelayE2ETest {
     @Test
     public void viewersOnTwoEdgesDecodeFromOneCopyPerEdge() throws Exception {
         browser.openWindow(site.page("publisher.html", "streamId", streamId, "socket", a.socketUrl(),
-                "token", ownerToken));
+                "token", ownerToken, "simulcast", "1"));
         browser.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'",
                 CONNECT);
         viewers.add(openViewer(b));
@@ -113,6 +115,13 @@ public class ClusterRelayE2ETest {
         MediaChecks.assertAllDecoding(browser, viewers, 3000);
         Map<String, Map<String, Object>> relays = relaysByEdge();
         assertEquals(relays.keySet(), java.util.Set.of("node-b", "node-c"), "one relay per edge: " + relays);
+        // every simulcast layer the browser sends reaches each edge (the relay selects none)
+        Set<Integer> sent = layersWithPackets(a);
+        System.out.println("simulcast layers received: origin " + sent + ", node-b " + layersWithPackets(b)
+                + ", node-c " + layersWithPackets(c));
+        assertTrue(sent.size() >= 2, "the broadcaster sends simulcast: " + sent);
+        assertEquals(layersWithPackets(b), sent, "node-b gets every layer the origin gets");
+        assertEquals(layersWithPackets(c), sent, "node-c gets every layer the origin gets");
 
         long forwarded0 = forwardedOnOrigin();
         Map<String, Map<String, Object>> r0 = relaysByEdge();
@@ -138,5 +147,19 @@ public class ClusterRelayE2ETest {
             Thread.sleep(200);
         }
         assertTrue(!b.server.relaying().edge().isRelayed(streamId) && !c.server.relaying().edge().isRelayed(streamId));
+    }
+
+    /** The simulcast layers (0 = lowest) the stream's publisher on {@code node} has received packets of. */
+    @SuppressWarnings("unchecked")
+    private Set<Integer> layersWithPackets(TestServer node) {
+        Set<Integer> layers = new TreeSet<>();
+        Map<String, Object> publisher = (Map<String, Object>) node.server.media().mediaStats(streamId).get("publisher");
+        for (Map<String, Object> source : (List<Map<String, Object>>) publisher.get("sources")) {
+            if ("video".equals(source.get("kind")) && Boolean.FALSE.equals(source.get("rtx"))
+                    && ((Number) source.get("packets")).longValue() > 0) {
+                layers.add(((Number) source.get("layer")).intValue());
+            }
+        }
+        return layers;
     }
 }
