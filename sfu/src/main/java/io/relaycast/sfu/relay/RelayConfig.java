@@ -39,13 +39,6 @@ public record RelayConfig(byte[] secret, Duration tokenTtl, Duration grace, int 
         return secret.length > 0;
     }
 
-    /** Defaults for tests: the given secret, short grace and timeouts on loopback. */
-    public static RelayConfig forTests(String secret, Duration grace) {
-        return new RelayConfig(secret.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30), grace, 16,
-                Duration.ofSeconds(5), Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                "127.0.0.1", "127.0.0.1");
-    }
-
     public static RelayConfig from(Config c) {
         String s = c.getString("secret");
         byte[] secret = s.getBytes(StandardCharsets.UTF_8);

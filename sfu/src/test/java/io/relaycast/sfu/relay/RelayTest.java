@@ -82,7 +82,10 @@ public class RelayTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(20), 32);
         origin = Sfu.start(new MediaConfig(0, ""), ice);
         edge = Sfu.start(new MediaConfig(0, ""), ice);
-        RelayConfig config = RelayConfig.forTests("a shared secret of at least thirty-two bytes", Duration.ofMillis(800));
+        // a short grace and keepalive; relay sockets on loopback
+        RelayConfig config = new RelayConfig("a shared secret of at least thirty-two bytes".getBytes(
+                StandardCharsets.UTF_8), Duration.ofSeconds(30), Duration.ofMillis(800), 16, Duration.ofSeconds(5),
+                Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5), "127.0.0.1", "127.0.0.1");
         relayOrigin = new RelayOrigin(origin, config);
         // the web module's connector signs an HTTP request; here the edge asks the origin's RelayOrigin directly,
         // through the same JSON both ways (the simulcast tracks' description included)
