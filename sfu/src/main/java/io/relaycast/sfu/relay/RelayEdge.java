@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * reconnecting publisher does on the origin.
  *
  * <p>Threads: {@link #ensure} on signaling threads (one stream's callers wait for each other, never for another
- * stream's); room events only queue work on the {@code relay-edge} thread, which does the grace checks and
- * reconnects.
+ * stream's); room events only queue work on the {@code relay-edge} thread, which does the keepalives and grace
+ * checks; reconnects (an HTTP request each) run on {@code relay-edge-reconnect} threads.
  */
 public final class RelayEdge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RelayEdge.class);
@@ -56,6 +56,12 @@ public final class RelayEdge implements AutoCloseable {
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "relay-edge");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The reconnects' HTTP requests, off the timer thread: a slow origin delays no other stream's checks. */
+    private final java.util.concurrent.ExecutorService reconnects = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "relay-edge-reconnect");
         t.setDaemon(true);
         return t;
     });
@@ -215,8 +221,18 @@ public final class RelayEdge implements AutoCloseable {
     private void ended(EdgeRelay relay) {
         Slot slot = slots.get(relay.grant.streamId());
         if (slot != null) {
-            schedule(() -> reconnect(slot, relay), 0);
+            reconnectSoon(slot, relay, 0);
         }
+    }
+
+    private void reconnectSoon(Slot slot, EdgeRelay ended, long delayMillis) {
+        schedule(() -> {
+            try {
+                reconnects.execute(() -> reconnect(slot, ended));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }, delayMillis);
     }
 
     private void reconnect(Slot slot, EdgeRelay ended) {
@@ -242,7 +258,7 @@ public final class RelayEdge implements AutoCloseable {
                             e.getMessage());
                     closeRelay(slot, "reconnect timed out");
                 } else {
-                    schedule(() -> reconnect(slot, ended), Math.min(1000, config.keepalive().toMillis() * 2));
+                    reconnectSoon(slot, ended, Math.min(1000, config.keepalive().toMillis() * 2));
                 }
             }
         }
@@ -337,6 +353,7 @@ public final class RelayEdge implements AutoCloseable {
     public void close() {
         rooms.removeRoomListener(events);
         worker.shutdownNow();
+        reconnects.shutdownNow();
         for (Slot slot : slots.values()) {
             synchronized (slot) {
                 closeRelay(slot, "node stopping");
