@@ -297,6 +297,8 @@ public final class FirefoxBidi implements WebBrowser {
             }
             bidi.close();
         } finally {
+            // content processes are children of the main one: remember them before it goes, end any it leaves
+            List<ProcessHandle> children = process.descendants().toList();
             process.destroy();
             try {
                 if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -306,8 +308,7 @@ public final class FirefoxBidi implements WebBrowser {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
-            // content processes are children of the main one; end any it left behind
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            children.forEach(ProcessHandle::destroyForcibly);
             deleteRecursively(profile);
         }
     }
