@@ -100,6 +100,9 @@ public final class FirefoxBidi implements WebBrowser {
             FirefoxBidi firefox = new FirefoxBidi(process, profile, bidi, output, console);
             firefox.init();
             return firefox;
+        } catch (IOException e) {
+            deleteRecursively(profile);
+            throw new UncheckedIOException("could not start " + FIREFOX, e);
         } catch (RuntimeException | Error e) {
             if (process != null) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
