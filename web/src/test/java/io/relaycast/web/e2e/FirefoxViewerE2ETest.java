@@ -34,7 +34,8 @@ public class FirefoxViewerE2ETest {
     @BeforeClass
     public void start() throws Exception {
         site = E2eSite.start();
-        server = TestServer.start(site.corsOverrides());
+        // Firefox gathers no loopback candidate: the SFU also listens on this host's own address (LocalAddresses)
+        server = TestServer.start(LocalAddresses.withHostAddress(site.corsOverrides()));
         sfu = (Sfu) server.server.media();
         chromium = Browser.start();
         firefox = FirefoxBidi.start();

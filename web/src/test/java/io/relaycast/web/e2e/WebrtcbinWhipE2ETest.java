@@ -50,12 +50,8 @@ public class WebrtcbinWhipE2ETest {
     @BeforeClass
     public void start() throws Exception {
         site = E2eSite.start();
-        // libnice (webrtcbin's ICE) never gathers loopback candidates when the host has another address, so the
-        // SFU also binds this host's own non-loopback IPv4 address: packets between two local addresses are
-        // still delivered by the kernel over lo, never onto a network.
-        Map<String, Object> config = new java.util.HashMap<>(site.corsOverrides());
-        config.put("relaycast.media.ice.bind-addresses", List.of("127.0.0.1", hostAddress()));
-        server = TestServer.start(config);
+        // libnice (webrtcbin's ICE) never gathers loopback candidates when the host has another address
+        server = TestServer.start(LocalAddresses.withHostAddress(site.corsOverrides()));
         browser = Browser.start();
     }
 
@@ -122,19 +118,6 @@ public class WebrtcbinWhipE2ETest {
         assertFalse(requests.isEmpty(), "webrtcbin's encoder was asked for a keyframe when the viewer joined");
         System.out.println("webrtcbin publisher, WHEP viewer: "
                 + MediaChecks.assertAllDecoding(browser, List.of(viewer), 3000).values());
-    }
-
-    private static String hostAddress() throws java.net.SocketException {
-        for (java.net.NetworkInterface nif : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-            if (nif.isUp() && !nif.isLoopback()) {
-                for (java.net.InetAddress a : java.util.Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof java.net.Inet4Address && !a.isLinkLocalAddress()) {
-                        return a.getHostAddress();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("this host has no non-loopback IPv4 address for libnice to gather");
     }
 
     private void awaitLine(String expected, String what) throws InterruptedException {
