@@ -11,12 +11,18 @@ import static org.testng.Assert.assertTrue;
  * That a viewer's audio is decoded, not only received: the inbound audio stream's {@code totalSamplesReceived}
  * (samples out of the decoder) and {@code totalAudioEnergy} (webrtc-stats, the integral of the level over time)
  * grow. Both engines' fake microphones make sound (Chromium a beep every second, Firefox a steady tone), so a
- * two-second window that adds no energy means silence reached the page.
+ * two-second window that adds no energy means silence reached the page. Chromium measures the level only of audio
+ * that plays: its viewer's element must be unmuted first ({@link #unmute}); Firefox measures it either way.
  */
 final class AudioChecks {
     private static final Pattern JS_PATH = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 
     private AudioChecks() {
+    }
+
+    /** Unmutes the page's media element with this id (the test pages start muted, for autoplay). */
+    static void unmute(WebBrowser browser, String elementId) {
+        browser.eval("document.getElementById('" + elementId.replaceAll("[^\\w-]", "") + "').muted = false");
     }
 
     /** Reads the current window's inbound audio numbers, waits {@code millis}, and asserts they grew. */

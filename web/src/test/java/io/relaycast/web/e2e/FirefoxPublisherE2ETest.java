@@ -82,6 +82,7 @@ public class FirefoxPublisherE2ETest {
         System.out.printf("Firefox publisher (Socket.IO), Chromium viewer: join -> first frame %.0f ms, %s%n",
                 ((Number) chromium.eval("state.firstFrameMs")).doubleValue(),
                 MediaChecks.assertAllDecoding(chromium, List.of(viewer), 3000).values());
+        AudioChecks.unmute(chromium, "player");
         AudioChecks.assertAudioDecoded(chromium, "pc", 2000);
 
         firefox.eval("endStream()");
@@ -104,6 +105,7 @@ public class FirefoxPublisherE2ETest {
         System.out.printf("Firefox publisher (WHIP), Chromium WHEP viewer: offer -> first frame %.0f ms, %s%n",
                 ((Number) chromium.eval("state.firstFrameMs")).doubleValue(),
                 MediaChecks.assertAllDecoding(chromium, List.of(viewer), 3000).values());
+        AudioChecks.unmute(chromium, "player");
         AudioChecks.assertAudioDecoded(chromium, "pc", 2000);
 
         assertEquals(((Number) firefox.eval("unpublish()")).intValue(), 200);
