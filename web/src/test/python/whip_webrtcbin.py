@@ -10,8 +10,8 @@ HTTP status and body on a refusal (exit 3), so the Java test can say why it fail
 
 The encoder makes a keyframe every <keyframe-interval-frames> frames (default 30, 1 s at 30 fps) on its own; a
 keyframe request from the SFU reaches it as an upstream GstForceKeyUnit event, which the script reports as a
-"keyframe requested" line. webrtcbin's RTP session turns FIR into such a request; PLI alone did not (issue 18), so
-with a long interval a viewer's first picture waits for the next periodic keyframe unless the SFU also sends FIR.
+"keyframe requested" line, one per PLI or FIR webrtcbin's RTP session acts on. With a long interval a viewer's
+first picture then shows whether the SFU's keyframe request reached the encoder.
 """
 import sys
 import urllib.error

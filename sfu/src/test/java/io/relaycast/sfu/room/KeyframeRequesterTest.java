@@ -20,8 +20,7 @@ import static org.testng.Assert.assertTrue;
 
 /**
  * Keyframe requests toward a publisher carry PLI, FIR (RFC 5104 section 4.3.1) or both, as its video codec
- * negotiated: FIR only where {@code ccm fir} was offered (GStreamer's webrtcbin acts on FIR, not on PLI), with its
- * own sequence number per target SSRC.
+ * negotiated: FIR only where {@code ccm fir} was offered, with its own sequence number per target SSRC.
  */
 public class KeyframeRequesterTest {
     private static final String RR = RtcpPacketType.RECEIVER_REPORT + "/0";

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * A throw-away Firefox profile for tests: a fresh directory whose user.js makes Firefox the counterpart of the
- * Chromium flags in {@link Browser}: a synthetic camera and microphone with permission granted, loopback ICE, media
+ * Chromium flags in {@link Browser}: a synthetic camera and microphone with permission granted, host candidates, media
  * playing in windows that are not in front, and no network of its own (no updates, telemetry, safe browsing,
  * captive-portal probes or plugin downloads: the test network is closed and they would only add noise).
  */
@@ -28,8 +28,9 @@ final class FirefoxProfile {
         p.put("media.navigator.permission.disabled", true);
         p.put("media.autoplay.default", 0);
         p.put("media.autoplay.blocking_policy", 0);
-        // ICE over 127.0.0.1, where the SFU under test listens; real addresses in candidates (no mDNS names)
-        p.put("media.peerconnection.ice.loopback", true);
+        // real addresses in candidates, not mDNS names. Firefox ESR 153 gathers no 127.0.0.1 candidate (not even
+        // with media.peerconnection.ice.loopback) and pairs none of its own with the SFU's 127.0.0.1: tests that
+        // use Firefox make the SFU listen on the host's own address too (e2e.LocalAddresses)
         p.put("media.peerconnection.ice.obfuscate_host_addresses", false);
         // several pages in one browser: windows not in front keep decoding and running timers
         p.put("media.suspend-bkgnd-video.enabled", false);
