@@ -61,6 +61,9 @@ final class EdgeRelay implements PacketTransport {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean closed;
     private volatile String endReason;
+    final long startedNanos = System.nanoTime();
+    /** {@link Publisher#unknownSources()} at the manager's last tick (its thread only). */
+    long unknownAtLastTick;
 
     EdgeRelay(RelayGrant grant, Room room, SrtpSession srtp, DatagramChannel channel, Consumer<EdgeRelay> onEnded) {
         this.grant = grant;

@@ -102,6 +102,8 @@ public final class RelayEdge implements AutoCloseable {
         volatile long touchedNanos = System.nanoTime();
         /** When the relay ended by itself and viewers remained: since when we ask again; 0 when not. */
         long reconnectingSinceNanos;
+        /** When a relay was last asked again for an unplaceable source (the tick thread only). */
+        long refreshedNanos;
 
         Slot(String streamId) {
             this.streamId = streamId;
@@ -313,7 +315,19 @@ public final class RelayEdge implements AutoCloseable {
             relay.keepalive();
             if (now - relay.lastHeardNanos() > config.idleTimeout().toNanos()) {
                 relay.end("origin silent for " + config.idleTimeout());
+                continue;
             }
+            // a source the origin relays that this edge cannot place: a simulcast layer the origin learnt after
+            // describing the publication, whose first packets (the only ones with its rid, RFC 8852) did not reach
+            // us. Asking again gets a description with its SSRC: not in a relay's first two keepalives (the rid-bearing
+            // packets may still come), at most once per idle-timeout
+            long unknown = relay.publisher.unknownSources();
+            if (unknown > relay.unknownAtLastTick && now - relay.startedNanos > 2 * config.keepalive().toNanos()
+                    && now - slot.refreshedNanos > config.idleTimeout().toNanos()) {
+                slot.refreshedNanos = now;
+                relay.end("the origin relays a source this edge cannot place");
+            }
+            relay.unknownAtLastTick = unknown;
         }
     }
 

@@ -263,6 +263,11 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         return streams.videoLayerBitrate(layer);
     }
 
+    /** Packets of SSRCs this publication could not place on a track (neither signalled nor learnt by mid/rid). */
+    public long unknownSources() {
+        return unknownSource.sum();
+    }
+
     /**
      * The media SSRC of each layer of {@code track} learnt or signalled so far (index = simulcast layer, 0 = not
      * known yet), for describing this publication to an edge node (io.relaycast.sfu.relay). Not the packet path.

@@ -189,6 +189,64 @@ public class RelayTest {
         again.close();
     }
 
+    /**
+     * A layer the origin learnt before the relay but could not describe (its SSRCs are listed by layer, and the
+     * layer below was unknown then), whose packets reach the edge without their rid (browsers stop sending it once
+     * the SSRC is acknowledged): the edge cannot place them, asks again, and the new description places them.
+     */
+    @Test
+    public void aLayerTheEdgeCannotPlaceMakesItAskForANewDescription() throws Exception {
+        String stream = "late-layer";
+        LocalPublication p = origin.publishLocal(stream, "pub-late", sdp("chrome-simulcast-offer.sdp"),
+                new MediaPlane.CandidateSink() {
+                    @Override
+                    public void onLocalCandidate(IceCandidate candidate) {
+                    }
+                });
+        try {
+            p.sendRtp(video(1, 100, true), 0, videoLength); // the origin learns h (layer 1) by its rid; q unknown
+            relayEdge.ensure(stream);
+            edge.subscribe(stream, "waiting-viewer", new Sink()); // a viewer keeps the relay (and its re-asking)
+            String first = (String) relayOrigin.debugState(stream).get(0).get("relayId");
+            await(() -> String.valueOf(relayOrigin.debugState(stream).get(0).get("edge")).contains("127.0.0.1"),
+                    "the origin heard the edge");
+            for (int n = 0; n < 5; n++) {
+                p.sendRtp(video(0, 200 + n, n == 0), 0, videoLength); // q with its rid: both learn it
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+            int seq = 101;
+            while (placedPackets(stream, LAYER_SSRCS[1]) == 0) {
+                assertTrue(System.nanoTime() < deadline, "the edge never placed layer h: " + edge.mediaStats(stream));
+                byte[] h = rtp(96, seq, 90L * seq, LAYER_SSRCS[1], LAYER_PAYLOAD[1], ascii(EXT_MID, "1"));
+                p.sendRtp(h, 0, h.length - 64); // no rid: what a browser sends once the SSRC is acknowledged
+                seq++;
+                Thread.sleep(20);
+            }
+            List<Map<String, Object>> relays = relayOrigin.debugState(stream);
+            assertEquals(relays.size(), 1, "one relay: " + relays);
+            assertNotEquals(relays.get(0).get("relayId"), first, "placed after asking again");
+        } finally {
+            edge.close(stream, "waiting-viewer");
+            p.close();
+            edge.closeStream(stream);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private long placedPackets(String stream, long ssrc) {
+        Map<String, Object> stats = edge.mediaStats(stream);
+        Map<String, Object> publisher = stats == null ? null : (Map<String, Object>) stats.get("publisher");
+        if (publisher == null) {
+            return 0;
+        }
+        for (Map<String, Object> source : (List<Map<String, Object>>) publisher.get("sources")) {
+            if (((Number) source.get("ssrc")).longValue() == ssrc) {
+                return ((Number) source.get("packets")).longValue();
+            }
+        }
+        return 0;
+    }
+
     @Test
     public void aStreamNobodyPublishesIsNotRelayed() {
         try {
