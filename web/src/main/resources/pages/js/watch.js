@@ -163,7 +163,9 @@ function watchHls(absoluteUrl) {
   const video = $("video");
   video.srcObject = null;
   if (window.Hls && Hls.isSupported()) {
-    const hls = (state.hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2 }));
+    // LL-HLS: hls.js stays the playlist's PART-HOLD-BACK behind the live edge (a user-set liveSyncDurationCount
+    // would override it with whole segments)
+    const hls = (state.hls = new Hls({ lowLatencyMode: true }));
     hls.loadSource(url);
     hls.attachMedia(video);
     hls.on(Hls.Events.MANIFEST_PARSED, () => {

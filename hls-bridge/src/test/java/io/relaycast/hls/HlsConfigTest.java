@@ -24,6 +24,8 @@ public class HlsConfigTest {
                 preset = ultrafast
                 queue-packets = 256
                 thumbnail-interval = 30s
+                part-target = 334ms
+                blocking-reload-timeout = 3s
                 """)), Path.of("/data"));
     }
 
@@ -49,5 +51,8 @@ public class HlsConfigTest {
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of("4k"))));
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of())));
         assertThrows(ConfigException.class, () -> config(Map.of("segment-seconds", 4)));
+        assertThrows(ConfigException.class, () -> config(Map.of("part-target", "600ms")), "over half a segment");
+        assertThrows(ConfigException.class, () -> config(Map.of("blocking-reload-timeout", "100ms")));
+        assertEquals(config(Map.of()).partTarget().toMillis(), 334);
     }
 }
