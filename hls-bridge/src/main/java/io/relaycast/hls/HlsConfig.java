@@ -24,10 +24,12 @@ import java.util.List;
  * @param partTarget        LL-HLS part target (EXT-X-PART-INF PART-TARGET): the length of ffmpeg's fMP4 fragments
  * @param blockingReloadTimeout how long a blocking playlist reload or a preload-hinted part request is held before
  *                          503 (RFC 8216bis §6.2.5.2)
+ * @param remuxSimulcast    an H.264 simulcast publisher's layers become the renditions as they are (no encoding)
  */
 public record HlsConfig(boolean enabled, String ffmpeg, String ffprobe, Path directory, List<Rendition> renditions,
                         int segmentSeconds, int playlistSegments, String preset, int queuePackets,
-                        Duration thumbnailInterval, Duration partTarget, Duration blockingReloadTimeout) {
+                        Duration thumbnailInterval, Duration partTarget, Duration blockingReloadTimeout,
+                        boolean remuxSimulcast) {
 
     /** One ladder step: its height and the video bitrate it gets (kbit/s). */
     public record Rendition(String name, int height, int videoKbps) {
@@ -75,7 +77,8 @@ public record HlsConfig(boolean enabled, String ffmpeg, String ffprobe, Path dir
         }
         return new HlsConfig(c.getBoolean("enabled"), c.getString("ffmpeg"), c.getString("ffprobe"),
                 dataDir.resolve(c.getString("directory")).toAbsolutePath().normalize(), List.copyOf(chosen), seg, list,
-                c.getString("preset"), c.getInt("queue-packets"), thumbs, part, wait);
+                c.getString("preset"), c.getInt("queue-packets"), thumbs, part, wait,
+                c.getBoolean("remux-simulcast"));
     }
 
     /** The renditions at or below a source of this height; the lowest configured one when the source is smaller. */

@@ -45,6 +45,8 @@ public final class HlsSession {
     private int sourceHeight = -1;
     private List<HlsConfig.Rendition> ladder = List.of();
     private boolean[] copied = new boolean[0];
+    /** The remuxed simulcast ladder, or null when the ladder is encoded (written by the launching thread). */
+    private volatile SimulcastLadder simulcast;
     /** Names every file of this session (a new session of the same stream never serves an old session's file). */
     private final String token = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
             (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
@@ -129,7 +131,15 @@ public final class HlsSession {
         }
         try {
             Path sdpFile = dir.resolve("tap.sdp");
-            Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
+            int layers = SimulcastLadder.layers(config, feed.tap().tracks());
+            if (ladder.isEmpty() && layers > 0) {
+                simulcast = trySimulcast(sdpFile, layers);
+            } else if (simulcast != null && layers != simulcast.videoMaps().length) {
+                // a later publisher without the same layers: the same rungs, encoded from one layer
+                feed.splitLayers(0);
+                simulcast = null;
+            }
+            Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
             if (sourceHeight < 0) {
                 sourceHeight = probeHeight(sdpFile);
             }
@@ -138,7 +148,9 @@ public final class HlsSession {
                 if (stopping || current != null) {
                     return;
                 }
-                ladder = config.ladderFor(sourceHeight);
+                if (ladder.isEmpty()) { // fixed for the session: players keep their rendition URIs across publishers
+                    ladder = simulcast != null ? simulcast.renditions() : config.ladderFor(sourceHeight);
+                }
                 copied = copied();
                 prepareRenditions();
                 Ffmpeg.Running r = feed.launch(command(sdpFile), dir, "hls", this::ladderExited);
@@ -184,10 +196,14 @@ public final class HlsSession {
                 && !ladder.isEmpty() && sourceHeight > 0 && sourceHeight <= ladder.get(0).height();
     }
 
-    /** Which rungs are the source remuxed rather than encoded. */
+    /** Which rungs are the source remuxed rather than encoded: all of a simulcast ladder, else maybe the top. */
     boolean[] copied() {
         boolean[] copy = new boolean[ladder.size()];
-        copy[0] = copiesTopRendition();
+        if (simulcast != null) {
+            java.util.Arrays.fill(copy, true);
+        } else {
+            copy[0] = copiesTopRendition();
+        }
         return copy;
     }
 
@@ -196,7 +212,29 @@ public final class HlsSession {
         for (int i = 0; i < ladder.size(); i++) {
             fifos.add(dir.resolve("r" + i).resolve("media.fifo"));
         }
-        return LadderCommand.build(config, ladder, copied(), sdpFile, feed.tap().tracks().audio() != null, fifos);
+        return LadderCommand.build(config, ladder, copied(), simulcast == null ? null : simulcast.videoMaps(), sdpFile,
+                feed.tap().tracks().audio() != null, fifos);
+    }
+
+    /**
+     * An H.264 simulcast publisher: split its layers in the tap and learn their heights; the ladder is then the
+     * layers remuxed. Null (and the tap back to one layer) when the heights cannot be probed.
+     */
+    private SimulcastLadder trySimulcast(Path sdpFile, int layers) throws IOException {
+        feed.splitLayers(layers);
+        Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
+        feed.nudgeKeyframes();
+        List<Integer> heights = SimulcastLadder.probeHeights(config, sdpFile, layers);
+        if (heights == null) {
+            LOG.warn("stream {}: cannot probe the {} simulcast layers; the HLS ladder is encoded instead", streamId, layers);
+            feed.splitLayers(0);
+            return null;
+        }
+        SimulcastLadder s = SimulcastLadder.of(heights);
+        sourceHeight = s.renditions().get(0).height();
+        LOG.info("stream {}: H.264 simulcast layers {} (lowest first): the HLS renditions are the layers remuxed",
+                streamId, heights);
+        return s;
     }
 
     /**

@@ -23,11 +23,13 @@ final class LadderCommand {
     }
 
     /**
-     * @param copy   per rung: true when it is the source remuxed
-     * @param fifos  per rung: the pipe it is written to
+     * @param copy      per rung: true when it is the source remuxed
+     * @param videoMaps per rung, the input stream a remuxed rung copies ({@code 0:v:N} for simulcast layer N), or
+     *                  null: the input's one video
+     * @param fifos     per rung: the pipe it is written to
      */
-    static List<String> build(HlsConfig config, List<HlsConfig.Rendition> ladder, boolean[] copy, Path sdpFile,
-                              boolean audio, List<Path> fifos) {
+    static List<String> build(HlsConfig config, List<HlsConfig.Rendition> ladder, boolean[] copy, String[] videoMaps,
+                              Path sdpFile, boolean audio, List<Path> fifos) {
         int n = ladder.size();
         List<Integer> scaled = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -38,7 +40,7 @@ final class LadderCommand {
         List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
         cmd.addAll(TapFeed.inputArgs(sdpFile));
         if (!scaled.isEmpty()) {
-            StringBuilder filter = new StringBuilder("[0:v]fps=" + FPS + ",split=" + scaled.size());
+            StringBuilder filter = new StringBuilder("[0:v:0]fps=" + FPS + ",split=" + scaled.size());
             for (int i : scaled) {
                 filter.append("[s").append(i).append(']');
             }
@@ -50,8 +52,8 @@ final class LadderCommand {
             cmd.addAll(List.of("-filter_complex", filter.toString()));
         }
         for (int i = 0; i < n; i++) {
-            cmd.addAll(output(config, ladder.get(i), copy[i], copy[i] ? "0:v" : "[v" + i + "]", audio ? "0:a" : null,
-                    fifos.get(i)));
+            String video = !copy[i] ? "[v" + i + "]" : videoMaps != null ? videoMaps[i] : "0:v";
+            cmd.addAll(output(config, ladder.get(i), copy[i], video, audio ? "0:a" : null, fifos.get(i)));
         }
         return cmd;
     }

@@ -26,6 +26,7 @@ public class HlsConfigTest {
                 thumbnail-interval = 30s
                 part-target = 334ms
                 blocking-reload-timeout = 3s
+                remux-simulcast = true
                 """)), Path.of("/data"));
     }
 

@@ -46,7 +46,7 @@ public class LlHlsPackagerTest {
 
     private static HlsConfig config() {
         return new HlsConfig(true, "ffmpeg", "ffprobe", Path.of("/tmp"), List.of(new HlsConfig.Rendition("180p", 180, 300)),
-                1, 6, "ultrafast", 256, Duration.ofSeconds(30), Duration.ofMillis(334), Duration.ofSeconds(3));
+                1, 6, "ultrafast", 256, Duration.ofSeconds(30), Duration.ofMillis(334), Duration.ofSeconds(3), true);
     }
 
     @Test
