@@ -288,8 +288,12 @@ public final class HlsSession {
     private void segmentDone() {
         RenditionPackager[] ps;
         boolean audio;
+        boolean[] copy;
+        List<HlsConfig.Rendition> rungs;
         synchronized (this) {
             ps = packagers;
+            copy = copied;
+            rungs = ladder;
             if (masterWritten || ps == null || stopping) {
                 return;
             }
@@ -304,7 +308,7 @@ public final class HlsSession {
         List<MasterPlaylist.Variant> variants = new ArrayList<>();
         for (int i = 0; i < ps.length; i++) {
             variants.add(new MasterPlaylist.Variant("r" + i + "/index.m3u8", ps[i].init(),
-                    copied[i] ? 0 : ladder.get(i).videoKbps(), ps[i].peakBitsPerSecond(), audio));
+                    copy[i] ? 0 : rungs.get(i).videoKbps(), ps[i].peakBitsPerSecond(), audio));
         }
         try {
             Path tmp = dir.resolve("master.m3u8.tmp");
@@ -371,21 +375,33 @@ public final class HlsSession {
     }
 
     /** Stream ended: stop ffmpeg and the tap, remove the live files. */
-    synchronized void stop() {
-        stopping = true;
-        if (feed != null) {
-            feed.close();
+    void stop() {
+        List<Thread> readers;
+        synchronized (this) {
+            stopping = true;
+            if (feed != null) {
+                feed.close();
+            }
+            if (trackers != null) {
+                for (PartTracker t : trackers) {
+                    t.end(); // waiting players get their answer (404) now; the packagers write nothing more
+                }
+            }
+            if (current != null) {
+                current.stop(3000);
+                current = null;
+            }
+            unblockPackagers();
+            readers = List.copyOf(packagerThreads);
         }
-        if (trackers != null) {
-            for (PartTracker t : trackers) {
-                t.end(); // waiting players get their answer (404) now, not at their timeout
+        for (Thread t : readers) { // they drain what ffmpeg left in the pipe, writing nothing, and end
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
-        if (current != null) {
-            current.stop(3000);
-            current = null;
-        }
-        unblockPackagers();
         try {
             deleteTree(dir);
         } catch (IOException e) {

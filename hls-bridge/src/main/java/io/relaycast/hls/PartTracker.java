@@ -119,6 +119,10 @@ public final class PartTracker {
         map = mapUri;
     }
 
+    public synchronized boolean ended() {
+        return ended;
+    }
+
     public synchronized boolean hasOpenSegment() {
         return open != null;
     }

@@ -162,6 +162,9 @@ final class RenditionPackager implements Runnable {
                         if (i.videoTrackId() == 0) {
                             throw new IllegalArgumentException("no video track in the init segment");
                         }
+                        if (tracker.ended()) {
+                            continue;
+                        }
                         writeAtomically(initName(), all);
                         init = i;
                         tracker.newInit(initName());
@@ -192,6 +195,9 @@ final class RenditionPackager implements Runnable {
     }
 
     private void part(Mp4Fragments.Fragment f, byte[] bytes) throws IOException {
+        if (tracker.ended()) {
+            return; // the stream ended: its folder is being removed
+        }
         boolean newSegment = tracker.startsSegment(f);
         String closed = null;
         if (newSegment && tracker.hasOpenSegment()) {
@@ -223,7 +229,7 @@ final class RenditionPackager implements Runnable {
     }
 
     private void finishSegment() throws IOException {
-        if (tracker.hasOpenSegment() && segment.size() > 0) {
+        if (!tracker.ended() && tracker.hasOpenSegment() && segment.size() > 0) {
             delete(tracker.closeOpen(closeSegmentFile()));
         }
     }
