@@ -274,7 +274,8 @@ public final class HlsSession {
         for (int i = 0; i < packagers.length; i++) {
             Path r = dir.resolve("r" + i);
             Files.createDirectories(r);
-            RenditionPackager p = new RenditionPackager(streamId, r, token, generation, trackers[i], this::segmentDone);
+            RenditionPackager p = new RenditionPackager(streamId, r, token, generation, trackers[i], this::segmentDone,
+                    this::keyframeWanted);
             p.makeFifo();
             packagers[i] = p;
             Thread t = new Thread(p, "hls-pack-" + streamId.substring(0, Math.min(8, streamId.length())) + "-r" + i);
@@ -283,6 +284,21 @@ public final class HlsSession {
             packagerThreads.add(t);
         }
     }
+
+    /**
+     * A remuxed rendition had to start a segment without a keyframe: a WebRTC publisher sends keyframes only when
+     * asked, and a player joining needs one to start, so ask (at most once a second; the room throttles it with
+     * the viewers' requests too). An RTMP encoder keeps its own GOP.
+     */
+    private void keyframeWanted() {
+        long now = System.nanoTime();
+        if (now - lastKeyframeAsk > 1_000_000_000L) {
+            lastKeyframeAsk = now;
+            taps.requestKeyframe(streamId);
+        }
+    }
+
+    private volatile long lastKeyframeAsk = System.nanoTime() - 2_000_000_000L;
 
     /** A rendition completed a segment: once all have one, the master playlist is written (by rename). */
     private void segmentDone() {

@@ -37,6 +37,7 @@ final class RenditionPackager implements Runnable {
     private final Path fifo;
     private final PartTracker tracker;
     private final Runnable onSegment;
+    private final Runnable onCutWithoutKeyframe;
     private final ByteArrayOutputStream segment = new ByteArrayOutputStream(1 << 20);
     private double segmentSeconds;
     private volatile boolean opened;
@@ -47,8 +48,11 @@ final class RenditionPackager implements Runnable {
     /**
      * @param generation the ffmpeg launch this reads (names the init segment: a restarted ffmpeg writes a new one)
      * @param onSegment  told after each complete segment (the session writes the master playlist once all have one)
+     * @param onCutWithoutKeyframe told when a segment had to start without a keyframe (a remuxed source's long GOP)
      */
-    RenditionPackager(String streamId, Path dir, String token, int generation, PartTracker tracker, Runnable onSegment) {
+    RenditionPackager(String streamId, Path dir, String token, int generation, PartTracker tracker, Runnable onSegment,
+                      Runnable onCutWithoutKeyframe) {
+        this.onCutWithoutKeyframe = onCutWithoutKeyframe;
         this.streamId = streamId;
         this.dir = dir;
         this.token = token;
@@ -211,6 +215,9 @@ final class RenditionPackager implements Runnable {
         delete(tracker.add(new PartTracker.Part(seq, name, f.durationSeconds(), f.independent()), newSegment, closed));
         if (closed != null) {
             onSegment.run();
+        }
+        if (newSegment && !f.independent()) {
+            onCutWithoutKeyframe.run();
         }
     }
 

@@ -53,7 +53,7 @@ public class LlHlsPackagerTest {
     public void blockingReloadsAnswerWithinAPartOfItsFileAndNeverNameAnIncompleteFile() throws Exception {
         Path dir = Files.createTempDirectory("llhls");
         PartTracker tracker = new PartTracker(1, PART, 6, 3000, pool, seq -> RenditionPackager.partName("abcdef", seq));
-        RenditionPackager packager = new RenditionPackager("test", dir, "abcdef", 1, tracker, () -> { });
+        RenditionPackager packager = new RenditionPackager("test", dir, "abcdef", 1, tracker, () -> { }, () -> { });
         packager.makeFifo();
         Thread reader = new Thread(packager, "packager");
         reader.start();
