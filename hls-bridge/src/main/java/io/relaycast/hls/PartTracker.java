@@ -147,7 +147,7 @@ public final class PartTracker {
         if (f.independent() && open.duration >= targetDuration - partTarget / 2) {
             return true;
         }
-        return open.duration + f.duration() >= targetDuration + 0.5;
+        return open.duration + f.durationSeconds() >= targetDuration + 0.5;
     }
 
     /**

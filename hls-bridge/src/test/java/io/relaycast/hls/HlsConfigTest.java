@@ -52,7 +52,7 @@ public class HlsConfigTest {
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of("4k"))));
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of())));
         assertThrows(ConfigException.class, () -> config(Map.of("segment-seconds", 4)));
-        assertThrows(ConfigException.class, () -> config(Map.of("part-target", "600ms")), "over half a segment");
+        assertThrows("over half a segment", ConfigException.class, () -> config(Map.of("part-target", "600ms")));
         assertThrows(ConfigException.class, () -> config(Map.of("blocking-reload-timeout", "100ms")));
         assertEquals(config(Map.of()).partTarget().toMillis(), 334);
     }
