@@ -37,7 +37,7 @@ final class LadderCommand {
                 scaled.add(i);
             }
         }
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
+        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-y", "-loglevel", "warning")); // -y: the pipe exists
         cmd.addAll(TapFeed.inputArgs(sdpFile));
         if (!scaled.isEmpty()) {
             StringBuilder filter = new StringBuilder("[0:v:0]fps=" + FPS + ",split=" + scaled.size());

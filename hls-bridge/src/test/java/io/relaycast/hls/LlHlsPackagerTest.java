@@ -58,7 +58,7 @@ public class LlHlsPackagerTest {
         Thread reader = new Thread(packager, "packager");
         reader.start();
         pool.submit(() -> watch(dir));
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "warning", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
                 "-t", "9"));
         cmd.addAll(LadderCommand.output(config(), config().renditions().get(0), false, "0:v", "1:a", packager.fifo()));
