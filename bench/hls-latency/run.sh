@@ -26,6 +26,11 @@ fi
 case "${3:-ll}" in ll|classic) ;; *) die "mode must be ll or classic, was '${3}'" ;; esac
 
 cd "$root"
+if [ ! -f web/src/test/js/node_modules/socket.io-client/dist/socket.io.min.js ]; then
+  command -v npm >/dev/null || die "npm is not on PATH (the e2e pages need the Socket.IO browser client from web/src/test/js)"
+  echo "hls-latency/run.sh: installing the e2e pages' Socket.IO client (npm ci --prefix web/src/test/js)" >&2
+  npm ci --no-audit --no-fund --prefix web/src/test/js >&2 || die "npm ci --prefix web/src/test/js failed (network?)"
+fi
 cp_file="$root/web/target/hls-latency.classpath"
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   command -v mvn >/dev/null || die "mvn is not on PATH"
