@@ -120,8 +120,9 @@ public class HlsSimulcastE2ETest {
                     "stream=codec_name,height", "-of", "csv=p=0", url).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).trim();
             assertEquals(p.waitFor(), 0, out);
-            System.out.println("r" + r + ": " + out);
-            assertEquals(out, "h264," + heights.get(r));
+            System.out.println("r" + r + ": " + out.replace('\n', ' '));
+            // ffprobe prints an HLS input's streams once per program and once more: every line the same
+            assertEquals(out.lines().filter(l -> !l.isBlank()).distinct().toList(), List.of("h264," + heights.get(r)));
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> state = (Map<String, Object>) server.server.hls().session(id).debugState();
