@@ -95,7 +95,12 @@ public final class HlsLatencyBench {
 
     /** utime + stime of a process, in clock ticks (proc(5): fields 14 and 15, after the parenthesised name). */
     private static long cpuTicks(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        Path file = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("the ladder's ffmpeg (pid " + pid + ") ended during the measurement: "
+                    + "it restarted (see the log above for why); run again");
+        }
+        String stat = Files.readString(file);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
