@@ -164,8 +164,8 @@ function watchHls(absoluteUrl) {
   video.srcObject = null;
   if (window.Hls && Hls.isSupported()) {
     // LL-HLS: hls.js stays the playlist's PART-HOLD-BACK behind the live edge (a user-set liveSyncDurationCount
-    // would override it with whole segments)
-    const hls = (state.hls = new Hls({ lowLatencyMode: true }));
+    // would override it with whole segments), and after a stall plays up to 1.5x until it is back there
+    const hls = (state.hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 }));
     hls.loadSource(url);
     hls.attachMedia(video);
     hls.on(Hls.Events.MANIFEST_PARSED, () => {

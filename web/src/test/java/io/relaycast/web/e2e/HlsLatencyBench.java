@@ -61,7 +61,7 @@ public final class HlsLatencyBench {
             browser.waitFor("window.state && state.samples && state.samples.length > 30", Duration.ofSeconds(60));
             ProcessHandle ffmpeg = server.server.hls().session(id).currentProcess();
             long pid = ffmpeg.pid();
-            browser.eval("state.samples.length = 0");
+            browser.eval("(state.samples.length = 0, state.stalls = 0)");
             long cpu0 = cpuTicks(pid);
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
@@ -75,11 +75,12 @@ public final class HlsLatencyBench {
             double cores = (cpu1 - cpu0) / 100.0 / wall; // USER_HZ is 100 on Linux
             System.out.printf("{\"seconds\":%.1f,\"renditions\":%s,\"frames\":%d,\"p50_ms\":%d,\"p95_ms\":%d,"
                             + "\"min_ms\":%d,\"max_ms\":%d,\"ladder_cpu_cores\":%.2f,\"hlsjs_sync_segments\":%d,"
-                            + "\"mode\":\"%s\",\"loadavg\":\"%s\"}%n",
+                            + "\"mode\":\"%s\",\"stalls\":%s,\"hlsjs_target_latency_s\":%s,\"loadavg\":\"%s\"}%n",
                     wall, server.server.hls().session(id).debugState().get("renditions").toString()
                             .replace("[", "[\"").replace("]", "\"]").replace(", ", "\",\""),
                     samples.size(), pct(samples, 50), pct(samples, 95), samples.get(0), samples.get(samples.size() - 1),
-                    cores, sync, mode, Files.readString(Path.of("/proc/loadavg")).trim());
+                    cores, sync, mode, browser.eval("state.stalls"), browser.eval("hls.targetLatency"),
+                    Files.readString(Path.of("/proc/loadavg")).trim());
             browser.switchTo(publisher);
             browser.eval("unpublish()");
         } finally {
