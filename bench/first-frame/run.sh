@@ -6,10 +6,25 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-mvn -q -B -o -pl web -am test-compile >/dev/null
 cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-mvn -q -B -o -pl web dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+build_log=$(mktemp)
+trap 'rm -f "$cp_file" "$build_log"' EXIT
+# One reactor build (-am) compiles web's sibling modules and writes web's test classpath; siblings are never
+# installed into ~/.m2, so `-pl web` alone cannot resolve them from a fresh clone. Offline first (fast when ~/.m2 has
+# everything), then once with Maven Central for what is missing (the dependency plugin on a new machine).
+build=(mvn -q -B -ntp -pl web -am test-compile dependency:build-classpath -Dmdep.includeScope=test
+       -Dmdep.outputFile="$cp_file")
+if ! "${build[@]}" -o >"$build_log" 2>&1; then
+  echo "first-frame: offline build failed; retrying with Maven Central" >&2
+  "${build[@]}" >"$build_log" 2>&1 || { tail -n 40 "$build_log" >&2
+    echo "first-frame: ERROR: the build failed (Maven output above); nothing was measured" >&2; exit 1; }
+fi
+command -v chromium >/dev/null || { echo "first-frame: ERROR: chromium is not installed (apt-get install chromium chromium-driver)" >&2; exit 1; }
+# the pages under test load the Socket.IO browser client from the test's npm folder (./run-tests installs it too)
+if [ ! -f web/src/test/js/node_modules/socket.io-client/dist/socket.io.min.js ]; then
+  npm ci --prefix web/src/test/js --no-audit --no-fund >"$build_log" 2>&1 || { tail -n 20 "$build_log" >&2
+    echo "first-frame: ERROR: npm ci --prefix web/src/test/js failed (output above)" >&2; exit 1; }
+fi
 # our own modules from this tree's classes, not from ~/.m2 (which may hold another build's jars)
 deps=$(tr ':' '\n' <"$cp_file" | grep -v '/io/relaycast/' | paste -sd: -)
 cp=""

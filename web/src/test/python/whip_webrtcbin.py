@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 """A GStreamer webrtcbin WHIP publisher (RFC 9725), as a non-browser encoder would publish.
 
-Usage: whip_webrtcbin.py <whip-url> <stream-key> <seconds>
+Usage: whip_webrtcbin.py <whip-url> <stream-key> <seconds> [keyframe-interval-frames]
 
 videotestsrc -> vp8enc -> webrtcbin and audiotestsrc -> opusenc -> webrtcbin; the offer is POSTed once ICE
 gathering is complete (no trickle), the answer applied, then media flows for <seconds>, and the session is ended
 with DELETE on the resource URL. Prints one line per step ("offer", "answer 201", "connected", "done") and the
 HTTP status and body on a refusal (exit 3), so the Java test can say why it failed.
 
-webrtcbin ignores PLI (it never asks its encoder for a keyframe), so the encoder makes one every 30 frames
-(1 s) and a viewer that joins waits at most that long for its first picture.
+The encoder makes a keyframe every <keyframe-interval-frames> frames (default 30, 1 s at 30 fps) on its own; a
+keyframe request from the SFU reaches it as an upstream GstForceKeyUnit event, which the script reports as a
+"keyframe requested" line, one per PLI or FIR webrtcbin's RTP session acts on. With a long interval a viewer's
+first picture then shows whether the SFU's keyframe request reached the encoder.
 """
 import sys
 import urllib.error
@@ -26,7 +28,7 @@ from gi.repository import GLib, Gst, GstSdp, GstWebRTC  # noqa: E402
 PIPELINE = (
     "webrtcbin name=send bundle-policy=max-bundle "
     "videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 ! videoconvert ! "
-    "vp8enc deadline=1 keyframe-max-dist=30 target-bitrate=500000 ! rtpvp8pay pt=96 ! "
+    "vp8enc name=venc deadline=1 keyframe-max-dist={keyframe_interval} target-bitrate=500000 ! rtpvp8pay pt=96 ! "
     "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000 ! send. "
     "audiotestsrc is-live=true wave=sine ! audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 ! "
     "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000 ! send. "
@@ -35,8 +37,19 @@ PIPELINE = (
 
 def main():
     url, key, seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    keyframe_interval = int(sys.argv[4]) if len(sys.argv) > 4 else 30
     Gst.init(None)
-    pipe = Gst.parse_launch(PIPELINE)
+    pipe = Gst.parse_launch(PIPELINE.format(keyframe_interval=keyframe_interval))
+    started = GLib.get_monotonic_time()
+
+    def on_upstream_event(_pad, info):
+        event = info.get_event()
+        st = event.get_structure() if event is not None else None
+        if st is not None and st.get_name() == "GstForceKeyUnit":
+            print("keyframe requested %d ms" % ((GLib.get_monotonic_time() - started) // 1000), flush=True)
+        return Gst.PadProbeReturn.OK
+
+    pipe.get_by_name("venc").get_static_pad("src").add_probe(Gst.PadProbeType.EVENT_UPSTREAM, on_upstream_event)
     webrtc = pipe.get_by_name("send")
     loop = GLib.MainLoop()
     state = {"resource": None, "exit": 0}

@@ -1,4 +1,7 @@
-// REST helpers, the signed-in user (dev token in dev mode) and the server's client config.
+// The pages' helpers: the signed-in user (dev token in dev mode, in localStorage), REST through the SDK's client
+// with that user's token, the server's client config, and small DOM helpers.
+import { createApi, clientConfig as sdkClientConfig, ApiError } from "/sdk/http.js";
+
 const TOKEN_KEY = "relaycast.token";
 const USER_KEY = "relaycast.user";
 
@@ -9,28 +12,12 @@ export const auth = {
   clear() { localStorage.removeItem(TOKEN_KEY); localStorage.removeItem(USER_KEY); },
 };
 
-export class ApiError extends Error {
-  constructor(status, code, message) { super(message); this.status = status; this.code = code; }
-}
+// the SDK's REST client, with the signed-in user's token (an expired dev token is forgotten: sign in again)
+export { ApiError };
+export const api = createApi({ server: location.origin, token: () => auth.token, onUnauthorized: () => auth.clear() });
 
-export async function api(path, { method = "GET", body, token = auth.token } = {}) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = "Bearer " + token;
-  const r = await fetch("/api/v1" + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await r.text();
-  const json = text ? JSON.parse(text) : null;
-  if (!r.ok) {
-    if (r.status === 401 && token) auth.clear(); // an expired dev token: sign in again
-    throw new ApiError(r.status, json?.error?.code ?? "HTTP_" + r.status, json?.error?.message ?? r.statusText);
-  }
-  return json;
-}
-
-let configPromise;
 export function clientConfig() {
-  configPromise ??= api("/config/client", { token: null });
-  return configPromise;
+  return sdkClientConfig(location.origin);
 }
 
 export async function signInDev(name) {

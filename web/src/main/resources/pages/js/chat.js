@@ -1,11 +1,12 @@
-// The chat panel shared by the studio and the watch page: history over REST, live over the socket,
-// pin/delete for the owner and moderators, and the reactions bar.
+// The chat panel shared by the studio and the watch page: it draws what the SDK's Chat hears (history over
+// REST, live over the socket), pin/delete/ban for the owner and moderators, and the reactions bar.
 import { api, auth, el } from "./api.js";
+import { Chat, REACTIONS } from "/sdk/chat.js";
 
-const REACTIONS = { like: "👍", love: "❤️", fire: "🔥", clap: "👏", wow: "😮" };
 export { REACTIONS };
 
 export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
+  const chat = new Chat({ socket, api, streamId });
   const list = root.querySelector("ol");
   const form = root.querySelector("form");
   const input = form.querySelector("input");
@@ -44,23 +45,22 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
 
   async function ban(userId, who) {
     try {
-      await api(`/streams/${encodeURIComponent(streamId)}/bans`, { method: "POST", body: { userId } });
+      await chat.ban(userId);
       say(`${who} is banned from this stream.`);
     } catch (e) { say(e.message); }
   }
 
   async function moderate(event, id) {
-    const r = await socket.request(event, { streamId, id });
-    if (r && r.error) say(r.error.message);
+    try { await (event === "chat:pin" ? chat.pin(id) : chat.remove(id)); } catch (e) { say(e.message); }
   }
 
-  socket.on("chat:message", (m) => { if (m.streamId === streamId) add(m); });
-  socket.on("stream:chat-deleted", (m) => { items.get(m.id)?.remove(); items.delete(m.id); });
-  socket.on("stream:chat-pinned", (m) => {
+  chat.addEventListener("message", (e) => add(e.detail));
+  chat.addEventListener("deleted", (e) => { items.get(e.detail.id)?.remove(); items.delete(e.detail.id); });
+  chat.addEventListener("pinned", (e) => {
     for (const li of items.values()) li.classList.remove("pinned");
-    items.get(m.id)?.classList.add("pinned");
+    items.get(e.detail.id)?.classList.add("pinned");
   });
-  socket.on("stream:reaction", (r) => { if (r.streamId === streamId) onReaction?.(r); });
+  chat.addEventListener("reaction", (e) => onReaction?.(e.detail));
 
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
@@ -68,13 +68,12 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
     if (!message) return;
     if (!auth.token) { say("Sign in to chat."); return; }
     try {
-      const r = await socket.request("chat:message", { streamId, message });
-      if (r && r.error) { say(r.error.message); return; }
+      const r = await chat.send(message);
       input.value = "";
       say("");
       add(r);
     } catch (err) {
-      say("Not sent: " + err.message);
+      say(err.code ? err.message : "Not sent: " + err.message);
     }
   });
 
@@ -83,16 +82,16 @@ export function mountChat(root, { streamId, socket, canModerate, onReaction }) {
     for (const [type, emoji] of Object.entries(REACTIONS)) {
       bar.append(el("button", { type: "button", "aria-label": `React with ${type}`, "data-reaction": type, onclick: async () => {
         if (!auth.token) { say("Sign in to react."); return; }
-        const r = await socket.request("stream:reaction", { streamId, type, x: 10 + Math.random() * 80, y: 60 + Math.random() * 30 });
-        if (r && r.error) say(r.error.message);
+        try { await chat.react(type); } catch (err) { say(err.message); }
       } }, emoji));
     }
   }
 
   return {
+    chat,
+    close() { chat.close(); },
     async loadHistory() {
-      const page = await api(`/streams/${encodeURIComponent(streamId)}/comments?limit=50`);
-      page.items.forEach(add);
+      (await chat.history(50)).forEach(add);
       list.scrollTop = list.scrollHeight;
     },
     rerender() { for (const [id, li] of items) li.replaceWith(items.set(id, render({ id, userId: li.dataset.user || undefined, displayName: li.querySelector(".who").textContent, message: li.querySelector(".text").textContent, pinned: li.classList.contains("pinned") })).get(id)); },

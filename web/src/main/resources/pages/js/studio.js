@@ -1,7 +1,9 @@
 // The broadcaster's studio: sign in, pick or create a stream, choose devices and quality, go live over the
 // contract's Socket.IO events, watch viewers and chat, and report media health every 5 s.
+// Publishing itself is the SDK's (/sdk/publisher.js): simulcast in up to three layers when the camera allows.
 import { api, auth, clientConfig, signInDev, el, formatDuration } from "./api.js";
-import { connect } from "./socketio.js";
+import { connect } from "/sdk/socketio.js";
+import { Publisher } from "/sdk/publisher.js";
 import { mountChat } from "./chat.js";
 
 // Quality presets: capture constraints and the encoder's ceiling for each.
@@ -17,7 +19,10 @@ export const PRESETS = {
 };
 
 const $ = (id) => document.getElementById(id);
-const state = (window.studio = { live: false, streamId: null, pc: null, media: null, startedAt: null, viewerCount: 0, errors: [] });
+// ?simulcast=0: one layer only (a weak uplink or CPU; the SFU then has nothing to choose from)
+const simulcast = new URLSearchParams(location.search).get("simulcast") !== "0";
+const state = (window.studio = { live: false, streamId: null, publisher: null, media: null, startedAt: null, viewerCount: 0, errors: [],
+  get pc() { return this.publisher?.pc ?? null; }, get layers() { return this.publisher?.layers ?? []; } });
 
 function showError(text) { const n = $("media-error"); n.textContent = text; n.hidden = !text; if (text) state.errors.push(text); }
 function note(text) { const n = $("stream-note"); n.textContent = text; n.hidden = !text; }
@@ -87,47 +92,29 @@ async function startPreview() {
       : e.name === "NotFoundError" ? "No camera or microphone was found. Plug one in and reload."
       : "Could not open the camera: " + e.message);
   }
-  if (state.pc && state.media) { // switching devices or quality while live: swap tracks without renegotiating
-    for (const sender of state.pc.getSenders()) {
-      const track = state.media.getTracks().find((t) => t.kind === sender.track?.kind);
-      if (track) await sender.replaceTrack(track);
-    }
-    applyBitrate();
+  if (state.publisher && state.media) { // switching devices or quality while live: swap tracks without renegotiating
+    await state.publisher.replaceMedia(state.media, { maxKbps: q.kbps, maxFps: q.fps });
   }
-}
-
-function applyBitrate() {
-  const q = PRESETS[$("quality").value];
-  const sender = state.pc?.getSenders().find((s) => s.track?.kind === "video");
-  if (!sender) return;
-  const p = sender.getParameters();
-  if (!p.encodings || !p.encodings.length) p.encodings = [{}];
-  p.encodings[0].maxBitrate = q.kbps * 1000;
-  p.encodings[0].maxFramerate = q.fps;
-  sender.setParameters(p).catch(() => {});
 }
 
 let socket;
 async function goLive() {
   if (!state.media) { showError("Start the camera first."); return; }
   $("go-live").disabled = true;
-  const pc = (state.pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" }));
-  for (const t of state.media.getTracks()) pc.addTransceiver(t, { direction: "sendonly" });
-  const pending = [];
-  let remoteSet = false;
-  state.onCandidate = async (m) => { if (!remoteSet) pending.push(m.candidate); else await pc.addIceCandidate(m.candidate); };
-  pc.onicecandidate = (e) => { if (e.candidate) socket.emit("stream:ice-candidate", { streamId: state.streamId, candidate: e.candidate.toJSON() }); };
-  pc.onconnectionstatechange = () => {
-    if (pc.connectionState === "failed") showError("The media connection failed. Check your network; reconnecting…");
-    if (pc.connectionState === "connected") showError("");
-  };
-  await pc.setLocalDescription(await pc.createOffer());
-  const ack = await socket.request("stream:offer", { streamId: state.streamId, offer: { type: "offer", sdp: pc.localDescription.sdp } });
-  if (ack.error) { showError("Could not go live: " + ack.error.message); pc.close(); state.pc = null; $("go-live").disabled = false; return; }
-  await pc.setRemoteDescription(ack.answer);
-  remoteSet = true;
-  for (const c of pending.splice(0)) await pc.addIceCandidate(c);
-  applyBitrate();
+  const q = PRESETS[$("quality").value];
+  const publisher = (state.publisher = new Publisher({ socket, streamId: state.streamId, media: state.media, simulcast, maxKbps: q.kbps, maxFps: q.fps }));
+  publisher.addEventListener("connection", (e) => {
+    if (e.detail.state === "failed") showError("The media connection failed. Check your network; reconnecting…");
+    if (e.detail.state === "connected") showError("");
+  });
+  try {
+    await publisher.start();
+  } catch (e) {
+    showError("Could not go live: " + e.message);
+    state.publisher = null;
+    $("go-live").disabled = false;
+    return;
+  }
   state.live = true;
   state.startedAt ??= Date.now();
   $("live-badge").textContent = "LIVE";
@@ -149,35 +136,20 @@ async function end() {
 
 function stopPublishing() {
   state.live = false;
-  state.pc?.close();
-  state.pc = null;
+  state.publisher?.stop();
+  state.publisher = null;
 }
 
 async function sampleHealth() {
-  if (!state.pc || !state.live) return;
-  const stats = await state.pc.getStats();
-  let out, remote, pair;
-  stats.forEach((r) => {
-    if (r.type === "outbound-rtp" && r.kind === "video") out = r;
-    if (r.type === "remote-inbound-rtp" && r.kind === "video") remote = r;
-    if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded") pair = r;
-  });
-  if (!out) return;
-  const prev = state.lastOut;
-  state.lastOut = out;
-  const bitrate = prev ? Math.round(((out.bytesSent - prev.bytesSent) * 8) / ((out.timestamp - prev.timestamp) / 1000)) : 0;
-  const sample = {
-    streamId: state.streamId, bitrate, fps: out.framesPerSecond ?? 0, width: out.frameWidth ?? 0, height: out.frameHeight ?? 0,
-    packetLoss: remote?.fractionLost != null ? +(remote.fractionLost * 100).toFixed(2) : 0,
-    rtt: pair?.currentRoundTripTime != null ? Math.round(pair.currentRoundTripTime * 1000) : 0,
-  };
+  if (!state.publisher || !state.live) return;
+  const sample = await state.publisher.sampleHealth(); // also sent as stream:quality-update
+  if (!sample) return;
   state.lastSample = sample;
-  $("h-bitrate").textContent = (bitrate / 1000).toFixed(0) + " kbps";
+  $("h-bitrate").textContent = (sample.bitrate / 1000).toFixed(0) + " kbps";
   $("h-fps").textContent = String(Math.round(sample.fps));
-  $("h-res").textContent = `${sample.width}×${sample.height}`;
+  $("h-res").textContent = `${sample.width}×${sample.height}` + (state.layers.length ? ` (${state.layers.length} layers)` : "");
   $("h-loss").textContent = sample.packetLoss + " %";
   $("h-rtt").textContent = sample.rtt + " ms";
-  socket.emit("stream:quality-update", sample);
 }
 
 async function main() {
@@ -189,7 +161,6 @@ async function main() {
   const cfg = await clientConfig();
   socket = connect(cfg.signaling.url, { auth: { token: auth.token } });
   window.studioSocket = socket;
-  socket.on("stream:ice-candidate:received", (m) => state.onCandidate?.(m));
   socket.on("stream:viewer:joined", (e) => { state.viewerCount = e.viewerCount; $("viewers").textContent = e.viewerCount + " watching"; });
   socket.on("stream:viewer:left", (e) => { state.viewerCount = e.viewerCount; $("viewers").textContent = e.viewerCount + " watching"; });
   socket.on("stream:viewer-count", (e) => { if (e.streamId === state.streamId) { state.viewerCount = e.current; $("viewers").textContent = e.current + " watching"; } });
@@ -221,6 +192,7 @@ async function main() {
   const mount = async () => {
     if (!state.streamId) return;
     $("chat").querySelector("ol").replaceChildren();
+    chat?.close();
     chat = mountChat($("chat"), { streamId: state.streamId, socket, canModerate: () => true });
     await socket.request("join-livestream", { streamId: state.streamId }).catch(() => {});
     await chat.loadHistory().catch(() => {});

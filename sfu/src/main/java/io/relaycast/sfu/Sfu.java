@@ -17,6 +17,7 @@ import io.relaycast.sfu.ice.IceConfig;
 import io.relaycast.sfu.ice.IceHarvesters;
 import io.relaycast.sfu.ice.IceSessions;
 import io.relaycast.sfu.ingest.LocalIngest;
+import io.relaycast.sfu.media.PublishedTracks;
 import io.relaycast.sfu.room.LayerSelector;
 import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.room.Peer;
@@ -275,6 +276,17 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
         Room room = rooms.get(streamId);
         Publisher p = room == null ? null : room.publisher();
         return p != null && p.peerId().equals(peerId);
+    }
+
+    @Override
+    public int simulcastLayers(String streamId) {
+        Room room = rooms.get(streamId);
+        Publisher publisher = room == null ? null : room.publisher();
+        PublishedTracks tracks = publisher == null ? null : publisher.tracks();
+        if (tracks == null || tracks.video() == null) {
+            return 0;
+        }
+        return Math.max(1, tracks.video().rids().size());
     }
 
     /** The room of a stream, for taps (recorder, HLS bridge); null when nobody publishes or watches it. */

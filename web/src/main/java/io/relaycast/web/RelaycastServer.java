@@ -126,6 +126,8 @@ public final class RelaycastServer implements AutoCloseable {
     private io.relaycast.web.metrics.RelaycastMetrics relaycastMetrics;
     private io.relaycast.web.metrics.MetricsEndpoint metricsEndpoint;
     private io.relaycast.web.media.HlsViewers hlsViewers;
+    /** Routing between nodes (in memory for one node); its registry() is what the inter-node relay uses. */
+    private io.relaycast.web.cluster.Cluster cluster;
 
     private RelaycastServer(RelaycastConfig config, Database database, Javalin http, SignalingServer signaling,
                             PrometheusMeterRegistry metrics, String publicUrl, MediaPlane media, Sfu ownSfu,
@@ -256,7 +258,7 @@ public final class RelaycastServer implements AutoCloseable {
         });
         ApiErrors.install(app);
         io.relaycast.web.http.RequestLogContext.install(app);
-        new Cors(config.http().corsAllowedOrigins()).install(app);
+        new Cors(Cors.withPublicUrl(config.http().corsAllowedOrigins(), config.http().publicUrl())).install(app);
         auth.install(app, Api.PREFIX + "/*");
         app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
         app.after(ctx -> {
@@ -292,12 +294,15 @@ public final class RelaycastServer implements AutoCloseable {
         health.register(app);
         MediaPlane plane = media;
         LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(streamRepository, streams,
-                NodeIdentity.load(config.dataDir()), plane::isPublished, config.signaling().publisherGrace());
+                NodeIdentity.load(config.dataDir(), config.cluster().nodeId()), plane::isPublished,
+                config.signaling().publisherGrace());
 
         app.start(config.http().host(), config.http().port());
         int port = app.port();
         String publicUrl = config.http().publicUrl().isEmpty() ? "http://localhost:" + port : config.http().publicUrl();
         Urls urls = new Urls(publicUrl);
+        io.relaycast.web.cluster.Cluster cluster = io.relaycast.web.cluster.Cluster.start(config, publicUrl, streams,
+                plane::isPublished); // before any publish can arrive: the origin is recorded as the stream goes live
         PlaybackAccess playback = new PlaybackAccess(new PlaybackTokens(PlaybackTokens.deriveKey(
                 config.playback().secret(), config.auth().hmacSecret()), config.playback().tokenTtl(), clock),
                 config.auth().allowAnonymousViewers(), streamRepository::find);
@@ -317,6 +322,7 @@ public final class RelaycastServer implements AutoCloseable {
                     iceServers, urls, id -> views.hls(streams.require(id)), port, media, peers);
         } catch (RuntimeException e) {
             app.stop();
+            cluster.close();
             liveRecovery.close();
             mediaTaps.close();
             throw e;
@@ -352,8 +358,11 @@ public final class RelaycastServer implements AutoCloseable {
         new VodRoutes(recordings, config.recording().directory(), playback).register(app);
         io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
-        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers).register(app);
-        Pages.register(app);
+        new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers)
+                .redirectTo(cluster::elsewhere).register(app);
+        io.relaycast.web.api.NodeRoutes.register(app, api, cluster.registry());
+        cluster.attach(signaling, media, mediaTaps, peers);
+        Pages.register(app, config.embed());
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
         SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
         sfuStats.sampleIngest(ingestHealth::samples);
@@ -361,6 +370,7 @@ public final class RelaycastServer implements AutoCloseable {
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
                 mediaTaps, turnSecrets, sfuStats, liveRecovery);
         server.hlsViewers = hlsViewers;
+        server.cluster = cluster;
         if (config.webhooks().enabled()) {
             server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
                     new java.security.SecureRandom()).start();
@@ -500,9 +510,17 @@ public final class RelaycastServer implements AutoCloseable {
         return rtmp;
     }
 
+    /** This node in the cluster: {@code cluster().registry()} knows the nodes and each live stream's origin. */
+    public io.relaycast.web.cluster.Cluster cluster() {
+        return cluster;
+    }
+
     @Override
     public void close() {
         try {
+            if (cluster != null) {
+                cluster.close(); // first: the other nodes hear at once that this node's streams lost their origin
+            }
             liveRecovery.close();
             if (metricsEndpoint != null) {
                 metricsEndpoint.close();

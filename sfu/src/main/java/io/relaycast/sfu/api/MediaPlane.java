@@ -20,6 +20,15 @@ public interface MediaPlane {
     }
 
     /**
+     * How many simulcast layers the stream's video is published in on this node: 1 without simulcast, 0 when this
+     * node does not know (nobody publishes here, no video, or a plane that cannot tell). Viewers use it to offer a
+     * quality choice only where there is one.
+     */
+    default int simulcastLayers(String streamId) {
+        return 0;
+    }
+
+    /**
      * Media statistics of one stream for its owner or an admin (publisher sources: bitrate, loss, jitter, NACKs
      * sent, keyframe requests; viewers: packets, NACKs answered, keyframe requests, simulcast layer, estimate),
      * as JSON-ready maps; null when this node has no media for it.

@@ -77,13 +77,12 @@ public final class Publisher extends Peer implements WebRtcTransport.MediaHandle
         this.streams = new RecvStreams(tracks);
         this.rtcp = new UpstreamRtcp(transport);
         List<String> videoFeedback = tracks.videoTrack().map(t -> t.primaryCodec().feedback()).orElse(List.of());
-        boolean useFir = !videoFeedback.contains("nack pli") && videoFeedback.contains("ccm fir");
         boolean useRemb = streams.transportCcExtensionId() == 0 && videoFeedback.contains("goog-remb");
         this.remb = new RembSender(rtcp, streams, useRemb);
         this.reports = new ReceiverReportSender(rtcp, streams, remb);
         this.transportCc = new TransportCcSender(rtcp, streams.transportCcExtensionId());
         this.nacks = new NackSender(rtcp, streams, room);
-        this.keyframes = new KeyframeRequester(rtcp, streams, useFir);
+        this.keyframes = KeyframeRequester.forFeedback(rtcp, streams, videoFeedback);
     }
 
     public PublishedTracks tracks() {

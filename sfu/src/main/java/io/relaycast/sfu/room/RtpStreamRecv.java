@@ -47,6 +47,8 @@ final class RtpStreamRecv {
     /** The latest sender report of this source (RFC 3550 section 6.4.1); 0 / -1 before the first. */
     volatile long lastSenderReportNtp;
     volatile long lastSenderReportRtp = -1;
+    /** The next FIR sequence number toward this source (RFC 5104 section 4.3.1.1), guarded by the RTCP lock. */
+    int firSequence;
 
     RtpStreamRecv(long ssrc, PublishedTrack track, boolean rtx, int layer) {
         this.ssrc = ssrc;

@@ -37,6 +37,12 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     static final int SLOT_BYTES = 1600;
     /** A video layer silent this long is given up for another one (simulcast layer paused by the publisher). */
     private static final long LAYER_SILENCE_MILLIS = 2000;
+    /**
+     * Simulcast: how long the tap waits for the top layer before it takes a lower one. Browsers start
+     * with the lower layers while their bandwidth estimate grows; taking the first layer seen put 320x180 into the
+     * HLS ladder and the recording of a 720p publisher.
+     */
+    private static final long TOP_LAYER_WAIT_MILLIS = 10_000;
 
     private final String name;
     private final InetAddress host;
@@ -68,6 +74,8 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     private volatile int[] layerPorts;
     /** The SSRC last seen on each layer (receive thread), to route that layer's sender reports. */
     private final long[] layerSsrcs = {-1, -1, -1, -1};
+    /** When this publisher's first simulcast video packet came (-1: none yet). */
+    private long firstLayerPacketMillis = -1;
 
     /**
      * @param audioPort even UDP port the consumer reads audio RTP on (RTCP on +1)
@@ -155,6 +163,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     public void onPublisher(PublishedTracks tracks) {
         this.tracks = tracks;
         videoSsrc = -1;
+        firstLayerPacketMillis = -1;
         awaitingMedia = true;
         try {
             publisherListener.accept(tracks);
@@ -228,13 +237,28 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         }
     }
 
-    /** Simulcast sends several SSRCs: keep the first one seen until it falls silent. */
+    /**
+     * Simulcast sends several SSRCs: start on the top layer (or, when it has not come within
+     * {@link #TOP_LAYER_WAIT_MILLIS}, on whichever layer comes) and keep that SSRC until it falls silent. The tool
+     * never sees a second SSRC while the first one flows; it waits for a keyframe as before.
+     */
     private boolean oneVideoLayer(MediaPacket packet) {
         long ssrc = packet.header().ssrc();
         long now = packet.receivedAtMillis();
         if (videoSsrc == ssrc) {
             videoSsrcLastMillis = now;
             return true;
+        }
+        if (videoSsrc < 0 && packet.layer() >= 0) {
+            if (firstLayerPacketMillis < 0) {
+                firstLayerPacketMillis = now;
+            }
+            PublishedTracks t = tracks;
+            int top = t == null || t.video() == null ? 0 : t.video().rids().size() - 1;
+            boolean waited = now - firstLayerPacketMillis >= TOP_LAYER_WAIT_MILLIS;
+            if (packet.layer() < top && !waited) {
+                return false;
+            }
         }
         if (videoSsrc < 0 || now - videoSsrcLastMillis > LAYER_SILENCE_MILLIS) {
             videoSsrc = ssrc;

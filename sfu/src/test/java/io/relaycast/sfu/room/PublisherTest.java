@@ -18,10 +18,8 @@ import static org.testng.Assert.assertTrue;
 
 import io.relaycast.sfu.media.MediaKind;
 import io.relaycast.sfu.media.PublishedTracks;
-import io.relaycast.sfu.rtcp.FullIntraRequest;
 import io.relaycast.sfu.rtcp.GenericNack;
 import io.relaycast.sfu.rtcp.NtpTime;
-import io.relaycast.sfu.rtcp.PictureLossIndication;
 import io.relaycast.sfu.rtcp.ReceiverEstimatedMaxBitrate;
 import io.relaycast.sfu.rtcp.ReceiverReport;
 import io.relaycast.sfu.rtcp.ReportBlock;
@@ -163,32 +161,6 @@ public class PublisherTest {
             }
         }
         assertEquals(statuses, 5, "every transport-wide sequence number reported once");
-    }
-
-    @Test
-    public void asksForKeyframesWithPliOrFirAsNegotiated() throws Exception {
-        RoomFixtures.RecordingTransport transport = new RoomFixtures.RecordingTransport();
-        Publisher pli = publisher(RoomFixtures.chromeTracks(), transport, new RecordingSink());
-        pli.sendKeyframeRequest();
-        byte[] datagram = transport.rtcp.get(0);
-        assertEquals(rtcpTypes(datagram), List.of(RtcpPacketType.RECEIVER_REPORT + "/0",
-                RtcpPacketType.PAYLOAD_FEEDBACK + "/" + PictureLossIndication.FORMAT));
-        PictureLossIndication reader = new PictureLossIndication();
-        assertTrue(reader.reset(datagram, 8, datagram.length - 8));
-        assertEquals(reader.mediaSsrc(), CHROME_VIDEO_SSRC);
-
-        String firOnly = RoomFixtures.sdp("chrome-offer.sdp").replace("a=rtcp-fb:96 nack pli\r\n", "");
-        RoomFixtures.RecordingTransport firTransport = new RoomFixtures.RecordingTransport();
-        Publisher fir = publisher(RoomFixtures.tracks(firOnly), firTransport, new RecordingSink());
-        fir.sendKeyframeRequest();
-        fir.sendKeyframeRequest();
-        FullIntraRequest firReader = new FullIntraRequest();
-        for (int i = 0; i < 2; i++) {
-            byte[] d = firTransport.rtcp.get(i);
-            assertTrue(firReader.reset(d, 8, d.length - 8), "FIR when only ccm fir is negotiated (RFC 5104)");
-            assertEquals(firReader.entrySsrc(0), CHROME_VIDEO_SSRC);
-            assertEquals(firReader.entrySequenceNumber(0), i, "the FIR sequence number counts requests");
-        }
     }
 
     /** An RTX packet (RFC 4588 section 4): OSN, then the original payload. */

@@ -63,6 +63,39 @@ public class RtpTapTest {
         }
     }
 
+    /**
+     * A browser starts simulcast with its lower layers while its bandwidth estimate grows: the tap (HLS, recording)
+     * waits for the top layer instead of locking onto the first one it sees, and then keeps it.
+     */
+    @Test
+    public void aSimulcastPublisherIsTappedOnItsTopLayer() throws Exception {
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort = TapPorts.evenPair(LOOPBACK);
+        Room room = new Room("s", timer);
+        io.relaycast.sfu.media.PublishedTracks simulcast = RoomFixtures.tracks(RoomFixtures.sdp("chrome-simulcast-offer.sdp"));
+        Publisher publisher = new Publisher("p", new RoomFixtures.RecordingTransport(), NO_SIGNALING, simulcast, room);
+        try (DatagramSocket video = bind(videoPort);
+             RtpTap tap = new RtpTap("t", LOOPBACK, audioPort, videoPort, 64)) {
+            room.addSink(tap);
+            room.setPublisher(publisher);
+            receive(publisher, rtp(VP8, 500, 7_000, 1111, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                    RoomFixtures.ascii(RID_EXTENSION, "q")));
+            receive(publisher, rtp(VP8, 900, 37_000, 2222, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                    RoomFixtures.ascii(RID_EXTENSION, "h")));
+            assertNothing(video);
+            byte[] top = rtp(VP8, 4000, 67_000, 3333, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                    RoomFixtures.ascii(RID_EXTENSION, "f"));
+            receive(publisher, top);
+            assertEquals(next(video), top, "the top layer goes out");
+            receive(publisher, rtp(VP8, 501, 10_000, 1111, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                    RoomFixtures.ascii(RID_EXTENSION, "q")));
+            assertNothing(video);
+        }
+    }
+
+    /** The rtp-stream-id extension's id in chrome-simulcast-offer.sdp. */
+    private static final int RID_EXTENSION = 10;
+
     @Test
     public void deliversAudioAndOneVideoLayerAsPlainRtpDescribedByItsSdp() throws Exception {
         int audioPort = TapPorts.evenPair(LOOPBACK);

@@ -50,6 +50,13 @@ public final class Events {
     public static final String FEATURED_CLEARED = "stream:featured-cleared";
     public static final String SALE = "stream:sale";
     public static final String LIKES = "stream:likes";
+    /**
+     * Our addition (issue 15): the node holding the stream's publisher died; the stream is still live and may come
+     * back ({@link #RESUMED}) when its broadcaster publishes again through another node, or end after the grace.
+     */
+    public static final String INTERRUPTED = "stream:interrupted";
+    /** Our addition: an interrupted stream is published again (on whichever node); join again to watch. */
+    public static final String RESUMED = "stream:resumed";
 
     /** Internal names the JSON layer gives to events it refused to decode. */
     static final String UNKNOWN = "relaycast:unknown-event";

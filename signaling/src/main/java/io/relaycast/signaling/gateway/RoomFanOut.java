@@ -82,6 +82,18 @@ final class RoomFanOut {
     }
 
     /**
+     * {@code name(data)} to the clients in {@code room} connected to this node only: for notices every node sends
+     * to its own clients (a dead origin's viewers, decision 306), which through Redis would arrive once per node.
+     */
+    void sendEventLocally(String room, String name, Object data) {
+        Packet packet = new Packet(PacketType.MESSAGE, EngineIOVersion.V4);
+        packet.setSubType(PacketType.EVENT);
+        packet.setName(name);
+        packet.setData(Arrays.asList(data));
+        deliverLocally(defaultNamespace(), room, packet);
+    }
+
+    /**
      * netty-socketio's store subscribes every node to DISPATCH with a listener that sends per client (re-encoding
      * for each); replace it, once the server has started, with one that delivers through this class.
      */

@@ -79,6 +79,7 @@ public final class SignalingServer implements AutoCloseable {
     private final ChatHandlers chatHandlers;
     private final RoomFanOut rooms;
     private volatile int boundPort;
+    private volatile java.util.function.Predicate<String> publishedElsewhere = id -> false;
     /** Runs a closed connection's clean-up when the handler pool is saturated; one task per closed connection. */
     private final java.util.concurrent.ExecutorService cleanupThread =
             java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
@@ -262,6 +263,31 @@ public final class SignalingServer implements AutoCloseable {
         server.getRoomOperations(Events.userRoom(userId)).sendEvent(event, payload);
     }
 
+    /**
+     * Sends one event to a stream's room on this node only (each node tells its own clients: see
+     * {@link RoomFanOut#sendEventLocally}).
+     */
+    public void tellRoomHere(String streamId, String event, Object payload) {
+        rooms.sendEventLocally(Events.room(streamId), event, payload);
+    }
+
+    /** WebRTC viewers watching through this node's gateway now (a node's share of the audience). */
+    public int watchingViewers() {
+        int n = 0;
+        for (ClientSession s : sessions.values()) {
+            n += s.watching.size();
+        }
+        return n;
+    }
+
+    /**
+     * Whether a stream's publisher is now on another node (cluster routing): a broadcaster whose connection to
+     * this node dropped and who published again through another node has not left. Default: never.
+     */
+    public void publishedElsewhere(java.util.function.Predicate<String> elsewhere) {
+        this.publishedElsewhere = elsewhere;
+    }
+
     private void onDisconnect(SocketIOClient client) {
         ClientSession s = sessions.remove(client.getSessionId());
         if (s == null) {
@@ -358,7 +384,7 @@ public final class SignalingServer implements AutoCloseable {
     void endIfNotRepublished(String streamId) {
         graceTimer.schedule(() -> {
             try {
-                if (!deps.media().isPublished(streamId)) {
+                if (!deps.media().isPublished(streamId) && !publishedElsewhere.test(streamId)) {
                     deps.streams().endForPublisher(streamId)
                             .ifPresent(s -> LOG.info("stream {} ended: its publisher left and did not come back", streamId));
                 }

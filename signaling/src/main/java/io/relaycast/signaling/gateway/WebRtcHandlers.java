@@ -136,6 +136,8 @@ final class WebRtcHandlers {
         ack.put("sessionId", session.id());
         ack.put("iceServers", deps.iceServers().forUser(s.principal == null ? null : s.principal.userId()));
         ack.put("hls", deps.hlsUrl().apply(streamId));
+        // simulcast layers published here (0: unknown): the player offers a quality choice only when there is one
+        ack.put("layers", deps.media().simulcastLayers(streamId));
         client.sendEvent(Events.JOIN_ACK, ack);
         client.sendEvent(Events.OFFER_RECEIVED, Map.of("streamId", streamId, "offer", Map.of("type", "offer", "sdp", offer)));
         openAfterThisEvent(s, relay);

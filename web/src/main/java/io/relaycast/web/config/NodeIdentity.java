@@ -15,6 +15,11 @@ public final class NodeIdentity {
     private NodeIdentity() {
     }
 
+    /** {@code configured} (relaycast.cluster.node-id, NODE_ID) when set, else the id kept in the data folder. */
+    public static String load(Path dataDir, String configured) {
+        return configured == null || configured.isBlank() ? load(dataDir) : configured.trim();
+    }
+
     public static String load(Path dataDir) {
         Path file = dataDir.resolve("node-id");
         try {

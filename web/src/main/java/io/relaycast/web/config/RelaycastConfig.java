@@ -59,7 +59,9 @@ public record RelaycastConfig(
         ShopConfig shop,
         io.relaycast.rtmp.RtmpConfig rtmp,
         io.relaycast.web.metrics.MetricsConfig metrics,
-        io.relaycast.web.media.HlsViewersConfig hlsViewers) {
+        io.relaycast.web.media.HlsViewersConfig hlsViewers,
+        io.relaycast.signaling.cluster.ClusterConfig cluster,
+        io.relaycast.web.pages.EmbedConfig embed) {
 
     public static RelaycastConfig load() {
         return load(Map.of());
@@ -123,7 +125,9 @@ public record RelaycastConfig(
                 section(c, "shop", ShopConfig::from),
                 section(c, "rtmp", s -> io.relaycast.rtmp.RtmpConfig.from(s, dataDir)),
                 section(c, "metrics", io.relaycast.web.metrics.MetricsConfig::from),
-                section(c, "viewers", s -> io.relaycast.web.media.HlsViewersConfig.from(s.getConfig("hls-sessions"))));
+                section(c, "viewers", s -> io.relaycast.web.media.HlsViewersConfig.from(s.getConfig("hls-sessions"))),
+                section(c, "cluster", io.relaycast.signaling.cluster.ClusterConfig::from),
+                section(c, "embed", io.relaycast.web.pages.EmbedConfig::from));
     }
 
     /**

@@ -20,6 +20,27 @@ public final class Cors {
         this.allowed = Set.copyOf(allowedOrigins);
     }
 
+    /**
+     * The configured origins plus the origin of {@code http.public-url} when it is set. With several nodes that is
+     * the load balancer's site, and a player there follows HLS redirects to the stream's origin node (decision 305),
+     * a cross-origin request every node must allow; a single node is unaffected (its pages are same-origin anyway).
+     */
+    public static java.util.List<String> withPublicUrl(java.util.List<String> configured, String publicUrl) {
+        if (publicUrl == null || publicUrl.isBlank()) {
+            return configured;
+        }
+        java.net.URI u = java.net.URI.create(publicUrl.trim());
+        if (u.getScheme() == null || u.getHost() == null) {
+            return configured;
+        }
+        String origin = u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        java.util.List<String> all = new java.util.ArrayList<>(configured);
+        if (!all.contains(origin)) {
+            all.add(origin);
+        }
+        return all;
+    }
+
     public void install(Javalin app) {
         app.before(this::apply);
         // preflights on any path: answered here so no route has to know about them

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -52,12 +53,22 @@ public final class HlsRoutes {
     private final PlaybackAccess access;
     /** Viewer sessions of HLS players; null: not counted. */
     private final HlsViewers viewers;
+    private Function<String, Optional<String>> originUrl = id -> Optional.empty();
 
     public HlsRoutes(HlsBridge hls, Path thumbnails, PlaybackAccess access, HlsViewers viewers) {
         this.hls = hls;
         this.thumbnails = thumbnails;
         this.access = access;
         this.viewers = viewers;
+    }
+
+    /**
+     * Clustered: the stream's origin node when it is another one ({@code Cluster.elsewhere}). HLS and thumbnails are
+     * made only there; a request for them that reached this node is redirected to it (decision 305).
+     */
+    public HlsRoutes redirectTo(Function<String, Optional<String>> originUrl) {
+        this.originUrl = originUrl;
+        return this;
     }
 
     public void register(Javalin app) {
@@ -92,7 +103,9 @@ public final class HlsRoutes {
         Optional<PlaybackAccess.Grant> grant = access.check(ctx, streamId);
         PartTracker tracker = hls == null || grant.isEmpty() ? null : hls.playlist(streamId, rendition);
         if (tracker == null) {
-            notFound(ctx);
+            if (grant.isEmpty() || !redirectToOrigin(ctx, streamId)) {
+                notFound(ctx); // not live here, or no ladder yet
+            }
             return;
         }
         if (viewers != null) {
@@ -158,7 +171,9 @@ public final class HlsRoutes {
         PartTracker tracker = hls == null || grant.isEmpty() ? null : hls.playlist(streamId, rendition);
         Matcher m = PART.matcher(file);
         if (tracker == null || !m.matches()) {
-            notFound(ctx);
+            if (grant.isEmpty() || !m.matches() || !redirectToOrigin(ctx, streamId)) {
+                notFound(ctx);
+            }
             return;
         }
         long seq = Long.parseLong(m.group(1));
@@ -195,7 +210,9 @@ public final class HlsRoutes {
         Path dir = hls == null || grant.isEmpty() ? null : hls.directory(streamId);
         Path file = dir == null ? null : dir.resolve(relative);
         if (file == null || !Files.isRegularFile(file)) {
-            notFound(ctx); // not live, not yet written, or slid out of the window
+            if (grant.isEmpty() || !redirectToOrigin(ctx, streamId)) {
+                notFound(ctx); // not live, not yet written, or slid out of the window
+            }
             return;
         }
         boolean restricted = grant.get().restricted();
@@ -236,11 +253,30 @@ public final class HlsRoutes {
         Optional<PlaybackAccess.Grant> grant = access.check(ctx, name.substring(0, name.length() - 4));
         Path file = thumbnails.resolve(name);
         if (grant.isEmpty() || !Files.isRegularFile(file)) {
-            notFound(ctx);
+            if (grant.isEmpty() || !redirectToOrigin(ctx, name.substring(0, name.length() - 4))) {
+                notFound(ctx);
+            }
             return;
         }
         // refreshed every 30 s: a short cache keeps the directory's reloads cheap without going stale
         FileResponses.serve(ctx, file, "image/jpeg", (grant.get().restricted() ? "private" : "public") + ", max-age=10");
+    }
+
+    /**
+     * 307 to the same path and query on the stream's origin node, if another node is its origin. The query keeps
+     * the playback token (valid on every node: same secret) and the HLS viewer session; a player resolves the
+     * playlist's relative URIs against the URL it was redirected to, so segments go straight to the origin.
+     */
+    private boolean redirectToOrigin(Context ctx, String streamId) {
+        Optional<String> origin = originUrl.apply(streamId);
+        if (origin.isEmpty()) {
+            return false;
+        }
+        String query = ctx.queryString();
+        ctx.header("Cache-Control", "no-store"); // the origin moves when the broadcaster reconnects elsewhere
+        ctx.redirect(origin.get() + ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query),
+                io.javalin.http.HttpStatus.TEMPORARY_REDIRECT);
+        return true;
     }
 
     private static void notFound(Context ctx) {

@@ -26,6 +26,7 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
     private final RoomTaps taps;
     private final Recorder recorder;
     private final HlsBridge hls;
+    private volatile java.util.function.Predicate<String> startHere = id -> true;
 
     private MediaTaps(RoomTaps taps, Recorder recorder, HlsBridge hls) {
         this.taps = taps;
@@ -57,8 +58,19 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         return hls;
     }
 
+    /**
+     * Taps start on a stream going live only where its publisher is (clustered: a REST start may land on a node the
+     * encoder never reaches; the publish there starts them through {@link #onPublisherAttached}).
+     */
+    public void onlyWherePublished(java.util.function.Predicate<String> publishedHere) {
+        this.startHere = publishedHere;
+    }
+
     @Override
     public void onStarted(Stream stream) {
+        if (!startHere.test(stream.id())) {
+            return;
+        }
         if (hls != null) {
             hls.start(stream.id());
         }

@@ -32,6 +32,8 @@ import java.util.UUID;
  * WHIP (RFC 9725) for encoders and WHEP for players. WHIP authenticates with the stream key as bearer (never
  * logged); WHEP with the viewer's JWT when the stream needs one (followers-only), anonymous otherwise. Our
  * candidates are in the SDP answer (no server-to-client trickle in WHIP); the client's trickle in {@code PATCH}.
+ * A WHEP viewer picks its simulcast quality with {@code ?quality=} on the POST and changes it later with
+ * {@code POST /whep/{streamId}/{resource}/quality} ({@link WhepQuality}).
  */
 public final class WhipWhepRoutes implements StreamLifecycleListener {
     private static final Logger LOG = LoggerFactory.getLogger(WhipWhepRoutes.class);
@@ -64,6 +66,13 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         app.post("/whep/{streamId}", this::play);
         app.patch("/whep/{streamId}/{resource}", ctx -> trickle(ctx, false));
         app.delete("/whep/{streamId}/{resource}", ctx -> delete(ctx, false));
+        app.post("/whep/{streamId}/{resource}/quality", ctx -> {
+            MediaSession s = find(ctx);
+            if (s.publisher()) {
+                throw new ServiceException(ErrorCode.NOT_FOUND, "no such WHEP session");
+            }
+            WhepQuality.change(ctx, media, s.streamId(), s.peerId());
+        });
     }
 
     private void publish(Context ctx) {
@@ -115,6 +124,7 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
             throw new ServiceException(ErrorCode.STREAM_NOT_LIVE, "stream is " + stream.status().wire() + ", not live");
         }
         String offer = SdpHttp.body(ctx, SdpHttp.SDP);
+        String quality = WhepQuality.requested(ctx); // refused (400) before any peer exists
         String resource = UUID.randomUUID().toString();
         String peer = "whep:" + resource;
         PeerAdmission.Ticket ticket = peers.admit(viewer == null ? null : viewer.userId(), ctx.ip());
@@ -140,6 +150,8 @@ public final class WhipWhepRoutes implements StreamLifecycleListener {
         }
         String etag = "\"" + UUID.randomUUID() + "\"";
         sessions.add(new MediaSession(resource, streamId, peer, false, session.id(), etag, ticket));
+        WhepQuality.apply(media, streamId, peer, quality);
+        WhepQuality.link(ctx, "/whep/" + streamId + "/" + resource);
         created(ctx, "/whep/" + streamId + "/" + resource, etag, answer, viewer == null ? null : viewer.userId());
     }
 

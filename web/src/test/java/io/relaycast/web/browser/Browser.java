@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * Each browser gets its own throw-away profile directory. Close it (try-with-resources or an
  * {@code @AfterClass}) or a Chromium process outlives the test.
  */
-public final class Browser implements AutoCloseable {
+public final class Browser implements WebBrowser {
     private static final Duration DEFAULT_SCRIPT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration PAGE_LOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
@@ -143,6 +143,11 @@ public final class Browser implements AutoCloseable {
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
         return options;
+    }
+
+    @Override
+    public String name() {
+        return "chromium";
     }
 
     /** The underlying driver, for element lookups and anything this class does not wrap. */

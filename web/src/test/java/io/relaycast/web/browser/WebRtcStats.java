@@ -27,7 +27,7 @@ public record WebRtcStats(
     private static final Pattern JS_PATH = Pattern.compile("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*");
 
     /** Reads the stats of the RTCPeerConnection the page holds in {@code pcVariable}. */
-    public static WebRtcStats read(Browser browser, String pcVariable) {
+    public static WebRtcStats read(WebBrowser browser, String pcVariable) {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) browser.executeAsync(script(pcVariable));
         if (r.get("error") != null) {
@@ -42,7 +42,7 @@ public record WebRtcStats(
     }
 
     /**
-     * The async script for {@link Browser#executeAsync(String, Object...)}. The variable is written
+     * The async script for {@link WebBrowser#executeAsync(String, Object...)}. The variable is written
      * into the script, not looked up with eval, because `let`/`const` globals are not properties of
      * window and pages with a strict CSP forbid eval; the pattern check keeps that injection-free.
      */

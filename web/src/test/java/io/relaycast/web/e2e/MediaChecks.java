@@ -1,6 +1,6 @@
 package io.relaycast.web.e2e;
 
-import io.relaycast.web.browser.Browser;
+import io.relaycast.web.browser.WebBrowser;
 import io.relaycast.web.browser.WebRtcStats;
 
 import java.util.LinkedHashMap;
@@ -22,26 +22,37 @@ final class MediaChecks {
     private MediaChecks() {
     }
 
-    static WebRtcStats stats(Browser browser, String window) {
+    static WebRtcStats stats(WebBrowser browser, String window) {
+        return stats(browser, window, "pc");
+    }
+
+    /** The stats of the peer connection the page holds in {@code pcVariable} (e.g. the watch page's {@code watch.pc}). */
+    static WebRtcStats stats(WebBrowser browser, String window, String pcVariable) {
         browser.switchTo(window);
-        return WebRtcStats.read(browser, "pc");
+        return WebRtcStats.read(browser, pcVariable);
     }
 
     /**
      * Reads every window's stats, waits {@code millis}, reads again: each must have decoded video frames at
      * {@link #MIN_FRAMES_PER_SECOND} or better and received audio packets in between. Returns the second reading.
      */
-    static Map<String, WebRtcStats> assertAllDecoding(Browser browser, List<String> windows, long millis)
+    static Map<String, WebRtcStats> assertAllDecoding(WebBrowser browser, List<String> windows, long millis)
             throws InterruptedException {
+        return assertAllDecoding(browser, windows, millis, "pc");
+    }
+
+    /** {@link #assertAllDecoding(WebBrowser, List, long)} for pages that keep their peer connection elsewhere. */
+    static Map<String, WebRtcStats> assertAllDecoding(WebBrowser browser, List<String> windows, long millis,
+                                                      String pcVariable) throws InterruptedException {
         Map<String, WebRtcStats> before = new LinkedHashMap<>();
         for (String w : windows) {
-            before.put(w, stats(browser, w));
+            before.put(w, stats(browser, w, pcVariable));
         }
         Thread.sleep(millis);
         Map<String, WebRtcStats> after = new LinkedHashMap<>();
         for (String w : windows) {
             WebRtcStats b = before.get(w);
-            WebRtcStats a = stats(browser, w);
+            WebRtcStats a = stats(browser, w, pcVariable);
             after.put(w, a);
             long frames = a.videoFramesDecoded() - b.videoFramesDecoded();
             assertTrue(frames >= MIN_FRAMES_PER_SECOND * millis / 1000, "window " + w + " decoded " + frames

@@ -76,6 +76,10 @@ final class Ramp {
         Pacer.Sink sink = target.startPublisher(this, () -> onRequest[0].run());
         pacer = new Pacer(sink, AUDIO_SSRC, VIDEO_SSRC, kbps * 1000, Integer.parseInt(opt("gop", "60")));
         onRequest[0] = pacer::requestKeyframe;
+        // a browser publisher paces its packets (2.5x the rate, as libwebrtc); --pacing 0 sends each frame in a burst
+        double pacing = Double.parseDouble(opt("pacing", "2.5"));
+        pacer.setPacing(pacing);
+        result.put("publisherPacing", pacing);
         pacer.start();
         Thread.sleep(2000);
         result.put("srtpBackend", target.stats().path("srtpBackend").asText(target.name()));

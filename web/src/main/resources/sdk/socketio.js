@@ -1,8 +1,24 @@
-// A small Socket.IO v4 client for our own pages (WebSocket transport only).
+// A small Socket.IO v4 client for our pages and the SDK (WebSocket transport only).
 // Protocol: Engine.IO v4 packets over one WebSocket — "0" open, "2"/"3" ping/pong, "4" message — carrying
 // Socket.IO v4 packets: "40{auth}" connect, "41" disconnect, "42[id][name,data]" event, "43id[data]" ack,
 // "44{error}" connect error. We ship our own because the socket.io-client WebJar is not available to our build;
 // third-party pages can use the official client (our interop test proves it).
+/**
+ * @typedef {object} Socket
+ * @property {boolean} connected
+ * @property {(name: string, fn: (...args: any[]) => void) => Socket} on
+ * @property {(name: string, fn: (...args: any[]) => void) => Socket} off
+ * @property {(name: string, data: object) => void} emit
+ * @property {(name: string, data: object, timeout?: number) => Promise<any>} request emit with an ack
+ * @property {() => void} close
+ */
+
+/**
+ * Opens a Socket.IO v4 connection (reconnects with backoff unless told not to).
+ * @param {string} url the server's Socket.IO base URL (`signaling.url` of `/api/v1/config/client`)
+ * @param {{auth?: {token?: string}, reconnect?: boolean}} [options]
+ * @returns {Socket}
+ */
 export function connect(url, { auth = {}, reconnect = true } = {}) {
   const handlers = new Map();
   const acks = new Map();
