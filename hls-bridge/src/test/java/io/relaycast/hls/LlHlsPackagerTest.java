@@ -97,8 +97,8 @@ public class LlHlsPackagerTest {
                 continue;
             }
             Long seen = seenAt.get(newest);
-            if (seen == null) { // the watcher has not polled since the rename
-                Thread.sleep(3);
+            for (int w = 0; seen == null && w < 50; w++) { // the watcher has not polled since the rename yet
+                Thread.sleep(2);
                 seen = seenAt.get(newest);
             }
             assertTrue(seen != null, newest + " listed before its file appeared");

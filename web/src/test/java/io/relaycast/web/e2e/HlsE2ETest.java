@@ -285,8 +285,8 @@ public class HlsE2ETest {
                 assertTrue(playlist.contains("URI=\"" + wanted + "?") || playlist.contains("URI=\"" + wanted + "\""),
                         "the answer names the part it waited for, " + wanted + ":\n" + playlist);
                 Long seen = seenAt.get(wanted);
-                if (seen == null) {
-                    Thread.sleep(3);
+                for (int w = 0; seen == null && w < 50; w++) { // the watcher has not polled since the rename yet
+                    Thread.sleep(2);
                     seen = seenAt.get(wanted);
                 }
                 assertNotNull(seen, wanted + " listed before its file appeared");
