@@ -305,7 +305,9 @@ export class Player extends EventTarget {
     video.srcObject = null;
     const Hls = await this.loadHlsJs();
     if (Hls && Hls.isSupported()) {
-      const hls = (this.hls = new Hls({ lowLatencyMode: true, liveSyncDurationCount: 2 }));
+      // LL-HLS: hls.js stays the playlist's PART-HOLD-BACK behind the live edge (a user-set liveSyncDurationCount
+      // would override it with whole segments), and after a stall plays up to 1.5x until it is back there
+      const hls = (this.hls = new Hls({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 }));
       hls.loadSource(url);
       hls.attachMedia(video);
       hls.on(Hls.Events.MANIFEST_PARSED, () => {

@@ -101,6 +101,12 @@ public final class HlsBridge implements AutoCloseable {
         return sessions.get(streamId);
     }
 
+    /** The LL-HLS playlist state of a stream's rendition {@code r0..rN}, or null when there is none. */
+    public PartTracker playlist(String streamId, int rendition) {
+        HlsSession s = sessions.get(streamId);
+        return s == null ? null : s.rendition(rendition);
+    }
+
     private void refreshThumbnails() {
         long now = System.currentTimeMillis();
         sessions.forEach((streamId, s) -> {
@@ -108,16 +114,16 @@ public final class HlsBridge implements AutoCloseable {
             if (last != null && now - last < config.thumbnailInterval().toMillis()) {
                 return;
             }
-            Path seg = s.newestSegment();
+            String seg = s.newestSegmentInput();
             if (seg == null) {
                 return;
             }
             try {
                 Files.createDirectories(thumbnails);
                 Path tmp = thumbnails.resolve(streamId + ".tmp.jpg");
-                // the segment starts with a keyframe: its first frame is a complete picture
+                // the first frame of a segment of r0 is a keyframe unless its source's keyframes are rarer than segments
                 Ffmpeg.Result r = Ffmpeg.run(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error",
-                        "-y", "-i", seg.toString(), "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5",
+                        "-y", "-i", seg, "-frames:v", "1", "-vf", "scale=-2:'min(360,ih)'", "-q:v", "5",
                         tmp.toString()), 20);
                 if (r.ok() && Files.size(tmp) > 0) {
                     // rename: the directory never fetches a half-written JPEG

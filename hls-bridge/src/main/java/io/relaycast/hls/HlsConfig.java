@@ -21,10 +21,15 @@ import java.util.List;
  * @param preset            x264 preset (CPU against bitrate)
  * @param queuePackets      packets the tap may hold for a slow ffmpeg before it drops
  * @param thumbnailInterval how often the directory thumbnail of a live stream is refreshed
+ * @param partTarget        LL-HLS part target (EXT-X-PART-INF PART-TARGET): the length of ffmpeg's fMP4 fragments
+ * @param blockingReloadTimeout how long a blocking playlist reload or a preload-hinted part request is held before
+ *                          503 (RFC 8216bis §6.2.5.2)
+ * @param remuxSimulcast    an H.264 simulcast publisher's layers become the renditions as they are (no encoding)
  */
 public record HlsConfig(boolean enabled, String ffmpeg, String ffprobe, Path directory, List<Rendition> renditions,
                         int segmentSeconds, int playlistSegments, String preset, int queuePackets,
-                        Duration thumbnailInterval) {
+                        Duration thumbnailInterval, Duration partTarget, Duration blockingReloadTimeout,
+                        boolean remuxSimulcast) {
 
     /** One ladder step: its height and the video bitrate it gets (kbit/s). */
     public record Rendition(String name, int height, int videoKbps) {
@@ -61,9 +66,19 @@ public record HlsConfig(boolean enabled, String ffmpeg, String ffprobe, Path dir
         if (thumbs.toSeconds() < 5) {
             throw new ConfigException.BadValue(c.origin(), "thumbnail-interval", "must be at least 5s, was " + thumbs);
         }
+        Duration part = c.getDuration("part-target");
+        if (part.toMillis() < 100 || part.toMillis() > 1000 || part.toMillis() * 2 > seg * 1000L) {
+            throw new ConfigException.BadValue(c.origin(), "part-target",
+                    "must be 100ms-1s and at most half of segment-seconds, was " + part);
+        }
+        Duration wait = c.getDuration("blocking-reload-timeout");
+        if (wait.toMillis() < 500 || wait.toSeconds() > 30) {
+            throw new ConfigException.BadValue(c.origin(), "blocking-reload-timeout", "must be 0.5s-30s, was " + wait);
+        }
         return new HlsConfig(c.getBoolean("enabled"), c.getString("ffmpeg"), c.getString("ffprobe"),
                 dataDir.resolve(c.getString("directory")).toAbsolutePath().normalize(), List.copyOf(chosen), seg, list,
-                c.getString("preset"), c.getInt("queue-packets"), thumbs);
+                c.getString("preset"), c.getInt("queue-packets"), thumbs, part, wait,
+                c.getBoolean("remux-simulcast"));
     }
 
     /** The renditions at or below a source of this height; the lowest configured one when the source is smaller. */

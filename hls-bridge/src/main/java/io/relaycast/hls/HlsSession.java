@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -21,17 +22,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * HLS for one live stream: a tap on its room, ffprobe to learn the source resolution, then one ffmpeg that decodes
- * once, scales to every rendition at or below the source, encodes H.264 + AAC and writes a sliding playlist per
- * rendition plus the master playlist. ffmpeg writes each segment under a temporary name and renames it when it is
- * complete (hls_flags temp_file), and rewrites playlists by rename too, so no playlist ever lists a partial
- * segment; delete_segments removes what slid out of the window.
+ * HLS for one live stream: a tap on its room, ffprobe to learn the source resolution, then one ffmpeg that writes a
+ * fragmented MP4 per rendition (the source remuxed where it can be, else decoded once, scaled and encoded; see
+ * {@link LadderCommand}) into a named pipe per rendition, where a {@link RenditionPackager} cuts parts and segments
+ * and a {@link PartTracker} keeps the Low-Latency HLS playlist (RFC 8216bis), served from memory. The master
+ * playlist is a file, written once every rendition has a complete segment.
  */
 public final class HlsSession {
     private static final Logger LOG = LoggerFactory.getLogger(HlsSession.class);
     /** Used when ffprobe cannot tell (no keyframe in time): the fake/low-end camera case. */
     private static final int DEFAULT_SOURCE_HEIGHT = 360;
-    private static final int FPS = 30;
 
     private final String streamId;
     private final HlsConfig config;
@@ -44,6 +44,17 @@ public final class HlsSession {
     private int restarts;
     private int sourceHeight = -1;
     private List<HlsConfig.Rendition> ladder = List.of();
+    private boolean[] copied = new boolean[0];
+    /** The remuxed simulcast ladder, or null when the ladder is encoded (written by the launching thread). */
+    private volatile SimulcastLadder simulcast;
+    /** Names every file of this session (a new session of the same stream never serves an old session's file). */
+    private final String token = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
+            (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
+    private PartTracker[] trackers;
+    private volatile RenditionPackager[] packagers;
+    private final List<Thread> packagerThreads = new ArrayList<>();
+    private int generation;
+    private boolean masterWritten;
 
     HlsSession(String streamId, HlsConfig config, RoomTaps taps, ExecutorService work) {
         this.streamId = streamId;
@@ -120,18 +131,28 @@ public final class HlsSession {
         }
         try {
             Path sdpFile = dir.resolve("tap.sdp");
-            Files.writeString(sdpFile, sdp, StandardCharsets.US_ASCII);
+            int layers = SimulcastLadder.layers(config, feed.tap().tracks());
+            if (ladder.isEmpty() && layers > 0) {
+                simulcast = trySimulcast(sdpFile, layers);
+            } else if (simulcast != null && layers != simulcast.videoMaps().length) {
+                // a later publisher without the same layers: the same rungs, encoded from one layer
+                feed.splitLayers(0);
+                simulcast = null;
+            }
+            Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
             if (sourceHeight < 0) {
                 sourceHeight = probeHeight(sdpFile);
             }
+            awaitOldPackagers();
             synchronized (this) {
                 if (stopping || current != null) {
                     return;
                 }
-                ladder = config.ladderFor(sourceHeight);
-                for (int i = 0; i < ladder.size(); i++) {
-                    Files.createDirectories(dir.resolve("r" + i));
+                if (ladder.isEmpty()) { // fixed for the session: players keep their rendition URIs across publishers
+                    ladder = simulcast != null ? simulcast.renditions() : config.ladderFor(sourceHeight);
                 }
+                copied = copied();
+                prepareRenditions();
                 Ffmpeg.Running r = feed.launch(command(sdpFile), dir, "hls", this::ladderExited);
                 current = r;
                 LOG.info("stream {}: HLS ladder {} from a {}p source (ffmpeg pid {})", streamId,
@@ -175,60 +196,158 @@ public final class HlsSession {
                 && !ladder.isEmpty() && sourceHeight > 0 && sourceHeight <= ladder.get(0).height();
     }
 
+    /** Which rungs are the source remuxed rather than encoded: all of a simulcast ladder, else maybe the top. */
+    boolean[] copied() {
+        boolean[] copy = new boolean[ladder.size()];
+        if (simulcast != null) {
+            java.util.Arrays.fill(copy, true);
+        } else {
+            copy[0] = copiesTopRendition();
+        }
+        return copy;
+    }
+
     List<String> command(Path sdpFile) {
-        int n = ladder.size();
-        int seg = config.segmentSeconds();
-        boolean copy = copiesTopRendition();
-        int first = copy ? 1 : 0; // the first rung the filter graph scales
-        String token = HexFormat.of().formatHex(new byte[] {(byte) ThreadLocalRandom.current().nextInt(),
-                (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
-        StringBuilder filter = new StringBuilder("[0:v]fps=" + FPS + ",split=" + Math.max(1, n - first));
-        for (int i = first; i < n; i++) {
-            filter.append("[s").append(i).append(']');
+        List<Path> fifos = new ArrayList<>();
+        for (int i = 0; i < ladder.size(); i++) {
+            fifos.add(dir.resolve("r" + i).resolve("media.fifo"));
         }
-        for (int i = first; i < n; i++) {
-            // -2: width keeps the aspect ratio and stays even (H.264 4:2:0 needs even sizes)
-            filter.append(";[s").append(i).append("]scale=-2:").append(ladder.get(i).height()).append("[v").append(i).append(']');
+        return LadderCommand.build(config, ladder, copied(), simulcast == null ? null : simulcast.videoMaps(), sdpFile,
+                feed.tap().tracks().audio() != null, fifos);
+    }
+
+    /**
+     * An H.264 simulcast publisher: split its layers in the tap and learn their heights; the ladder is then the
+     * layers remuxed. Null (and the tap back to one layer) when the heights cannot be probed.
+     */
+    private SimulcastLadder trySimulcast(Path sdpFile, int layers) throws IOException {
+        feed.splitLayers(layers);
+        Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
+        feed.nudgeKeyframes();
+        List<Integer> heights = SimulcastLadder.probeHeights(config, sdpFile, layers);
+        if (heights == null) {
+            LOG.warn("stream {}: cannot probe the {} simulcast layers; the HLS ladder is encoded instead", streamId, layers);
+            feed.splitLayers(0);
+            return null;
         }
-        List<String> cmd = new ArrayList<>(List.of(config.ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "warning"));
-        cmd.addAll(TapFeed.inputArgs(sdpFile));
-        if (n > first) {
-            cmd.addAll(List.of("-filter_complex", filter.toString()));
+        SimulcastLadder s = SimulcastLadder.of(heights);
+        sourceHeight = s.renditions().get(0).height();
+        LOG.info("stream {}: H.264 simulcast layers {} (lowest first): the HLS renditions are the layers remuxed",
+                streamId, heights);
+        return s;
+    }
+
+    /**
+     * The previous ffmpeg's readers finish its last segment before new ones start (they reach end of file once it
+     * is gone). Not under the session's monitor: a finishing reader may need it.
+     */
+    private void awaitOldPackagers() throws IOException {
+        List<Thread> old;
+        synchronized (this) {
+            unblockPackagers();
+            old = List.copyOf(packagerThreads);
+            packagerThreads.clear();
         }
-        StringBuilder varMap = new StringBuilder();
-        boolean audio = feed.tap().tracks().audio() != null;
-        for (int i = 0; i < n; i++) {
-            cmd.addAll(List.of("-map", copy && i == 0 ? "0:v" : "[v" + i + "]"));
-            if (audio) {
-                cmd.addAll(List.of("-map", "0:a"));
+        for (Thread t : old) {
+            try {
+                t.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted");
             }
-            if (copy && i == 0) {
-                cmd.addAll(List.of("-c:v:0", "copy"));
-            } else {
-                int kbps = ladder.get(i).videoKbps();
-                cmd.addAll(List.of("-c:v:" + i, "libx264", "-b:v:" + i, kbps + "k", "-maxrate:v:" + i,
-                        (kbps * 6 / 5) + "k", "-bufsize:v:" + i, kbps + "k"));
+        }
+    }
+
+    /** One tracker per rung, made once: a restarted ffmpeg continues the same playlists after a discontinuity. */
+    private void prepareRenditions() throws IOException {
+        if (trackers == null) {
+            trackers = new PartTracker[ladder.size()];
+            for (int i = 0; i < trackers.length; i++) {
+                trackers[i] = new PartTracker(config.segmentSeconds(), config.partTarget().toMillis() / 1000.0,
+                        config.playlistSegments(), config.blockingReloadTimeout().toMillis(), work,
+                        seq -> RenditionPackager.partName(token, seq));
             }
-            // no name: keys, so %v below is the index and the folders are r0 (best) ... rN
-            varMap.append(i == 0 ? "" : " ").append("v:").append(i).append(audio ? ",a:" + i : "");
         }
-        cmd.addAll(List.of(
-                "-preset", config.preset(), "-tune", "zerolatency", "-pix_fmt", "yuv420p",
-                // a keyframe at every segment boundary: segments start decodable and are cut exactly
-                "-g", Integer.toString(FPS * seg), "-keyint_min", Integer.toString(FPS * seg), "-sc_threshold", "0",
-                "-force_key_frames", "expr:gte(t,n_forced*" + seg + ")"));
-        if (audio) {
-            cmd.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2", "-ar", "48000"));
+        generation++;
+        masterWritten = false;
+        packagers = new RenditionPackager[ladder.size()];
+        for (int i = 0; i < packagers.length; i++) {
+            Path r = dir.resolve("r" + i);
+            Files.createDirectories(r);
+            RenditionPackager p = new RenditionPackager(streamId, r, token, generation, trackers[i], this::segmentDone,
+                    this::keyframeWanted);
+            p.makeFifo();
+            packagers[i] = p;
+            Thread t = new Thread(p, "hls-pack-" + streamId.substring(0, Math.min(8, streamId.length())) + "-r" + i);
+            t.setDaemon(true);
+            t.start();
+            packagerThreads.add(t);
         }
-        cmd.addAll(List.of("-f", "hls", "-hls_time", Integer.toString(seg),
-                "-hls_list_size", Integer.toString(config.playlistSegments()),
-                // temp_file: segments are written as .tmp and renamed when complete; the playlist only then names them
-                "-hls_flags", "delete_segments+temp_file+independent_segments",
-                "-hls_segment_type", "mpegts", "-master_pl_name", "master.m3u8",
-                "-var_stream_map", varMap.toString(),
-                "-hls_segment_filename", dir.resolve("r%v").resolve(token + "-%05d.ts").toString(),
-                dir.resolve("r%v").resolve("index.m3u8").toString()));
-        return cmd;
+    }
+
+    /**
+     * A remuxed rendition had to start a segment without a keyframe: a WebRTC publisher sends keyframes only when
+     * asked, and a player joining needs one to start, so ask (at most once a second; the room throttles it with
+     * the viewers' requests too). An RTMP encoder keeps its own GOP.
+     */
+    private void keyframeWanted() {
+        long now = System.nanoTime();
+        if (now - lastKeyframeAsk > 1_000_000_000L) {
+            lastKeyframeAsk = now;
+            taps.requestKeyframe(streamId);
+        }
+    }
+
+    private volatile long lastKeyframeAsk = System.nanoTime() - 2_000_000_000L;
+
+    /** A rendition completed a segment: once all have one, the master playlist is written (by rename). */
+    private void segmentDone() {
+        RenditionPackager[] ps;
+        boolean audio;
+        boolean[] copy;
+        List<HlsConfig.Rendition> rungs;
+        synchronized (this) {
+            ps = packagers;
+            copy = copied;
+            rungs = ladder;
+            if (masterWritten || ps == null || stopping) {
+                return;
+            }
+            for (RenditionPackager p : ps) {
+                if (p.segmentsDone() == 0 || p.init() == null) {
+                    return;
+                }
+            }
+            masterWritten = true;
+            audio = feed.tap().tracks() != null && feed.tap().tracks().audio() != null;
+        }
+        List<MasterPlaylist.Variant> variants = new ArrayList<>();
+        for (int i = 0; i < ps.length; i++) {
+            variants.add(new MasterPlaylist.Variant("r" + i + "/index.m3u8", ps[i].init(),
+                    copy[i] ? 0 : rungs.get(i).videoKbps(), ps[i].peakBitsPerSecond(), audio));
+        }
+        try {
+            Path tmp = dir.resolve("master.m3u8.tmp");
+            Files.writeString(tmp, MasterPlaylist.render(variants), StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve("master.m3u8"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.warn("stream {}: cannot write the HLS master playlist: {}", streamId, e.getMessage());
+        }
+    }
+
+    /** The media playlist state of rendition {@code i}, or null. */
+    public synchronized PartTracker rendition(int i) {
+        return trackers == null || i < 0 || i >= trackers.length ? null : trackers[i];
+    }
+
+    private void unblockPackagers() {
+        RenditionPackager[] ps = packagers;
+        if (ps != null) {
+            for (RenditionPackager p : ps) {
+                p.unblock();
+            }
+        }
     }
 
     /** The ladder's ffmpeg ended: if we did not stop it, it crashed; start it again (up to five times). */
@@ -238,6 +357,7 @@ public final class HlsSession {
                 return;
             }
             current = null;
+            unblockPackagers();
             String tail = r.tail();
             if (!feed.tap().mediaFlowing()) {
                 LOG.info("stream {}: HLS ffmpeg stopped before any media; it starts again when media flows", streamId);
@@ -254,33 +374,49 @@ public final class HlsSession {
         work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, this::launch));
     }
 
-    /** The newest complete segment of the best rendition (for thumbnails), or null. */
-    Path newestSegment() {
-        Path playlist = dir.resolve("r0").resolve("index.m3u8");
-        try {
-            List<String> lines = Files.readAllLines(playlist);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String l = lines.get(i).trim();
-                if (!l.isEmpty() && !l.startsWith("#")) {
-                    Path seg = playlist.getParent().resolve(l);
-                    return Files.isRegularFile(seg) ? seg : null;
-                }
-            }
-        } catch (IOException e) {
-            // not written yet
+    /**
+     * The newest complete segment of the best rendition as an ffmpeg input (for thumbnails): its init segment and
+     * the segment joined by the concat protocol (a CMAF segment alone has no moov), or null.
+     */
+    String newestSegmentInput() {
+        PartTracker t = rendition(0);
+        String[] s = t == null ? null : t.newestComplete();
+        if (s == null) {
+            return null;
         }
-        return null;
+        Path r0 = dir.resolve("r0");
+        Path init = r0.resolve(s[0]);
+        Path seg = r0.resolve(s[1]);
+        return Files.isRegularFile(init) && Files.isRegularFile(seg) ? "concat:" + init + "|" + seg : null;
     }
 
     /** Stream ended: stop ffmpeg and the tap, remove the live files. */
-    synchronized void stop() {
-        stopping = true;
-        if (feed != null) {
-            feed.close();
+    void stop() {
+        List<Thread> readers;
+        synchronized (this) {
+            stopping = true;
+            if (feed != null) {
+                feed.close();
+            }
+            if (trackers != null) {
+                for (PartTracker t : trackers) {
+                    t.end(); // waiting players get their answer (404) now; the packagers write nothing more
+                }
+            }
+            if (current != null) {
+                current.stop(3000);
+                current = null;
+            }
+            unblockPackagers();
+            readers = List.copyOf(packagerThreads);
         }
-        if (current != null) {
-            current.stop(3000);
-            current = null;
+        for (Thread t : readers) { // they drain what ffmpeg left in the pipe, writing nothing, and end
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         try {
             deleteTree(dir);
@@ -298,6 +434,7 @@ public final class HlsSession {
         m.put("sourceHeight", sourceHeight);
         m.put("renditions", ladder.stream().map(HlsConfig.Rendition::name).toList());
         m.put("restarts", restarts);
+        m.put("copied", java.util.Arrays.toString(copied));
         m.put("ffmpegPid", current == null ? null : current.process.pid());
         m.put("tap", feed == null ? null : feed.tap().debugState());
         return m;

@@ -24,6 +24,9 @@ public class HlsConfigTest {
                 preset = ultrafast
                 queue-packets = 256
                 thumbnail-interval = 30s
+                part-target = 334ms
+                blocking-reload-timeout = 3s
+                remux-simulcast = true
                 """)), Path.of("/data"));
     }
 
@@ -49,5 +52,8 @@ public class HlsConfigTest {
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of("4k"))));
         assertThrows(ConfigException.class, () -> config(Map.of("renditions", List.of())));
         assertThrows(ConfigException.class, () -> config(Map.of("segment-seconds", 4)));
+        assertThrows("over half a segment", ConfigException.class, () -> config(Map.of("part-target", "600ms")));
+        assertThrows(ConfigException.class, () -> config(Map.of("blocking-reload-timeout", "100ms")));
+        assertEquals(config(Map.of()).partTarget().toMillis(), 334);
     }
 }

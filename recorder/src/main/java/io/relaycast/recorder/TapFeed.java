@@ -74,6 +74,31 @@ public final class TapFeed implements AutoCloseable {
                 "-i", sdpFile.toString());
     }
 
+    /**
+     * Sends each of {@code layers} simulcast layers to a port pair of its own (see {@link RtpTap#splitLayers});
+     * 0 goes back to one layer on the video port. The tap's SDP then has one video m-line per layer, lowest first.
+     */
+    public void splitLayers(int layers) throws IOException {
+        if (layers == 0) {
+            tap.splitLayers(null);
+            return;
+        }
+        int[] ports = new int[layers];
+        for (int i = 0; i < layers; i++) {
+            int p;
+            boolean clash;
+            do {
+                p = TapPorts.evenPair(LOOPBACK);
+                clash = p == tap.audioPort() || p == tap.videoPort();
+                for (int j = 0; j < i; j++) {
+                    clash |= ports[j] == p;
+                }
+            } while (clash);
+            ports[i] = p;
+        }
+        tap.splitLayers(ports);
+    }
+
     /** Attaches the tap to the stream's room, now and whenever the room changes. */
     public void attach() {
         taps.attach(streamId, tap);

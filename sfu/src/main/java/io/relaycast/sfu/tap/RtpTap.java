@@ -67,6 +67,13 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     // receive thread only
     private long videoSsrc = -1;
     private long videoSsrcLastMillis;
+    /**
+     * Simulcast split (the HLS ladder remuxes each layer): the port of each layer's video, by
+     * {@link MediaPacket#layer()} (0 = lowest); null: one layer, on {@link #videoPort}.
+     */
+    private volatile int[] layerPorts;
+    /** The SSRC last seen on each layer (receive thread), to route that layer's sender reports. */
+    private final long[] layerSsrcs = {-1, -1, -1, -1};
     /** When this publisher's first simulcast video packet came (-1: none yet). */
     private long firstLayerPacketMillis = -1;
 
@@ -132,7 +139,22 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     /** The SDP describing what this tap sends, or null before a publisher is known. */
     public String sdp() {
         PublishedTracks t = tracks;
-        return t == null ? null : TapSdp.describe(t, host.getHostAddress(), audioPort, videoPort);
+        int[] layers = layerPorts;
+        return t == null ? null : layers == null ? TapSdp.describe(t, host.getHostAddress(), audioPort, videoPort)
+                : TapSdp.describe(t, host.getHostAddress(), audioPort, layers);
+    }
+
+    /**
+     * Sends every simulcast layer (up to four) to a port of its own, {@code ports[layer]} (RTCP on +1), described
+     * by {@link #sdp()} as one video m-line per layer, lowest first, so one reader gets every layer on one clock
+     * (sender reports of one session); null: back to one layer on the video port. For the HLS bridge, which
+     * remuxes each layer into a rendition instead of encoding renditions.
+     */
+    public void splitLayers(int[] ports) {
+        if (ports != null && (ports.length == 0 || ports.length > layerSsrcs.length)) {
+            throw new IllegalArgumentException("1-" + layerSsrcs.length + " layers, not " + ports.length);
+        }
+        layerPorts = ports == null ? null : ports.clone();
     }
 
     // ---- PacketSink: the publisher's receive thread ----
@@ -166,8 +188,21 @@ public final class RtpTap implements PacketSink, AutoCloseable {
 
     @Override
     public void send(MediaPacket packet) {
-        if (packet.kind() == MediaKind.VIDEO && !oneVideoLayer(packet)) {
-            return;
+        int port = audioPort;
+        if (packet.kind() == MediaKind.VIDEO) {
+            int[] layers = layerPorts;
+            int layer = packet.layer();
+            if (layers == null) {
+                if (!oneVideoLayer(packet)) {
+                    return;
+                }
+                port = videoPort;
+            } else if (layer >= 0 && layer < layers.length) {
+                layerSsrcs[layer] = packet.header().ssrc();
+                port = layers[layer];
+            } else {
+                return; // not a layer of the split
+            }
         }
         if (awaitingMedia) {
             mediaStarted(packet.kind());
@@ -184,7 +219,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         }
         System.arraycopy(packet.buffer(), packet.offset(), slot.bytes, 0, len);
         slot.length = len;
-        slot.port = packet.kind() == MediaKind.AUDIO ? audioPort : videoPort;
+        slot.port = port;
         filled.offer(slot); // cannot fail: there are as many slots as places
         queued.increment();
     }
@@ -235,8 +270,25 @@ public final class RtpTap implements PacketSink, AutoCloseable {
 
     @Override
     public void onSenderReport(MediaKind kind, long sourceSsrc, long ntpTimestamp, long rtpTimestamp) {
-        if (closed || kind == MediaKind.VIDEO && sourceSsrc != videoSsrc) {
+        int[] layers = layerPorts;
+        int port = audioPort;
+        if (closed) {
             return;
+        }
+        if (kind == MediaKind.VIDEO) {
+            port = -1;
+            if (layers == null) {
+                port = sourceSsrc == videoSsrc ? videoPort : -1;
+            } else {
+                for (int l = 0; l < layers.length; l++) {
+                    if (layerSsrcs[l] == sourceSsrc) {
+                        port = layers[l];
+                    }
+                }
+            }
+            if (port < 0) {
+                return;
+            }
         }
         Slot slot = free.poll();
         if (slot == null) {
@@ -249,7 +301,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
             return;
         }
         slot.length = len;
-        slot.port = (kind == MediaKind.AUDIO ? audioPort : videoPort) + 1;
+        slot.port = port + 1;
         filled.offer(slot);
         queued.increment();
     }

@@ -12,7 +12,8 @@ public final class TapSdp {
     private TapSdp() {
     }
 
-    public static String describe(PublishedTracks tracks, String address, int audioPort, int videoPort) {
+    /** @param videoPorts one video m-line per port (several: simulcast layers split by the tap, lowest first) */
+    public static String describe(PublishedTracks tracks, String address, int audioPort, int... videoPorts) {
         StringBuilder sdp = new StringBuilder()
                 .append("v=0\r\n")
                 .append("o=- 0 0 IN IP4 ").append(address).append("\r\n")
@@ -23,7 +24,9 @@ public final class TapSdp {
             media(sdp, "audio", audioPort, tracks.audio(), address);
         }
         if (tracks.video() != null) {
-            media(sdp, "video", videoPort, tracks.video(), address);
+            for (int videoPort : videoPorts) {
+                media(sdp, "video", videoPort, tracks.video(), address);
+            }
         }
         return sdp.toString();
     }

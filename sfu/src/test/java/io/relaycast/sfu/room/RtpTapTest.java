@@ -132,6 +132,61 @@ public class RtpTapTest {
         }
     }
 
+    /** A VP8 packet of simulcast layer {@code rid} (mid 1, rid extension 10 as in chrome-simulcast-offer.sdp). */
+    private static byte[] layerPacket(String rid, long ssrc, int seq, boolean keyframe) {
+        byte[] p = rtp(VP8, seq, seq * 3000L, ssrc, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                RoomFixtures.ascii(10, rid));
+        RtpHeaderReader r = new RtpHeaderReader();
+        r.reset(p, 0, p.length);
+        p[r.payloadOffset()] = 0x10;
+        p[r.payloadOffset() + 1] = (byte) (keyframe ? 0x00 : 0x01);
+        return p;
+    }
+
+    /** Issue 18 item 3: split, every simulcast layer goes to a port of its own, one m-line each, lowest first. */
+    @Test
+    public void splitLayersSendEachSimulcastLayerToItsOwnPort() throws Exception {
+        io.relaycast.sfu.media.PublishedTracks simulcast = RoomFixtures.tracks(RoomFixtures.sdp("chrome-simulcast-offer.sdp"));
+        Room room = new Room("s", timer);
+        Publisher pub = new Publisher("pub-sc", new RoomFixtures.RecordingTransport(), NO_SIGNALING, simulcast, room);
+        int audioPort = TapPorts.evenPair(LOOPBACK);
+        int videoPort = TapPorts.evenPair(LOOPBACK);
+        int[] layers = {TapPorts.evenPair(LOOPBACK), TapPorts.evenPair(LOOPBACK), TapPorts.evenPair(LOOPBACK)};
+        try (DatagramSocket video = bind(videoPort); DatagramSocket low = bind(layers[0]);
+             DatagramSocket mid = bind(layers[1]); DatagramSocket high = bind(layers[2]);
+             DatagramSocket midRtcp = bind(layers[1] + 1);
+             RtpTap tap = new RtpTap("t", LOOPBACK, audioPort, videoPort, 64)) {
+            room.addSink(tap);
+            room.setPublisher(pub);
+            tap.splitLayers(layers);
+            String sdp = tap.sdp();
+            int a = sdp.indexOf("m=video " + layers[0] + " ");
+            int b = sdp.indexOf("m=video " + layers[1] + " ");
+            int c = sdp.indexOf("m=video " + layers[2] + " ");
+            assertTrue(a > 0 && b > a && c > b, "one video m-line per layer, lowest first:\n" + sdp);
+            assertTrue(!sdp.contains("m=video " + videoPort + " "), sdp);
+            byte[] q = layerPacket("q", 1111, 10, true);
+            byte[] h = layerPacket("h", 2222, 20, true);
+            byte[] f = layerPacket("f", 3333, 30, true);
+            receive(pub, q);
+            receive(pub, h);
+            receive(pub, f);
+            assertEquals(next(low), q, "layer 0 (q) on the first port, unmodified");
+            assertEquals(next(mid), h);
+            assertEquals(next(high), f);
+            tap.onSenderReport(MediaKind.VIDEO, 2222, 0x1234_5678_9ABC_DEF0L, 60_000);
+            assertEquals(next(midRtcp)[1] & 0xFF, 200, "a layer's sender report goes to its RTCP port");
+            assertNothing(video);
+
+            tap.splitLayers(null); // back to one layer on the video port
+            receive(pub, layerPacket("h", 2222, 21, false));
+            receive(pub, layerPacket("f", 3333, 31, false));
+            assertEquals(next(video).length > 0, true);
+            assertNothing(high);
+            assertEquals(tap.dropped(), 0);
+        }
+    }
+
     @Test
     public void aStalledConsumerCostsDroppedPacketsNotAStalledFanOut() throws Exception {
         int audioPort = TapPorts.evenPair(LOOPBACK);

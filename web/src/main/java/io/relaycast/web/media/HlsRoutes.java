@@ -3,6 +3,8 @@ package io.relaycast.web.media;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.relaycast.hls.HlsBridge;
+import io.relaycast.hls.LlHlsQuery;
+import io.relaycast.hls.PartTracker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,21 +12,33 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * The HLS bridge's live files and the directory's live thumbnails. Names are matched against what ffmpeg writes
- * (never joined from raw URL text): {@code /hls/{streamId}/master.m3u8}, {@code /hls/{streamId}/r{N}/index.m3u8},
- * {@code /hls/{streamId}/r{N}/{token}-{seq}.ts}, {@code /thumbnails/{streamId}.jpg}. CORS comes from the API's
- * allow-list filter, which runs on every path. Access follows the stream's visibility ({@link PlaybackAccess}):
- * restricted streams need {@code ?token=}, their playlists carry it onto every URI, and nothing of theirs may be
- * kept by a shared cache.
+ * The HLS bridge's live files and the directory's live thumbnails. Names are matched against what the bridge writes
+ * (never joined from raw URL text): {@code /hls/{streamId}/master.m3u8}, {@code /hls/{streamId}/r{N}/index.m3u8}
+ * (the Low-Latency HLS media playlist, from memory, with blocking reload), {@code /hls/{streamId}/r{N}/{token}-p{seq}.m4s}
+ * (a part), {@code {token}-s{msn}.m4s} (a segment), {@code {token}-init{N}.mp4} (an init segment),
+ * {@code /thumbnails/{streamId}.jpg}. CORS comes from the API's allow-list filter, which runs on every path. Access
+ * follows the stream's visibility ({@link PlaybackAccess}): restricted streams need {@code ?token=}, their playlists
+ * carry it onto every URI, and nothing of theirs may be kept by a shared cache.
+ *
+ * <p>A blocking reload ({@code _HLS_msn}/{@code _HLS_part}, RFC 8216bis §6.2.5.2) or a request for the
+ * preload-hinted part holds no thread while it waits: the request is suspended on the tracker's future
+ * ({@code ctx.future}, Jetty's async servlet support) and answered when the part is published, with 503 after
+ * {@code relaycast.hls.blocking-reload-timeout}.
  */
 public final class HlsRoutes {
     private static final Pattern STREAM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern RENDITION = Pattern.compile("r\\d{1,2}");
-    private static final Pattern SEGMENT = Pattern.compile("[0-9a-f]{6}-\\d{5,9}\\.ts");
+    private static final Pattern PART = Pattern.compile("[0-9a-f]{6}-p(\\d{7,12})\\.m4s");
+    private static final Pattern SEGMENT = Pattern.compile("[0-9a-f]{6}-s\\d{6,12}\\.m4s");
+    private static final Pattern INIT = Pattern.compile("[0-9a-f]{6}-init\\d{1,6}\\.mp4");
+    private static final String MEDIA_TYPE = "video/mp4";
     private static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     /** Playlists change every segment: players must revalidate each time. */
     private static final String PLAYLIST_CACHE = "no-cache";
@@ -69,12 +83,121 @@ public final class HlsRoutes {
         if (!RENDITION.matcher(rendition).matches()) {
             notFound(ctx);
         } else if (file.equals("index.m3u8")) {
-            live(ctx, rendition + "/index.m3u8", true);
-        } else if (SEGMENT.matcher(file).matches()) {
+            mediaPlaylist(ctx, Integer.parseInt(rendition.substring(1)));
+        } else if (SEGMENT.matcher(file).matches() || INIT.matcher(file).matches()) {
             live(ctx, rendition + "/" + file, false);
+        } else if (PART.matcher(file).matches()) {
+            part(ctx, Integer.parseInt(rendition.substring(1)), file);
         } else {
             notFound(ctx);
         }
+    }
+
+    /** The rendition's LL-HLS playlist, at once or when it satisfies the request's _HLS_msn/_HLS_part. */
+    private void mediaPlaylist(Context ctx, int rendition) {
+        String streamId = ctx.pathParam("streamId");
+        if (!STREAM.matcher(streamId).matches()) {
+            notFound(ctx);
+            return;
+        }
+        Optional<PlaybackAccess.Grant> grant = access.check(ctx, streamId);
+        PartTracker tracker = hls == null || grant.isEmpty() ? null : hls.playlist(streamId, rendition);
+        if (tracker == null) {
+            if (grant.isEmpty() || !redirectToOrigin(ctx, streamId)) {
+                notFound(ctx); // not live here, or no ladder yet
+            }
+            return;
+        }
+        if (viewers != null) {
+            viewers.seen(ctx.queryParam("vs"), streamId, ctx.ip()); // the player is still there
+        }
+        LlHlsQuery query;
+        CompletableFuture<String> ready;
+        try {
+            // _HLS_skip is accepted and ignored: no CAN-SKIP-UNTIL is advertised, so the full playlist is the answer
+            query = LlHlsQuery.parse(ctx.queryParam("_HLS_msn"), ctx.queryParam("_HLS_part"));
+            ready = tracker.await(query);
+        } catch (IllegalArgumentException e) { // malformed, or too far ahead (PartTracker.TooFarAhead)
+            ctx.status(400).contentType("text/plain").result(e.getMessage());
+            return;
+        }
+        boolean restricted = grant.get().restricted();
+        String token = grant.get().token();
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            playlistAnswer(ctx, ready.join(), restricted, token);
+            return;
+        }
+        ctx.future(() -> ready.handle((text, error) -> {
+            if (error == null) {
+                playlistAnswer(ctx, text, restricted, token);
+            } else {
+                waitFailed(ctx, error);
+            }
+            return null;
+        }));
+    }
+
+    private static void playlistAnswer(Context ctx, String text, boolean restricted, String token) {
+        if (text == null) {
+            notFound(ctx); // no part yet
+            return;
+        }
+        if (restricted) {
+            text = PlaybackAccess.withToken(text, token);
+        }
+        ctx.header("Cache-Control", restricted ? PRIVATE_PLAYLIST_CACHE : PLAYLIST_CACHE).contentType(PLAYLIST_TYPE)
+                .result(text);
+    }
+
+    private static void waitFailed(Context ctx, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause instanceof TimeoutException) {
+            // §6.2.5.2: the part did not come within the wait: the client retries
+            ctx.status(503).header("Retry-After", "1").contentType("text/plain").result("the part is late");
+        } else {
+            notFound(ctx); // the stream ended while it waited
+        }
+    }
+
+    /** A part: served when complete; the one the playlist's EXT-X-PRELOAD-HINT names is waited for (§4.4.5.3). */
+    private void part(Context ctx, int rendition, String file) throws IOException {
+        String streamId = ctx.pathParam("streamId");
+        if (!STREAM.matcher(streamId).matches()) {
+            notFound(ctx);
+            return;
+        }
+        Optional<PlaybackAccess.Grant> grant = access.check(ctx, streamId);
+        PartTracker tracker = hls == null || grant.isEmpty() ? null : hls.playlist(streamId, rendition);
+        Matcher m = PART.matcher(file);
+        if (tracker == null || !m.matches()) {
+            if (grant.isEmpty() || !m.matches() || !redirectToOrigin(ctx, streamId)) {
+                notFound(ctx);
+            }
+            return;
+        }
+        long seq = Long.parseLong(m.group(1));
+        CompletableFuture<String> ready = tracker.awaitPart(seq);
+        if (ready == null) {
+            notFound(ctx);
+            return;
+        }
+        if (ready.isDone() && !ready.isCompletedExceptionally()) {
+            live(ctx, "r" + rendition + "/" + file, false);
+            return;
+        }
+        ctx.future(() -> ready.handle((text, error) -> {
+            if (error != null) {
+                waitFailed(ctx, error);
+                return null;
+            }
+            try {
+                live(ctx, "r" + rendition + "/" + file, false);
+            } catch (IOException e) {
+                notFound(ctx);
+            }
+            return null;
+        }));
     }
 
     private void live(Context ctx, String relative, boolean playlist) throws IOException {
@@ -98,7 +221,7 @@ public final class HlsRoutes {
             viewers.seen(ctx.queryParam("vs"), streamId, ctx.ip()); // the player is still there
         }
         if (!playlist) {
-            FileResponses.serve(ctx, file, "video/mp2t", restricted ? PRIVATE_SEGMENT_CACHE : SEGMENT_CACHE);
+            FileResponses.serve(ctx, file, MEDIA_TYPE, restricted ? PRIVATE_SEGMENT_CACHE : SEGMENT_CACHE);
         } else if (!restricted && !(master && viewers != null)) {
             FileResponses.serve(ctx, file, PLAYLIST_TYPE, PLAYLIST_CACHE);
         } else {

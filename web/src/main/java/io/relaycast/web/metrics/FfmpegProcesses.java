@@ -67,7 +67,8 @@ final class FfmpegProcesses {
 
     static String purpose(String[] args) {
         String all = String.join(" ", args);
-        if (all.contains("-f hls") || all.contains("hls_time")) {
+        // the LL-HLS ladder writes fragmented MP4 into its renditions' pipes (r<N>/media.fifo)
+        if (all.contains("-f hls") || all.contains("hls_time") || all.contains("/media.fifo")) {
             return "hls";
         }
         if (all.contains("libopus")) {

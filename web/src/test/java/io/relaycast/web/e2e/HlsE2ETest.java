@@ -180,19 +180,164 @@ public class HlsE2ETest {
             for (String segment : uris(playlist)) {
                 assertFalse(segment.contains(".tmp"), "a temporary segment listed: " + segment);
             }
+            // Low-Latency HLS (RFC 8216bis): parts, the hint, blocking reload; classic players read the EXTINF lines
+            assertTrue(playlist.contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK="), playlist);
+            assertTrue(playlist.contains("#EXT-X-PART-INF:PART-TARGET=0.334"), playlist);
+            assertTrue(playlist.contains("#EXT-X-PART:DURATION="), playlist);
+            assertTrue(playlist.contains("#EXT-X-PRELOAD-HINT:TYPE=PART,URI="), playlist);
+            assertTrue(playlist.contains("#EXT-X-MAP:URI="), playlist);
             String seg = resolve(url, uris(playlist).get(uris(playlist).size() - 1));
             HttpResponse<byte[]> s = get(seg, null);
             assertEquals(s.statusCode(), 200, "the newest listed segment is there: " + seg);
-            assertEquals(s.headers().firstValue("Content-Type").orElse(""), "video/mp2t");
+            assertEquals(s.headers().firstValue("Content-Type").orElse(""), "video/mp4");
             assertTrue(s.headers().firstValue("Cache-Control").orElse("").contains("max-age=86400"));
             assertTrue(s.headers().firstValue("Cache-Control").orElse("").startsWith("private"), "no shared caching");
             String bare = seg.substring(0, seg.indexOf('?'));
             assertEquals(get(bare, null).statusCode(), 401, "a segment without the token: " + bare);
-            assertEquals(s.body()[0], (byte) 0x47, "an MPEG-TS sync byte: a complete segment starts with one");
-            assertEquals(s.body().length % 188, 0, "whole TS packets only");
+            assertEquals(new String(s.body(), 4, 4, StandardCharsets.ISO_8859_1), "moof", "a CMAF segment starts with moof");
+            assertTrue(wholeBoxes(s.body()), "whole ISO BMFF boxes only");
             String streams = ffprobe(url, "stream=codec_name,height");
             System.out.println("HLS " + variant + ": target " + target + " s, " + count + " segments, " + streams.replace('\n', ' '));
             assertTrue(streams.contains("h264") && streams.contains("aac"), streams);
+        }
+    }
+
+    /** Top-level ISO BMFF boxes (ISO/IEC 14496-12 4.2) that end exactly at the end of the bytes. */
+    private static boolean wholeBoxes(byte[] b) {
+        int off = 0;
+        while (off + 8 <= b.length) {
+            long size = ((b[off] & 0xffL) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+            if (size < 8) {
+                return false;
+            }
+            off += (int) size;
+        }
+        return off == b.length;
+    }
+
+    /** What hls.js asks for next: the part after the last one listed (msn, part index). */
+    private static long[] nextPart(String playlist) {
+        Matcher m = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(playlist);
+        assertTrue(m.find(), playlist);
+        long msn = Long.parseLong(m.group(1));
+        long parts = 0;
+        for (String line : playlist.split("\n")) {
+            if (line.startsWith("#EXTINF")) {
+                msn++;
+                parts = 0;
+            } else if (line.startsWith("#EXT-X-PART:")) {
+                parts++;
+            }
+        }
+        return new long[] {msn, parts};
+    }
+
+    private static String hint(String playlist) {
+        Matcher m = Pattern.compile("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"([^\"?]+)").matcher(playlist);
+        assertTrue(m.find(), playlist);
+        return m.group(1);
+    }
+
+    /**
+     * RFC 8216bis 6.2.5.2 over HTTP: a reload for the next part is held until that part's file is complete and
+     * answered within one part duration of it (a watcher polls the rendition folder every 2 ms), names it, and never
+     * names a file that is not there; the preload-hinted part is held and served; bad or far-ahead requests get
+     * 400; and held requests do not hold server threads.
+     */
+    @Test(dependsOnMethods = "theLadderValidates")
+    public void blockingReloadAnswersWithinAPartOfThePartBeingReady() throws Exception {
+        String variant = resolve(master, uris(text(get(master, null))).get(0));
+        Path r0 = server.server.hls().directory(streamId).resolve("r0");
+        Map<String, Long> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Thread watcher = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                long now = System.nanoTime();
+                try (var files = Files.list(r0)) {
+                    files.forEach(f -> seenAt.putIfAbsent(f.getFileName().toString(), now));
+                    Thread.sleep(2);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        watcher.start();
+        try {
+            String playlist = text(get(variant, null));
+            List<Long> lateness = new ArrayList<>();
+            int held = 0;
+            for (int i = 0; i < 12; i++) {
+                long[] next = nextPart(playlist);
+                String wanted = hint(playlist);
+                long asked = System.nanoTime();
+                HttpResponse<byte[]> r = get(variant + "&_HLS_msn=" + next[0] + "&_HLS_part=" + next[1], null);
+                long answered = System.nanoTime();
+                assertEquals(r.statusCode(), 200, text(r));
+                playlist = text(r);
+                if (answered - asked > 50_000_000L) {
+                    held++;
+                }
+                for (String line : playlist.split("\n")) {
+                    Matcher u = Pattern.compile("URI=\"([^\"?]+)").matcher(line);
+                    if (u.find() && !line.startsWith("#EXT-X-PRELOAD-HINT") && !line.startsWith("#EXT-X-MAP")) {
+                        assertTrue(Files.isRegularFile(r0.resolve(u.group(1))), "listed but not there: " + u.group(1));
+                    }
+                }
+                assertTrue(playlist.contains("URI=\"" + wanted + "?") || playlist.contains("URI=\"" + wanted + "\""),
+                        "the answer names the part it waited for, " + wanted + ":\n" + playlist);
+                Long seen = seenAt.get(wanted);
+                for (int w = 0; seen == null && w < 50; w++) { // the watcher has not polled since the rename yet
+                    Thread.sleep(2);
+                    seen = seenAt.get(wanted);
+                }
+                assertNotNull(seen, wanted + " listed before its file appeared");
+                lateness.add((answered - seen) / 1_000_000);
+            }
+            System.out.println("LL-HLS over HTTP: 12 blocking reloads, " + held + " held, answered after the part's file (ms): " + lateness);
+            for (long ms : lateness) {
+                assertTrue(ms < 334, "answered " + ms + " ms after the part was ready: " + lateness);
+            }
+            assertTrue(held >= 6, "the reloads were held until their part came: " + held);
+
+            // the preload-hinted part: requested before it exists, held, then served whole
+            String hinted = hint(playlist);
+            long asked = System.nanoTime();
+            HttpResponse<byte[]> part = get(resolve(variant, hinted) + "?token=" + token, null);
+            assertEquals(part.statusCode(), 200);
+            assertEquals(part.headers().firstValue("Content-Type").orElse(""), "video/mp4");
+            assertTrue(wholeBoxes(part.body()));
+            System.out.printf("preload hint %s: served after %d ms%n", hinted, (System.nanoTime() - asked) / 1_000_000);
+            assertEquals(get(resolve(variant, hinted.replace("-p", "-p9")) + "?token=" + token, null).statusCode(), 404,
+                    "a part never hinted is not waited for");
+
+            long[] next = nextPart(text(get(variant, null)));
+            assertEquals(get(variant + "&_HLS_msn=" + (next[0] + 5), null).statusCode(), 400, "more than two segments ahead");
+            assertEquals(get(variant + "&_HLS_msn=" + next[0] + "&_HLS_part=" + (next[1] + 20), null).statusCode(), 400,
+                    "past the Advance Part Limit");
+            assertEquals(get(variant + "&_HLS_part=1", null).statusCode(), 400, "_HLS_part without _HLS_msn");
+            assertEquals(get(variant + "&_HLS_msn=x", null).statusCode(), 400, "not a decimal-integer");
+            assertEquals(get(variant.substring(0, variant.indexOf('?')) + "?_HLS_msn=" + next[0], null).statusCode(), 401,
+                    "blocking needs the token too");
+
+            // 100 requests held at once: the server parks them without a thread each (a blocking implementation
+            // would have 100 threads inside HlsRoutes now; created-but-idle pool threads do not count)
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+            HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            for (int i = 0; i < 100; i++) {
+                waiting.add(many.sendAsync(HttpRequest.newBuilder(URI.create(variant + "&_HLS_msn=" + next[0]
+                        + "&_HLS_part=" + (next[1] + 1))).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            Thread.sleep(150);
+            long during = Thread.getAllStackTraces().values().stream().filter(stack -> java.util.Arrays.stream(stack)
+                    .anyMatch(f -> f.getClassName().startsWith("io.relaycast.web.media.HlsRoutes"))).count();
+            int ok = 0;
+            for (var w : waiting) {
+                ok += w.get(10, java.util.concurrent.TimeUnit.SECONDS).statusCode() == 200 ? 1 : 0;
+            }
+            System.out.printf("100 held reloads: %d threads inside HlsRoutes while they waited, %d answered 200%n", during, ok);
+            assertEquals(ok, 100);
+            assertTrue(during < 10, "held requests hold threads: " + during + " in HlsRoutes");
+        } finally {
+            watcher.interrupt();
         }
     }
 

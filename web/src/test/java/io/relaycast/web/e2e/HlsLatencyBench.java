@@ -17,7 +17,8 @@ import java.util.Map;
  * canvas whose every frame carries Date.now() as a barcode (clock-publisher.html); an hls.js player in the same
  * browser reads the barcode of each displayed frame back (clock-hls.html): latency = now - drawn, one clock. The
  * ladder's CPU is its ffmpeg's utime+stime from /proc over the measuring window. Arguments: [seconds=30]
- * [hls.js liveSyncDurationCount=3]. Prints one JSON line.
+ * [hls.js liveSyncDurationCount=3] [mode=ll|classic: hls.js lowLatencyMode on (parts, blocking reload) or off].
+ * Prints one JSON line.
  */
 public final class HlsLatencyBench {
     private HlsLatencyBench() {
@@ -26,6 +27,7 @@ public final class HlsLatencyBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int sync = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String mode = args.length > 2 ? args[2] : "ll";
         E2eSite site = E2eSite.start();
         Map<String, Object> o = new HashMap<>(site.corsOverrides());
         o.put("relaycast.hls.enabled", true);
@@ -54,11 +56,12 @@ public final class HlsLatencyBench {
                 Thread.sleep(250);
             }
             browser.openWindow(site.page("clock-hls.html", "src", master, "sync", Integer.toString(sync),
+                    "lowLatency", Boolean.toString(mode.equals("ll")),
                     "hlsjs", server.baseUrl() + "/assets/vendor/hls.min.js"));
             browser.waitFor("window.state && state.samples && state.samples.length > 30", Duration.ofSeconds(60));
             ProcessHandle ffmpeg = server.server.hls().session(id).currentProcess();
             long pid = ffmpeg.pid();
-            browser.eval("state.samples.length = 0");
+            browser.eval("(state.samples.length = 0, state.stalls = 0)");
             long cpu0 = cpuTicks(pid);
             long t0 = System.nanoTime();
             Thread.sleep(seconds * 1000L);
@@ -71,11 +74,13 @@ public final class HlsLatencyBench {
             samples.sort(Long::compare);
             double cores = (cpu1 - cpu0) / 100.0 / wall; // USER_HZ is 100 on Linux
             System.out.printf("{\"seconds\":%.1f,\"renditions\":%s,\"frames\":%d,\"p50_ms\":%d,\"p95_ms\":%d,"
-                            + "\"min_ms\":%d,\"max_ms\":%d,\"ladder_cpu_cores\":%.2f,\"hlsjs_sync_segments\":%d}%n",
+                            + "\"min_ms\":%d,\"max_ms\":%d,\"ladder_cpu_cores\":%.2f,\"hlsjs_sync_segments\":%d,"
+                            + "\"mode\":\"%s\",\"stalls\":%s,\"hlsjs_target_latency_s\":%s,\"loadavg\":\"%s\"}%n",
                     wall, server.server.hls().session(id).debugState().get("renditions").toString()
                             .replace("[", "[\"").replace("]", "\"]").replace(", ", "\",\""),
                     samples.size(), pct(samples, 50), pct(samples, 95), samples.get(0), samples.get(samples.size() - 1),
-                    cores, sync);
+                    cores, sync, mode, browser.eval("state.stalls"), browser.eval("hls.targetLatency"),
+                    Files.readString(Path.of("/proc/loadavg")).trim());
             browser.switchTo(publisher);
             browser.eval("unpublish()");
         } finally {
@@ -91,7 +96,12 @@ public final class HlsLatencyBench {
 
     /** utime + stime of a process, in clock ticks (proc(5): fields 14 and 15, after the parenthesised name). */
     private static long cpuTicks(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        Path file = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(file)) {
+            throw new IllegalStateException("the ladder's ffmpeg (pid " + pid + ") ended during the measurement: "
+                    + "it restarted (see the log above for why); run again");
+        }
+        String stat = Files.readString(file);
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }

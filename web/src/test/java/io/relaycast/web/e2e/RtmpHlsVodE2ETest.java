@@ -12,12 +12,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.testng.Assert.assertEquals;
+import static org.testng.Assert.assertFalse;
 import static org.testng.Assert.assertTrue;
 
 /**
@@ -97,6 +100,32 @@ public class RtmpHlsVodE2ETest {
                     "stream=codec_name,profile,height", "-of", "csv=p=0", top);
             System.out.println("RTMP HLS top rendition: " + probe);
             assertTrue(probe.contains("h264") && probe.contains("High") && probe.contains("360"), probe);
+            // issue 18 item 3: the remuxed rung has no encoder (and the filter graph does not scale it); the rungs
+            // below the source are encoded as before. Read from the running ffmpeg's own arguments.
+            ProcessHandle ladder = server.server.hls().session(id).currentProcess();
+            assertTrue(ladder != null && ladder.isAlive(), "the ladder's ffmpeg runs");
+            List<String> args = List.of(ladder.info().arguments().orElseThrow());
+            List<Integer> outputs = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).endsWith("/media.fifo")) {
+                    outputs.add(i);
+                }
+            }
+            assertEquals(outputs.size(), 3, "360p, 240p, 144p: " + args);
+            int firstMap = args.indexOf("-map");
+            for (int r = 0; r < outputs.size(); r++) {
+                List<String> out = args.subList(r == 0 ? firstMap : outputs.get(r - 1) + 1, outputs.get(r));
+                assertTrue(args.get(outputs.get(r)).endsWith("/r" + r + "/media.fifo"), args.toString());
+                if (r == 0) {
+                    assertTrue(out.contains("copy") && out.get(out.indexOf("copy") - 1).equals("-c:v"), "r0 remuxed: " + out);
+                    assertFalse(out.contains("libx264"), "no encoder for the remuxed rung: " + out);
+                } else {
+                    assertTrue(out.contains("libx264"), "r" + r + " is encoded: " + out);
+                }
+            }
+            String graph = args.get(args.indexOf("-filter_complex") + 1);
+            assertFalse(graph.contains("[v0]"), "the remuxed rung is not scaled: " + graph);
+            System.out.println("RTMP HLS ladder ffmpeg outputs: r0 -c:v copy, r1-r2 libx264; graph " + graph);
         } finally {
             encoder.destroyForcibly();
         }

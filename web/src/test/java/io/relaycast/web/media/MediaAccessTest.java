@@ -80,7 +80,7 @@ public class MediaAccessTest {
         String master = "/hls/" + privateId + "/master.m3u8";
         get(master).expectError(401, "UNAUTHENTICATED");
         get(master + "?token=9999999999.AAAAAAAAAAAAAAAAAAAAAA").expectError(403, "FORBIDDEN");
-        get("/hls/" + privateId + "/r0/abc123-00001.ts").expectError(401, "UNAUTHENTICATED");
+        get("/hls/" + privateId + "/r0/abc123-s000001.m4s").expectError(401, "UNAUTHENTICATED");
         // a stranger cannot even get a token: join refuses
         api.post("/api/v1/streams/" + privateId + "/join", stranger[0], Map.of()).expectError(403, "FOLLOWERS_ONLY");
         // the follower's join answer carries one; it opens this stream's media (404: no HLS ladder in this test)
