@@ -1,8 +1,6 @@
 package io.relaycast.web;
 
 import io.javalin.Javalin;
-import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -10,28 +8,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaycast.signaling.analytics.AnalyticsService;
-import io.relaycast.signaling.analytics.MediaSampleRepository;
 import io.relaycast.signaling.analytics.SfuStatsSampler;
-import io.relaycast.signaling.auth.DevTokenIssuer;
 import io.relaycast.signaling.auth.TokenVerifier;
 import io.relaycast.signaling.chat.ChatService;
-import io.relaycast.signaling.chat.CommentRepository;
 import io.relaycast.signaling.db.Database;
-import io.relaycast.signaling.featured.FeaturedRepository;
 import io.relaycast.signaling.featured.FeaturedService;
-import io.relaycast.signaling.error.ErrorCode;
-import io.relaycast.signaling.gateway.Events;
 import io.relaycast.signaling.gateway.SignalingServer;
-import io.relaycast.signaling.moderation.Ban;
-import io.relaycast.signaling.reaction.LikeRepository;
-import io.relaycast.signaling.reaction.LikeService;
 import io.relaycast.signaling.shop.CommerceAnalytics;
-import io.relaycast.signaling.shop.SaleRepository;
-import io.relaycast.signaling.shop.SaleService;
 import io.relaycast.signaling.shop.ViewerMilestones;
-import io.relaycast.signaling.moderation.BanRepository;
-import io.relaycast.signaling.moderation.ModerationListener;
-import io.relaycast.signaling.moderation.ModerationService;
 import io.relaycast.sfu.Sfu;
 import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.UnavailableMediaPlane;
@@ -40,17 +24,12 @@ import io.relaycast.signaling.ice.IceServersConfig;
 import io.relaycast.signaling.ice.RedisTurnSecrets;
 import io.relaycast.signaling.ice.TurnEpochs;
 import io.relaycast.signaling.ice.TurnSecretKeeper;
-import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
 import io.relaycast.signaling.recording.RecordingRepository;
 import io.relaycast.signaling.stream.LiveStreamRecovery;
-import io.relaycast.signaling.stream.StreamRepository;
 import io.relaycast.signaling.stream.StreamService;
-import io.relaycast.signaling.user.FollowRepository;
-import io.relaycast.signaling.user.UserRepository;
 import io.relaycast.signaling.user.UserService;
 import io.relaycast.signaling.viewer.ViewerService;
-import io.relaycast.signaling.viewer.ViewerSessionRepository;
 import io.relaycast.signaling.webhook.DeliveryRepository;
 import io.relaycast.signaling.webhook.WebhookDispatcher;
 import io.relaycast.signaling.webhook.WebhookEndpointRepository;
@@ -70,10 +49,6 @@ import io.relaycast.web.health.FfmpegCheck;
 import io.relaycast.web.health.HealthRoutes;
 import io.relaycast.web.health.MediaPortCheck;
 import io.relaycast.web.health.MediaSocketMetrics;
-import io.relaycast.web.health.ReadinessCheck;
-import io.relaycast.web.http.ApiErrors;
-import io.relaycast.web.http.Authenticator;
-import io.relaycast.web.http.Cors;
 import io.relaycast.web.http.Json;
 import io.relaycast.web.media.HlsRoutes;
 import io.relaycast.web.media.IngestHealthSource;
@@ -88,14 +63,11 @@ import io.relaycast.web.pages.Pages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** The composition root: builds every component from the config, starts them, and stops them in reverse. */
 public final class RelaycastServer implements AutoCloseable {
@@ -218,31 +190,7 @@ public final class RelaycastServer implements AutoCloseable {
     private static RelaycastServer wire(RelaycastConfig config, Database db, Clock clock, MediaPlane media,
                                         Sfu ownSfu, MediaPortCheck mediaCheck, TurnSecretKeeper turnSecrets) {
         var jdbi = db.jdbi();
-        UserService users = new UserService(new UserRepository(jdbi), new FollowRepository(jdbi), clock);
-        StreamRepository streamRepository = new StreamRepository(jdbi);
-        StreamService streams = new StreamService(streamRepository, users, config.streams(), clock);
-        ViewerSessionRepository sessionRepository = new ViewerSessionRepository(jdbi);
-        ViewerService viewers = new ViewerService(sessionRepository, streamRepository, streams, config.viewers(), clock);
-        CommentRepository comments = new CommentRepository(jdbi);
-        ChatService chat = new ChatService(comments, streams, users, config.chat(), clock);
-        ReactionRepository reactionRepository = new ReactionRepository(jdbi);
-        ReactionService reactions = new ReactionService(reactionRepository, streams, config.reactions(), clock);
-        ModerationService moderation = new ModerationService(new BanRepository(jdbi), streams, config.moderation(), clock);
-        chat.useModeration(moderation);
-        reactions.useModeration(moderation);
-        FeaturedRepository featuredRepository = new FeaturedRepository(jdbi);
-        FeaturedService featured = new FeaturedService(featuredRepository, streams, clock);
-        featured.useModeration(moderation);
-        LikeRepository likeRepository = new LikeRepository(jdbi);
-        LikeService likes = new LikeService(likeRepository, streams, moderation, clock);
-        SaleRepository saleRepository = new SaleRepository(jdbi);
-        SaleService sales = new SaleService(saleRepository, featuredRepository, streams, config.shop(), clock);
-        AnalyticsService analytics = new AnalyticsService(streams, sessionRepository, comments, reactionRepository,
-                new MediaSampleRepository(jdbi), clock);
-        IceServerService iceServers = new IceServerService(config.ice(), clock, turnSecrets);
-        Authenticator auth = new Authenticator(new TokenVerifier(config.auth()), users, config.auth().allowAnonymousViewers());
-        DevTokenIssuer devTokens = config.devMode() ? new DevTokenIssuer(config.auth(), clock) : null;
-
+        Services s = Services.create(db, config, clock, turnSecrets);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
@@ -251,51 +199,28 @@ public final class RelaycastServer implements AutoCloseable {
         MediaSocketMetrics.bind(metrics, media);
 
         var mapper = Json.mapper();
-        Javalin app = Javalin.create(cfg -> {
-            cfg.showJavalinBanner = false;
-            cfg.http.maxRequestSize = config.http().maxBodyBytes();
-            cfg.jsonMapper(new JavalinJackson(mapper, false));
-            cfg.router.ignoreTrailingSlashes = true;
-            cfg.useVirtualThreads = false;
-        });
-        ApiErrors.install(app);
-        io.relaycast.web.http.RequestLogContext.install(app);
-        new Cors(Cors.withPublicUrl(config.http().corsAllowedOrigins(), config.http().publicUrl())).install(app);
-        auth.install(app, Api.PREFIX + "/*");
-        app.before(ctx -> ctx.attribute("relaycast.start", System.nanoTime()));
-        app.after(ctx -> {
-            Long start = ctx.attribute("relaycast.start");
-            if (start != null) {
-                String route = ctx.endpointHandlerPath();
-                Timer.builder("http.server.requests")
-                        .tag("method", ctx.method().name())
-                        .tag("route", route == null || route.isEmpty() ? "unmatched" : route)
-                        .tag("status", Integer.toString(ctx.statusCode()))
-                        .register(metrics)
-                        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-            }
-        });
+        Javalin app = io.relaycast.web.http.HttpApp.create(config, mapper, s.auth(), metrics);
 
         HealthRoutes health = new HealthRoutes();
         io.relaycast.web.health.ServingCheck serving = new io.relaycast.web.health.ServingCheck();
         health.add(serving);
-        health.add(new DatabaseCheck(db));
+        health.add(new io.relaycast.web.health.DatabaseCheck(db));
         health.add(mediaCheck);
         health.add(new FfmpegCheck());
         RecordingRepository recordings = new RecordingRepository(jdbi);
         WebhookOutbox webhookOutbox = new WebhookOutbox(jdbi);
-        streams.useOutbox(webhookOutbox);
+        s.streams().useOutbox(webhookOutbox);
         recordings.useOutbox(webhookOutbox);
-        featuredRepository.useOutbox(webhookOutbox);
-        saleRepository.useOutbox(webhookOutbox);
-        viewers.addListener(new ViewerMilestones(jdbi, viewers, webhookOutbox, config.shop(), clock));
+        s.featuredRepository().useOutbox(webhookOutbox);
+        s.saleRepository().useOutbox(webhookOutbox);
+        s.viewers().addListener(new ViewerMilestones(jdbi, s.viewers(), webhookOutbox, config.shop(), clock));
         DeliveryRepository webhookDeliveries = new DeliveryRepository(jdbi);
         MediaTaps mediaTaps = MediaTaps.start(ownSfu, config.recording(), recordings, config.hls(),
-                config.dataDir().resolve("thumbnails"), streams);
+                config.dataDir().resolve("thumbnails"), s.streams());
         health.add(mediaTaps.recorderCheck());
         health.register(app);
         MediaPlane plane = media;
-        LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(streamRepository, streams,
+        LiveStreamRecovery liveRecovery = LiveStreamRecovery.start(s.streamRepository(), s.streams(),
                 NodeIdentity.load(config.dataDir(), config.cluster().nodeId()), plane::isPublished,
                 config.signaling().publisherGrace());
 
@@ -306,7 +231,7 @@ public final class RelaycastServer implements AutoCloseable {
         // "published here" is this node's own publisher, never a relayed copy of another node's (an edge's room)
         java.util.function.Predicate<String> publishedHere = ownSfu == null ? plane::isPublished
                 : id -> io.relaycast.sfu.relay.RelayEdge.publishedHere(ownSfu, id);
-        io.relaycast.web.cluster.Cluster cluster = io.relaycast.web.cluster.Cluster.start(config, publicUrl, streams,
+        io.relaycast.web.cluster.Cluster cluster = io.relaycast.web.cluster.Cluster.start(config, publicUrl, s.streams(),
                 publishedHere); // before any publish can arrive: the origin is recorded as the stream goes live
         // the relay between nodes (relaycast.cluster.relay.secret): the origin's POST /internal/v1/relays, and for
         // signaling the ClusterMediaPlane, which relays a stream published on another node before a viewer joins
@@ -317,21 +242,21 @@ public final class RelaycastServer implements AutoCloseable {
         }
         PlaybackAccess playback = new PlaybackAccess(new PlaybackTokens(PlaybackTokens.deriveKey(
                 config.playback().secret(), config.auth().hmacSecret()), config.playback().tokenTtl(), clock),
-                config.auth().allowAnonymousViewers(), streamRepository::find);
+                config.auth().allowAnonymousViewers(), s.streamRepository()::find);
         Views views = new Views(urls, playback);
-        Api api = new Api(mapper, config.http().maxBodyBytes(), auth, views, urls, users, streams, viewers, chat,
-                reactions, featured, analytics, recordings, iceServers, devTokens);
+        Api api = new Api(mapper, config.http().maxBodyBytes(), s.auth(), views, urls, s.users(), s.streams(), s.viewers(), s.chat(),
+                s.reactions(), s.featured(), s.analytics(), recordings, s.iceServers(), s.devTokens());
         ApiRoutes.register(app, api);
         WebhookRoutes.register(app, api, new WebhookService(new WebhookEndpointRepository(jdbi), webhookDeliveries,
                 config.webhooks(), clock));
-        ModerationRoutes.register(app, api, moderation);
-        ShopRoutes.register(app, api, new ShopRoutes.Shop(sales, likes,
-                new CommerceAnalytics(saleRepository, featuredRepository, likeRepository)));
+        ModerationRoutes.register(app, api, s.moderation());
+        ShopRoutes.register(app, api, new ShopRoutes.Shop(s.sales(), s.likes(),
+                new CommerceAnalytics(s.saleRepository(), s.featuredRepository(), s.likeRepository())));
         PeerAdmission peers = new PeerAdmission(config.peers()); // shared by WHIP/WHEP and the Socket.IO gateway
         SignalingServer signaling;
         try {
-            signaling = startSignaling(config, users, streams, viewers, chat, reactions, featured, analytics,
-                    iceServers, urls, id -> views.hls(streams.require(id)), port, media, peers);
+            signaling = startSignaling(config, s.users(), s.streams(), s.viewers(), s.chat(), s.reactions(), s.featured(), s.analytics(),
+                    s.iceServers(), urls, id -> views.hls(s.streams().require(id)), port, media, peers);
         } catch (RuntimeException e) {
             app.stop();
             if (relaying != null) {
@@ -342,36 +267,15 @@ public final class RelaycastServer implements AutoCloseable {
             mediaTaps.close();
             throw e;
         }
-        // a ban is told once to the banned user's sockets, on every node (stream:error BANNED with the streamId)
-        moderation.addListener(new ModerationListener() {
-            @Override
-            public void onBanned(Ban ban) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("code", ErrorCode.BANNED.name());
-                m.put("message", ModerationService.message(ban));
-                m.put("streamId", ban.streamId());
-                m.put("expiresAt", ban.expiresAt() == null ? null : java.time.Instant.ofEpochMilli(ban.expiresAt()).toString());
-                signaling.tellUser(ban.userId(), Events.ERROR, m);
-            }
-        });
-        // live shopping's room events (no buyer data in stream:sale)
-        sales.addListener(sale -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("streamId", sale.streamId());
-            m.put("featuredId", sale.featuredId());
-            m.put("quantity", sale.quantity());
-            signaling.tellRoom(sale.streamId(), Events.SALE, m);
-        });
-        likes.addListener((streamId, count) -> signaling.tellRoom(streamId, Events.LIKES, Map.of("streamId", streamId, "count", count)));
-        featured.onCleared(streamId -> signaling.tellRoom(streamId, Events.FEATURED_CLEARED, Map.of("streamId", streamId)));
+        RoomNotices.wire(signaling, s.moderation(), s.sales(), s.likes(), s.featured());
         ClientConfigRoutes.register(app, config.signaling().publicUrl(), signaling::port,
                 config.devMode(), config.auth().allowAnonymousViewers());
-        new WhipWhepRoutes(streams, viewers, iceServers, media, auth, config.auth().allowAnonymousViewers(), peers).register(app);
+        new WhipWhepRoutes(s.streams(), s.viewers(), s.iceServers(), media, s.auth(), config.auth().allowAnonymousViewers(), peers).register(app);
         // the SFU's statistics of a stream: typed and without addresses for its owner, the debug state for admins
         IngestHealthSource ingestHealth = new IngestHealthSource();
-        new MediaStatsRoutes(streams, media, auth, ingestHealth).register(app);
+        new MediaStatsRoutes(s.streams(), media, s.auth(), ingestHealth).register(app);
         new VodRoutes(recordings, config.recording().directory(), playback).register(app);
-        io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(viewers,
+        io.relaycast.web.media.HlsViewers hlsViewers = new io.relaycast.web.media.HlsViewers(s.viewers(),
                 config.hlsViewers(), PlaybackTokens.deriveKey(config.playback().secret(), config.auth().hmacSecret()));
         new HlsRoutes(mediaTaps.hls(), config.dataDir().resolve("thumbnails"), playback, hlsViewers)
                 .redirectTo(cluster::elsewhere).register(app);
@@ -382,7 +286,7 @@ public final class RelaycastServer implements AutoCloseable {
             relaying.register(app); // POST /internal/v1/relays: node credentials, not user tokens
         }
         // the seam between the planes is MediaPlane.streamStats(): counter reads on the sampler's own thread
-        SfuStatsSampler sfuStats = SfuStatsSampler.start(media, analytics, config.analytics());
+        SfuStatsSampler sfuStats = SfuStatsSampler.start(media, s.analytics(), config.analytics());
         sfuStats.sampleIngest(ingestHealth::samples);
         LOG.info("HTTP listening on {}:{}", config.http().host(), port);
         RelaycastServer server = new RelaycastServer(config, db, app, signaling, metrics, publicUrl, media, ownSfu,
@@ -394,12 +298,12 @@ public final class RelaycastServer implements AutoCloseable {
             server.webhookDispatcher = new WebhookDispatcher(webhookDeliveries, config.webhooks(), clock,
                     new java.security.SecureRandom()).start();
         }
-        server.rtmp = startRtmp(config, streams, ownSfu, server);
+        server.rtmp = startRtmp(config, s.streams(), ownSfu, server);
         if (server.rtmp != null) {
             ingestHealth.set(server.rtmp);
             urls.rtmpPort(server.rtmp.port());
         }
-        server.startMetrics(app, new io.relaycast.web.metrics.RelaycastMetrics.Sources(media, viewers, chat, jdbi,
+        server.startMetrics(app, new io.relaycast.web.metrics.RelaycastMetrics.Sources(media, s.viewers(), s.chat(), jdbi,
                 signaling::connectedClients, () -> server.webhookDispatcher, config.metrics().perStreamTop()));
         serving.serving(); // every listener is registered: from now on /health/ready may answer 200
         return server;
@@ -458,25 +362,6 @@ public final class RelaycastServer implements AutoCloseable {
             throw e;
         }
         return signaling;
-    }
-
-    /** The database answers. Essential: without it nothing can be served. */
-    private record DatabaseCheck(Database db) implements ReadinessCheck {
-        @Override
-        public String name() {
-            return "database";
-        }
-
-        @Override
-        public boolean essential() {
-            return true;
-        }
-
-        @Override
-        public Result check() {
-            boolean ok = db.isReachable();
-            return new Result(ok, ok ? (db.config().embedded() ? "embedded H2" : "PostgreSQL") : "database does not answer");
-        }
     }
 
     public int signalingPort() {
