@@ -10,6 +10,10 @@ import io.relaycast.signaling.gateway.SocketClient;
 import io.relaycast.web.TestServer;
 import io.relaycast.web.browser.Browser;
 import io.relaycast.web.e2e.WatchRejoinBrowserTest.Forwarder;
+import io.relaycast.web.net.NetworkNamespace;
+import io.relaycast.web.net.RateCap;
+import io.relaycast.sfu.Sfu;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +30,8 @@ import org.testng.annotations.Test;
  * kills a node, the real watch page on B, reached through two TCP forwarders standing for the load balancer (one
  * for HTTP, one for Socket.IO), plays again on C within 10 s of node B dying: its socket reconnects through the
  * balancer (now sending to C), the SDK player joins again, C opens a relay from A and the page decodes video on a
- * new peer connection.
+ * new peer connection. Then a viewer of C inside a network namespace of ours, on automatic quality, is moved below
+ * the top simulcast layer by a bandwidth cap on its link, as on the origin.
  */
 public class ClusterFailoverE2ETest {
     private static final Duration CONNECT = Duration.ofSeconds(30);
@@ -39,6 +44,10 @@ public class ClusterFailoverE2ETest {
 
     private final String cluster = "failover-e2e-" + java.util.UUID.randomUUID();
     private E2eSite site;
+    /** A viewer of node C inside a network namespace of ours, whose link a bandwidth cap can squeeze. */
+    private NetworkNamespace ns;
+    private E2eSite insideSite;
+    private Browser inside;
     private Forwarder httpBalancer;
     private Forwarder socketBalancer;
     private TestServer a;
@@ -51,7 +60,7 @@ public class ClusterFailoverE2ETest {
     private TestServer node(String id) {
         Map<String, Object> o = new HashMap<>();
         String balancerOrigin = "http://127.0.0.1:" + httpBalancer.port();
-        List<String> origins = List.of(site.origin(), balancerOrigin);
+        List<String> origins = List.of(site.origin(), balancerOrigin, insideSite.origin());
         o.put("relaycast.signaling.cors-allowed-origins", origins);
         o.put("relaycast.http.cors-allowed-origins", origins);
         // pages learn the Socket.IO URL from /api/v1/config/client: the balancer's, as behind a real one
@@ -63,12 +72,19 @@ public class ClusterFailoverE2ETest {
         o.put("relaycast.cluster.relay.secret", SECRET);
         o.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
         o.put("relaycast.cluster.relay.grace", "2s");
+        if (id.equals("node-c")) {
+            // node C also serves the viewer in the namespace: Socket.IO and host candidates on our side of its link
+            o.put("relaycast.signaling.host", "0.0.0.0");
+            o.put("relaycast.media.ice.bind-addresses", List.of("127.0.0.1", ns.hostAddress));
+        }
         return TestServer.start(o);
     }
 
     @BeforeClass
     public void start() throws Exception {
         site = E2eSite.start();
+        ns = NetworkNamespace.create();
+        insideSite = E2eSite.start(InetAddress.getByName(ns.hostAddress));
         httpBalancer = new Forwarder(0); // targets are set once the nodes run
         socketBalancer = new Forwarder(0);
         a = node("node-a");
@@ -79,11 +95,12 @@ public class ClusterFailoverE2ETest {
         publisher = Browser.start(); // its own browser: a background window's capture may be throttled
         browser = Browser.start();
         owner = a.api.devUser("failover-owner")[0];
+        inside = ns.startChromium();
     }
 
     @AfterClass(alwaysRun = true)
     public void stop() {
-        Teardown.closeAll(browser, publisher, c, b, a, socketBalancer, httpBalancer, site);
+        Teardown.closeAll(inside, browser, publisher, c, b, a, socketBalancer, httpBalancer, site, insideSite, ns);
     }
 
     private String newStream(String title) {
@@ -93,8 +110,14 @@ public class ClusterFailoverE2ETest {
 
     /** The simulcast broadcaster on node A, in the publisher's browser; returns its window. */
     private String publishOnA(String streamId) {
-        String w = publisher.openWindow(site.page("publisher.html", "streamId", streamId, "socket", a.socketUrl(),
-                "token", owner, "simulcast", "1"));
+        return publishOnA(streamId, null);
+    }
+
+    /** {@link #publishOnA(String)} with publisher.html's per-layer caps ({@code maxKbps}, e.g. "100,250,1500"). */
+    private String publishOnA(String streamId, String maxKbps) {
+        String url = site.page("publisher.html", "streamId", streamId, "socket", a.socketUrl(), "token", owner,
+                "simulcast", "1");
+        String w = publisher.openWindow(maxKbps == null ? url : url + "&maxKbps=" + maxKbps);
         publisher.waitFor("window.state && state.status === 'publishing' && pc.connectionState === 'connected'",
                 CONNECT);
         return w;
@@ -149,7 +172,7 @@ public class ClusterFailoverE2ETest {
     @Test(priority = 3)
     public void killingNodeBMakesItsWatchPagePlayAgainOnC() throws Exception {
         String id = newStream("failover");
-        publishOnA(id);
+        String pub = publishOnA(id);
         String watch = browser.openWindow("http://127.0.0.1:" + httpBalancer.port() + "/watch/" + id);
         try {
             browser.waitFor("window.watch && window.watch.transport === 'webrtc'"
@@ -195,5 +218,100 @@ public class ClusterFailoverE2ETest {
         assertTrue(c.server.relaying().edge().isRelayed(id), "node C relays the stream from A for the page");
         // and keeps playing there
         MediaChecks.assertAllDecoding(browser, List.of(watch), 3000, "watch.pc");
+        browser.closeWindow(watch);
+        publisher.closeWindow(pub); // the machine's two cores for the next test
+    }
+
+    /**
+     * A viewer on the edge C on automatic quality follows a bandwidth cap on its own link as on the origin: once it
+     * decodes the top layer relayed from A, a tbf cap between the middle and the top layer's bitrates (as measured
+     * by C's relayed room) moves it below the top layer. (MediaQualityE2ETest and SimulcastPlayerE2ETest prove the
+     * way back up on one node; the edge's selector is the same code.)
+     */
+    @Test(priority = 4)
+    public void aViewerOnAnEdgeFollowsACapOnItsLink() throws Exception {
+        String id = newStream("capped on the edge");
+        String pub = publishOnA(id, "100,250,1500");
+        inside.open(insideSite.page("viewer.html", "streamId", id, "socket",
+                "http://" + ns.hostAddress + ":" + c.server.signalingPort(), "token", c.api.devUser("capped")[0]));
+        inside.waitFor("state.firstFrameMs !== undefined", CONNECT);
+        StringBuilder trace = new StringBuilder();
+        // the publisher's estimate ramps up before it sends the full top layer; cap only once the top layer is
+        // well above the cap, with the viewer on it
+        long[][] seen = new long[1][];
+        until("the viewer on C settles on a full top layer", Duration.ofSeconds(45), () -> {
+            long h = insideHeight();
+            Map<String, Object> l = edgeViewerLayer(id);
+            seen[0] = edgeLayerBitrates(id);
+            trace.append("start: ").append(h).append(' ').append(l).append(' ')
+                    .append(java.util.Arrays.toString(seen[0])).append('\n');
+            long cap = (seen[0][1] + seen[0][2]) / 2000 + 48; // as below
+            return h == 720 && ((Number) l.get("current")).intValue() == 2 && seen[0][1] > 0
+                    && seen[0][2] / 1000 > cap * 12 / 10;
+        }, trace);
+        long[] bps = seen[0];
+        // halfway between the middle and the top layer, plus the audio (~50 kbit/s with headers), as on the origin
+        long capKbit = (bps[1] + bps[2]) / 2000 + 48;
+        trace.append(String.format("layers on C %d / %d / %d kbit/s, cap %d kbit/s%n", bps[0] / 1000, bps[1] / 1000,
+                bps[2] / 1000, capKbit));
+        assertTrue(bps[2] / 1000 > capKbit * 12 / 10, "the top layer is too thin to be capped out: " + trace
+                + "\nC's relayed publisher: " + edgeRoom(id).get("publisher"));
+        long downMs;
+        try (RateCap cap = RateCap.apply(ns, capKbit)) {
+            long t0 = System.nanoTime();
+            until("the cap moved the viewer on C below the top layer", Duration.ofSeconds(25), () -> {
+                long h = insideHeight();
+                Map<String, Object> l = edgeViewerLayer(id);
+                trace.append("capped: ").append(h).append(' ').append(l).append('\n');
+                return ((Number) l.get("current")).intValue() < 2 && h > 0 && h < 720;
+            }, trace);
+            downMs = (System.nanoTime() - t0) / 1_000_000;
+        }
+        System.out.printf("viewer on edge C, auto: layers %d / %d / %d kbit/s, cap %d kbit/s: down in %d ms%n",
+                bps[0] / 1000, bps[1] / 1000, bps[2] / 1000, capKbit, downMs);
+        MediaChecks.assertAllDecoding(inside, List.of(inside.currentWindow()), 3000);
+        publisher.closeWindow(pub);
+    }
+
+    private long insideHeight() {
+        return ((Number) inside.eval("pc.getStats().then(r => { let h = 0; r.forEach(s => {"
+                + " if (s.type === 'inbound-rtp' && s.kind === 'video') h = s.frameHeight || 0; }); return h; })"))
+                .longValue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> edgeRoom(String id) {
+        return (Map<String, Object>) ((Map<String, Object>) ((Sfu) ((io.relaycast.web.cluster.ClusterMediaPlane) c.server.media()).local()).debugState().get("rooms")).get(id);
+    }
+
+    /** The simulcast state (current, target, quality) of the one viewer of node C's relayed room. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> edgeViewerLayer(String id) {
+        Map<String, Object> subs = (Map<String, Object>) edgeRoom(id).get("subscribers");
+        assertEquals(subs.size(), 1, "one viewer on C: " + subs.keySet());
+        return (Map<String, Object>) ((Map<String, Object>) subs.values().iterator().next()).get("simulcast");
+    }
+
+    /** The bitrate of each video layer node C receives from the origin (bit/s), lowest first. */
+    @SuppressWarnings("unchecked")
+    private long[] edgeLayerBitrates(String id) {
+        long[] bps = new long[3];
+        Map<String, Object> pub = (Map<String, Object>) edgeRoom(id).get("publisher");
+        for (Map<String, Object> source : (List<Map<String, Object>>) pub.get("sources")) {
+            int layer = ((Number) source.get("layer")).intValue();
+            if ("video".equals(source.get("kind")) && Boolean.FALSE.equals(source.get("rtx")) && layer >= 0 && layer < 3) {
+                bps[layer] = Math.max(bps[layer], ((Number) source.get("bitrateBps")).longValue());
+            }
+        }
+        return bps;
+    }
+
+    private static void until(String what, Duration limit, java.util.function.BooleanSupplier done,
+                              StringBuilder trace) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, what + ": not after " + limit.toSeconds() + " s\n" + trace);
+            Thread.sleep(500);
+        }
     }
 }
