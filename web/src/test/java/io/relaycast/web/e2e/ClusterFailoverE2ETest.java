@@ -5,14 +5,15 @@ import static org.testng.Assert.assertNull;
 import static org.testng.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.relaycast.sfu.Sfu;
 import io.relaycast.signaling.gateway.Events;
 import io.relaycast.signaling.gateway.SocketClient;
 import io.relaycast.web.TestServer;
 import io.relaycast.web.browser.Browser;
+import io.relaycast.web.cluster.ClusterMediaPlane;
 import io.relaycast.web.e2e.WatchRejoinBrowserTest.Forwarder;
 import io.relaycast.web.net.NetworkNamespace;
 import io.relaycast.web.net.RateCap;
-import io.relaycast.sfu.Sfu;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.HashMap;
@@ -289,7 +290,8 @@ public class ClusterFailoverE2ETest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> edgeRoom(String id) {
-        return (Map<String, Object>) ((Map<String, Object>) ((Sfu) ((io.relaycast.web.cluster.ClusterMediaPlane) c.server.media()).local()).debugState().get("rooms")).get(id);
+        Sfu sfu = (Sfu) ((ClusterMediaPlane) c.server.media()).local();
+        return (Map<String, Object>) ((Map<String, Object>) sfu.debugState().get("rooms")).get(id);
     }
 
     /** The simulcast state (current, target, quality) of the one viewer of node C's relayed room. */
