@@ -129,7 +129,15 @@ public class WatchRejoinBrowserTest {
             while (!listener.isClosed()) {
                 try {
                     Socket client = listener.accept();
-                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                    Socket upstream;
+                    try {
+                        upstream = new Socket(InetAddress.getLoopbackAddress(), target);
+                    } catch (IOException e) {
+                        // the target is down (a dead node the balancer has not yet taken out): refuse at once, as
+                        // a balancer does, so the client retries rather than waiting on a silent connection
+                        closeQuietly(client);
+                        continue;
+                    }
                     sockets.add(client);
                     sockets.add(upstream);
                     pump(client, upstream);
