@@ -30,8 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class HlsSession {
     private static final Logger LOG = LoggerFactory.getLogger(HlsSession.class);
-    /** Used when ffprobe cannot tell (no keyframe in time): the fake/low-end camera case. */
-    private static final int DEFAULT_SOURCE_HEIGHT = 360;
 
     private final String streamId;
     private final HlsConfig config;
@@ -61,7 +59,8 @@ public final class HlsSession {
         this.config = config;
         this.taps = taps;
         this.work = work;
-        this.dir = config.directory().resolve(streamId);
+        // a folder of its own under the stream's: a replaced session's cleanup never deletes its successor's files
+        this.dir = config.directory().resolve(streamId).resolve(token);
     }
 
     public Path directory() {
@@ -69,7 +68,11 @@ public final class HlsSession {
     }
 
     void start() throws IOException {
-        deleteTree(dir);
+        try {
+            deleteTree(dir.getParent()); // what a killed node, or a replaced session, left of this stream
+        } catch (IOException e) {
+            LOG.warn("stream {}: cannot remove the old HLS files in {}: {}", streamId, dir.getParent(), e.getMessage());
+        }
         Files.createDirectories(dir);
         feed = TapFeed.open("hls-" + streamId.substring(0, Math.min(8, streamId.length())), streamId,
                 config.queuePackets(), taps, work, this::publisherChanged, this::mediaFlowing);
@@ -81,6 +84,9 @@ public final class HlsSession {
             if (stopping) {
                 return;
             }
+            if (ladder.isEmpty() && SimulcastLadder.layers(config, tracks) > 0) {
+                splitEarly(tracks);
+            }
             if (current != null) {
                 Ffmpeg.Running old = current;
                 current = null;
@@ -88,6 +94,18 @@ public final class HlsSession {
             }
         }
         launch();
+    }
+
+    /**
+     * An H.264 simulcast publisher: its layers go to their own ports from its first packet, so media flows (and the
+     * ladder starts) with whichever layer comes first, not after the single-layer tap's wait for the top one.
+     */
+    private void splitEarly(PublishedTracks tracks) {
+        try {
+            feed.splitLayers(SimulcastLadder.layers(config, tracks));
+        } catch (IOException e) {
+            LOG.warn("stream {}: cannot split the simulcast layers yet: {}", streamId, e.getMessage());
+        }
     }
 
     /**
@@ -99,7 +117,7 @@ public final class HlsSession {
             if (stopping) {
                 return;
             }
-            if (current != null || launching) {
+            if (current != null) {
                 feed.nudgeKeyframes();
                 return;
             }
@@ -107,16 +125,22 @@ public final class HlsSession {
         launch();
     }
 
-    /** A launch (probe, then ladder) is under way: media arriving meanwhile needs no second one. */
-    private volatile boolean launching;
+    /** Held by the one launch under way (the pool may run a publisher change, media flowing and a restart at once). */
+    private final Object launchLock = new Object();
 
-    /** Probe (outside the lock: it takes seconds), then start the ladder. */
+    /**
+     * Probe (outside the session's monitor: it takes seconds), then start the ladder; nothing before the publisher's
+     * media passes the tap. A simulcast tap waits for the top layer (up to 10 s) before it passes anything, and a
+     * probe started at the publisher's installation read nothing and guessed 360p for a 720p studio.
+     */
     private void launch() {
-        launching = true;
-        try {
+        synchronized (launchLock) {
+            synchronized (this) {
+                if (stopping || current != null || !feed.tap().mediaFlowing()) {
+                    return; // running, or mediaFlowing launches it
+                }
+            }
             launchNow();
-        } finally {
-            launching = false;
         }
     }
 
@@ -141,7 +165,7 @@ public final class HlsSession {
             }
             Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
             if (sourceHeight < 0) {
-                sourceHeight = probeHeight(sdpFile);
+                sourceHeight = SourceProbe.height(config, feed, sdpFile, streamId);
             }
             awaitOldPackagers();
             synchronized (this) {
@@ -161,27 +185,6 @@ public final class HlsSession {
         } catch (IOException e) {
             LOG.error("stream {}: HLS unavailable: cannot start ffmpeg ({}): {}", streamId, config.ffmpeg(), e.getMessage());
         }
-    }
-
-    /** ffprobe reads the tap until it knows the video size (it needs a keyframe: we ask for some meanwhile). */
-    private int probeHeight(Path sdpFile) {
-        feed.nudgeKeyframes();
-        try {
-            List<String> probe = new ArrayList<>(List.of(config.ffprobe(), "-v", "error", "-select_streams", "v:0",
-                    "-show_entries", "stream=height", "-of", "csv=p=0"));
-            probe.addAll(TapFeed.inputArgs(sdpFile));
-            probe.remove("-i"); // ffprobe takes the input as its last argument
-            Ffmpeg.Result r = Ffmpeg.run(probe, 10);
-            String out = r.stdout().trim();
-            if (r.ok() && out.matches("\\d+")) {
-                return Integer.parseInt(out);
-            }
-            LOG.warn("stream {}: ffprobe could not tell the source size ({}); assuming {}p", streamId,
-                    r.stderrTail().isBlank() ? out : r.stderrTail(), DEFAULT_SOURCE_HEIGHT);
-        } catch (IOException e) {
-            LOG.warn("stream {}: ffprobe failed: {}", streamId, e.getMessage());
-        }
-        return DEFAULT_SOURCE_HEIGHT;
     }
 
     /**
@@ -420,6 +423,9 @@ public final class HlsSession {
         }
         try {
             deleteTree(dir);
+            Files.deleteIfExists(dir.getParent()); // the stream's folder, unless a newer session of it lives there
+        } catch (java.nio.file.DirectoryNotEmptyException e) {
+            // a newer session's folder is in it
         } catch (IOException e) {
             LOG.warn("stream {}: cannot remove {}: {}", streamId, dir, e.getMessage());
         }

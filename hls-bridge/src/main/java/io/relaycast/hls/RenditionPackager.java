@@ -123,11 +123,21 @@ final class RenditionPackager implements Runnable {
     @Override
     public void run() {
         org.slf4j.MDC.put("streamId", streamId);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(fifo), 1 << 16)) {
+        // FileInputStream, not Files.newInputStream: the latter's available() asks the channel for its position,
+        // which a pipe has not ("Illegal seek"), and BufferedInputStream calls it whenever the pipe gives a short
+        // read, so a reader that got ahead of ffmpeg failed, closed the pipe and killed ffmpeg ("Broken pipe")
+        try (InputStream in = new BufferedInputStream(new java.io.FileInputStream(fifo.toFile()), 1 << 16)) {
             opened = true;
-            read(in);
+            try {
+                read(in);
+            } catch (IOException | RuntimeException e) {
+                // a box this packager cannot frame: nothing after it can be trusted, but ffmpeg writes every rendition
+                // from one process, so the pipe is drained to its end (a closed pipe kills ffmpeg: "Broken pipe")
+                LOG.error("stream {}: HLS rendition {} stopped: {}", streamId, dir.getFileName(), e.toString());
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            }
         } catch (IOException e) {
-            LOG.debug("stream {}: {} ended: {}", streamId, dir.getFileName(), e.getMessage());
+            LOG.warn("stream {}: HLS rendition {}: cannot read {}: {}", streamId, dir.getFileName(), fifo, e.getMessage());
         } finally {
             try {
                 finishSegment();
@@ -190,10 +200,12 @@ final class RenditionPackager implements Runnable {
                         // styp, sidx, free, mfra: not needed for the parts
                     }
                 }
-            } catch (IllegalArgumentException e) {
+            } catch (IOException | RuntimeException e) {
+                // unreadable output, or a file that cannot be written (disk full, folder gone): this rendition is
+                // done for this ffmpeg, the others go on; the reading goes on too (see run)
                 broken = true;
-                LOG.error("stream {}: HLS rendition {} unusable, ffmpeg wrote what this packager cannot read: {}",
-                        streamId, dir.getFileName(), e.getMessage());
+                LOG.error("stream {}: HLS rendition {} unusable until ffmpeg restarts: {}", streamId,
+                        dir.getFileName(), e.toString());
             }
         }
     }

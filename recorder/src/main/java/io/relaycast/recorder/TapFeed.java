@@ -60,6 +60,7 @@ public final class TapFeed implements AutoCloseable {
         RtpTap tap = new RtpTap(name, LOOPBACK, audioPort, videoPort, queuePackets);
         tap.onPublisherChange(t -> work.submit(withStream(streamId, () -> onPublisherChange.accept(t))));
         tap.onMediaFlowing(t -> work.submit(withStream(streamId, () -> onMediaFlowing.accept(t))));
+        tap.onVideoSourceChanged(() -> work.submit(() -> taps.requestKeyframe(streamId)));
         return new TapFeed(streamId, taps, work, tap);
     }
 

@@ -61,6 +61,7 @@ public final class RtpTap implements PacketSink, AutoCloseable {
     private volatile PublishedTracks tracks;
     private volatile Consumer<PublishedTracks> publisherListener = t -> { };
     private volatile Consumer<PublishedTracks> mediaListener = t -> { };
+    private volatile Runnable videoSourceListener = () -> { };
     /** Set by each new publisher, cleared by its first video packet (first packet when it sends no video). */
     private volatile boolean awaitingMedia;
     private volatile boolean closed;
@@ -117,6 +118,17 @@ public final class RtpTap implements PacketSink, AutoCloseable {
      */
     public void onMediaFlowing(Consumer<PublishedTracks> listener) {
         this.mediaListener = listener;
+    }
+
+    /**
+     * Told (on the publisher's receive thread: hand the work elsewhere) when the video the tool gets comes from a new
+     * source: the tap took a simulcast layer, or a split layer's SSRC changed. The tool joins that source mid-GOP and
+     * can decode nothing until its next keyframe, which a WebRTC encoder sends only when asked: ask for one. Without
+     * it, a tap that took the top layer several seconds after the reader started fed it only delta frames (ffprobe
+     * reported a height of 0 and ffmpeg "Keyframe missing").
+     */
+    public void onVideoSourceChanged(Runnable listener) {
+        this.videoSourceListener = listener;
     }
 
     /** True once the current publisher's media flows (see {@link #onMediaFlowing}). */
@@ -198,7 +210,11 @@ public final class RtpTap implements PacketSink, AutoCloseable {
                 }
                 port = videoPort;
             } else if (layer >= 0 && layer < layers.length) {
-                layerSsrcs[layer] = packet.header().ssrc();
+                long ssrc = packet.header().ssrc();
+                if (layerSsrcs[layer] != ssrc) {
+                    layerSsrcs[layer] = ssrc;
+                    videoSourceChanged();
+                }
                 port = layers[layer];
             } else {
                 return; // not a layer of the split
@@ -263,9 +279,18 @@ public final class RtpTap implements PacketSink, AutoCloseable {
         if (videoSsrc < 0 || now - videoSsrcLastMillis > LAYER_SILENCE_MILLIS) {
             videoSsrc = ssrc;
             videoSsrcLastMillis = now;
+            videoSourceChanged();
             return true;
         }
         return false;
+    }
+
+    private void videoSourceChanged() {
+        try {
+            videoSourceListener.run();
+        } catch (RuntimeException e) {
+            LOG.warn("tap {}: video source listener failed", name, e);
+        }
     }
 
     @Override

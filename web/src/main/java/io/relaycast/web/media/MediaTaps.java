@@ -66,22 +66,25 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         this.startHere = publishedHere;
     }
 
+    /**
+     * The stream went live. Going live and its publisher attaching are told on different threads, often at the same
+     * moment (a studio's publish does both): each starts only what is not running, under one lock, so a stream never
+     * gets two HLS sessions or two recordings, the second replacing (and the first's cleanup deleting) the other's.
+     */
     @Override
-    public void onStarted(Stream stream) {
-        if (!startHere.test(stream.id())) {
-            return;
-        }
-        if (hls != null) {
-            hls.start(stream.id());
-        }
-        if (recorder != null && stream.recordingEnabled()) {
-            recorder.start(stream.id());
+    public synchronized void onStarted(Stream stream) {
+        if (startHere.test(stream.id())) {
+            startMissing(stream);
         }
     }
 
     /** A publisher came back to a live stream (reconnect, or a publish after a restart): start what is not running. */
     @Override
-    public void onPublisherAttached(Stream stream) {
+    public synchronized void onPublisherAttached(Stream stream) {
+        startMissing(stream);
+    }
+
+    private void startMissing(Stream stream) {
         if (hls != null && hls.session(stream.id()) == null) {
             hls.start(stream.id());
         }
@@ -91,7 +94,7 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
     }
 
     @Override
-    public void onEnded(Stream stream) {
+    public synchronized void onEnded(Stream stream) {
         if (hls != null) {
             hls.stop(stream.id());
         }
