@@ -43,6 +43,7 @@ public final class HlsBridge implements AutoCloseable {
     });
     private final Map<String, HlsSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, Long> thumbnailAt = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong sessionsStarted = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param thumbnails folder of the live thumbnails ({@code <streamId>.jpg}) */
     public HlsBridge(HlsConfig config, RoomTaps taps, Path thumbnails) {
@@ -69,6 +70,7 @@ public final class HlsBridge implements AutoCloseable {
             return;
         }
         HlsSession s = new HlsSession(streamId, config, taps, work);
+        sessionsStarted.incrementAndGet();
         HlsSession previous = sessions.put(streamId, s);
         if (previous != null) {
             work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, previous::stop));
@@ -95,6 +97,11 @@ public final class HlsBridge implements AutoCloseable {
     public Path directory(String streamId) {
         HlsSession s = sessions.get(streamId);
         return s == null ? null : s.directory();
+    }
+
+    /** Sessions started since this bridge was made (a stream replacing its own session counts twice). */
+    public long sessionsStarted() {
+        return sessionsStarted.get();
     }
 
     public HlsSession session(String streamId) {
@@ -142,6 +149,7 @@ public final class HlsBridge implements AutoCloseable {
     public Map<String, Object> debugState() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", config.enabled());
+        m.put("sessionsStarted", sessionsStarted.get());
         Map<String, Object> s = new LinkedHashMap<>();
         sessions.forEach((id, session) -> s.put(id, session.debugState()));
         m.put("sessions", s);

@@ -454,6 +454,11 @@ public final class HlsSession {
             for (Path x : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 Files.deleteIfExists(x);
             }
+        } catch (java.io.UncheckedIOException e) { // the walk met a file another session removed meanwhile
+            if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
+                throw e.getCause();
+            }
+            deleteTree(p);
         }
     }
 

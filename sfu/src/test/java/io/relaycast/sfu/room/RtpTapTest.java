@@ -65,7 +65,8 @@ public class RtpTapTest {
 
     /**
      * A browser starts simulcast with its lower layers while its bandwidth estimate grows: the tap (HLS, recording)
-     * waits for the top layer instead of locking onto the first one it sees, and then keeps it.
+     * waits for the top layer instead of locking onto the first one it sees, and then keeps it. Taking it is told
+     * once (the tool joins mid-GOP: its owner asks for a keyframe), not for the layers passed over.
      */
     @Test
     public void aSimulcastPublisherIsTappedOnItsTopLayer() throws Exception {
@@ -76,6 +77,8 @@ public class RtpTapTest {
         Publisher publisher = new Publisher("p", new RoomFixtures.RecordingTransport(), NO_SIGNALING, simulcast, room);
         try (DatagramSocket video = bind(videoPort);
              RtpTap tap = new RtpTap("t", LOOPBACK, audioPort, videoPort, 64)) {
+            java.util.concurrent.atomic.AtomicInteger sourceChanges = new java.util.concurrent.atomic.AtomicInteger();
+            tap.onVideoSourceChanged(sourceChanges::incrementAndGet);
             room.addSink(tap);
             room.setPublisher(publisher);
             receive(publisher, rtp(VP8, 500, 7_000, 1111, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
@@ -83,13 +86,19 @@ public class RtpTapTest {
             receive(publisher, rtp(VP8, 900, 37_000, 2222, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
                     RoomFixtures.ascii(RID_EXTENSION, "h")));
             assertNothing(video);
+            assertEquals(sourceChanges.get(), 0, "no source taken yet");
             byte[] top = rtp(VP8, 4000, 67_000, 3333, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
                     RoomFixtures.ascii(RID_EXTENSION, "f"));
             receive(publisher, top);
             assertEquals(next(video), top, "the top layer goes out");
+            assertEquals(sourceChanges.get(), 1, "taking the top layer is told (a keyframe is asked for)");
+            receive(publisher, rtp(VP8, 4001, 67_000, 3333, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
+                    RoomFixtures.ascii(RID_EXTENSION, "f")));
+            next(video);
             receive(publisher, rtp(VP8, 501, 10_000, 1111, 200, RoomFixtures.ascii(RoomFixtures.EXT_MID, "1"),
                     RoomFixtures.ascii(RID_EXTENSION, "q")));
             assertNothing(video);
+            assertEquals(sourceChanges.get(), 1, "the same source again, or a layer passed over, is not a change");
         }
     }
 

@@ -34,6 +34,11 @@ public final class MediaTaps implements StreamLifecycleListener, AutoCloseable {
         this.hls = hls;
     }
 
+    /** Over given parts (tests: a bridge on no SFU's rooms). */
+    static MediaTaps of(RoomTaps taps, Recorder recorder, HlsBridge hls) {
+        return new MediaTaps(taps, recorder, hls);
+    }
+
     /** @param thumbnails folder of the live thumbnails */
     public static MediaTaps start(Sfu sfu, RecordingConfig recording, RecordingRepository recordings, HlsConfig hls,
                                   Path thumbnails, StreamService streams) {
