@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public final class HlsSession {
             (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
     private PartTracker[] trackers;
     private volatile RenditionPackager[] packagers;
-    private final List<Thread> packagerThreads = new ArrayList<>();
+    private final PackagerThreads readers = new PackagerThreads();
     private int generation;
     private boolean masterWritten;
 
@@ -69,7 +68,7 @@ public final class HlsSession {
 
     void start() throws IOException {
         try {
-            deleteTree(dir.getParent()); // what a killed node, or a replaced session, left of this stream
+            HlsFiles.deleteTree(dir.getParent()); // what a killed node, or a replaced session, left of this stream
         } catch (IOException e) {
             LOG.warn("stream {}: cannot remove the old HLS files in {}: {}", streamId, dir.getParent(), e.getMessage());
         }
@@ -248,17 +247,9 @@ public final class HlsSession {
         List<Thread> old;
         synchronized (this) {
             unblockPackagers();
-            old = List.copyOf(packagerThreads);
-            packagerThreads.clear();
+            old = readers.takeAll();
         }
-        for (Thread t : old) {
-            try {
-                t.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
-            }
-        }
+        PackagerThreads.join(old, 3000);
     }
 
     /** One tracker per rung, made once: a restarted ffmpeg continues the same playlists after a discontinuity. */
@@ -278,30 +269,12 @@ public final class HlsSession {
             Path r = dir.resolve("r" + i);
             Files.createDirectories(r);
             RenditionPackager p = new RenditionPackager(streamId, r, token, generation, trackers[i], this::segmentDone,
-                    this::keyframeWanted);
+                    () -> feed.requestKeyframeAtMostEverySecond());
             p.makeFifo();
             packagers[i] = p;
-            Thread t = new Thread(p, "hls-pack-" + streamId.substring(0, Math.min(8, streamId.length())) + "-r" + i);
-            t.setDaemon(true);
-            t.start();
-            packagerThreads.add(t);
+            readers.start(p, "hls-pack-" + streamId.substring(0, Math.min(8, streamId.length())) + "-r" + i);
         }
     }
-
-    /**
-     * A remuxed rendition had to start a segment without a keyframe: a WebRTC publisher sends keyframes only when
-     * asked, and a player joining needs one to start, so ask (at most once a second; the room throttles it with
-     * the viewers' requests too). An RTMP encoder keeps its own GOP.
-     */
-    private void keyframeWanted() {
-        long now = System.nanoTime();
-        if (now - lastKeyframeAsk > 1_000_000_000L) {
-            lastKeyframeAsk = now;
-            taps.requestKeyframe(streamId);
-        }
-    }
-
-    private volatile long lastKeyframeAsk = System.nanoTime() - 2_000_000_000L;
 
     /** A rendition completed a segment: once all have one, the master playlist is written (by rename). */
     private void segmentDone() {
@@ -330,10 +303,7 @@ public final class HlsSession {
                     copy[i] ? 0 : rungs.get(i).videoKbps(), ps[i].peakBitsPerSecond(), audio));
         }
         try {
-            Path tmp = dir.resolve("master.m3u8.tmp");
-            Files.writeString(tmp, MasterPlaylist.render(variants), StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve("master.m3u8"), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+            HlsFiles.writeAtomically(dir.resolve("master.m3u8"), MasterPlaylist.render(variants));
         } catch (IOException e) {
             LOG.warn("stream {}: cannot write the HLS master playlist: {}", streamId, e.getMessage());
         }
@@ -395,7 +365,7 @@ public final class HlsSession {
 
     /** Stream ended: stop ffmpeg and the tap, remove the live files. */
     void stop() {
-        List<Thread> readers;
+        List<Thread> running;
         synchronized (this) {
             stopping = true;
             if (feed != null) {
@@ -411,18 +381,15 @@ public final class HlsSession {
                 current = null;
             }
             unblockPackagers();
-            readers = List.copyOf(packagerThreads);
+            running = readers.takeAll();
         }
-        for (Thread t : readers) { // they drain what ffmpeg left in the pipe, writing nothing, and end
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        try { // they drain what ffmpeg left in the pipe, writing nothing, and end
+            PackagerThreads.join(running, 2000);
+        } catch (IOException e) {
+            Thread.currentThread().interrupt();
         }
         try {
-            deleteTree(dir);
+            HlsFiles.deleteTree(dir);
             Files.deleteIfExists(dir.getParent()); // the stream's folder, unless a newer session of it lives there
         } catch (java.nio.file.DirectoryNotEmptyException e) {
             // a newer session's folder is in it
@@ -444,22 +411,6 @@ public final class HlsSession {
         m.put("ffmpegPid", current == null ? null : current.process.pid());
         m.put("tap", feed == null ? null : feed.tap().debugState());
         return m;
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            for (Path x : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        } catch (java.io.UncheckedIOException e) { // the walk met a file another session removed meanwhile
-            if (!(e.getCause() instanceof java.nio.file.NoSuchFileException)) {
-                throw e.getCause();
-            }
-            deleteTree(p);
-        }
     }
 
     @Override

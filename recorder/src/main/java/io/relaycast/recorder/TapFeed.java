@@ -109,6 +109,21 @@ public final class TapFeed implements AutoCloseable {
         return tap;
     }
 
+    /**
+     * A remuxed rendition had to start a segment without a keyframe: a WebRTC publisher sends keyframes only when
+     * asked, and a player joining needs one to start, so ask, at most once a second (the room throttles it with the
+     * viewers' requests too). An RTMP encoder keeps its own GOP.
+     */
+    public void requestKeyframeAtMostEverySecond() {
+        long now = System.nanoTime();
+        if (now - lastKeyframeAsk > 1_000_000_000L) {
+            lastKeyframeAsk = now;
+            taps.requestKeyframe(streamId);
+        }
+    }
+
+    private volatile long lastKeyframeAsk = System.nanoTime() - 2_000_000_000L;
+
     /** Asks the publisher for a keyframe a few times over the next 1.5 s, off the caller's thread. */
     public void nudgeKeyframes() {
         work.submit(() -> {
