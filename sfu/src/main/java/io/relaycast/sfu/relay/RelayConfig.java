@@ -23,15 +23,30 @@ import java.time.Duration;
  * @param requestTimeout   the HTTP control request's connect + answer timeout
  * @param bindHost         the address relay sockets bind to (both sides)
  * @param advertiseHost    the origin's relay address given to edges; empty: the node's media host from the registry
+ * @param socketBuffer     SO_RCVBUF and SO_SNDBUF asked for on relay sockets (0: the kernel's defaults, about 208 KiB:
+ *                         a few hundred packets, which a relay thread starved for a moment on a busy machine overran,
+ *                         and every packet lost between nodes costs the edge's viewers a keyframe)
  */
 public record RelayConfig(byte[] secret, Duration tokenTtl, Duration grace, int maxRelaysPerNode,
                           Duration idleTimeout, Duration keepalive, Duration reconnectTimeout,
-                          Duration requestTimeout, String bindHost, String advertiseHost) {
+                          Duration requestTimeout, String bindHost, String advertiseHost, int socketBuffer) {
+    public static final int DEFAULT_SOCKET_BUFFER = 4 * 1024 * 1024;
     /** Below this a shared secret is guessable offline from one captured request. */
     public static final int MIN_SECRET_BYTES = 32;
 
     public RelayConfig {
         secret = secret.clone();
+        if (socketBuffer < 0) {
+            throw new IllegalArgumentException("socket-buffer must not be negative");
+        }
+    }
+
+    /** Asks for {@link #socketBuffer} on a relay socket (the kernel caps it at net.core.rmem_max / wmem_max). */
+    public void applyBuffers(java.nio.channels.DatagramChannel channel) throws java.io.IOException {
+        if (socketBuffer > 0) {
+            channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, socketBuffer);
+            channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, socketBuffer);
+        }
     }
 
     /** True when this node relays (a secret is configured). */
@@ -59,8 +74,13 @@ public record RelayConfig(byte[] secret, Duration tokenTtl, Duration grace, int 
         }
         Duration reconnect = between(c, "reconnect-timeout", Duration.ofSeconds(1), Duration.ofMinutes(10));
         Duration request = between(c, "request-timeout", Duration.ofMillis(100), Duration.ofMinutes(1));
+        long buffer = c.hasPath("socket-buffer") ? c.getBytes("socket-buffer") : DEFAULT_SOCKET_BUFFER;
+        if (buffer != 0 && (buffer < 64 * 1024 || buffer > 512L * 1024 * 1024)) {
+            throw new ConfigException.BadValue(c.origin(), "socket-buffer", "must be 0 (kernel default) or 64KiB-512MiB, was "
+                    + buffer + " bytes");
+        }
         return new RelayConfig(secret, ttl, grace, max, idle, keepalive, reconnect, request,
-                c.getString("bind-host").trim(), c.getString("advertise-host").trim());
+                c.getString("bind-host").trim(), c.getString("advertise-host").trim(), (int) buffer);
     }
 
     private static Duration between(Config c, String key, Duration min, Duration max) {

@@ -170,6 +170,7 @@ public final class RelayEdge implements AutoCloseable {
         DatagramChannel channel;
         try {
             channel = DatagramChannel.open();
+            config.applyBuffers(channel);
             channel.bind(new InetSocketAddress(config.bindHost(), 0));
             channel.connect(new InetSocketAddress(grant.host(), grant.port()));
         } catch (IOException | RuntimeException e) {

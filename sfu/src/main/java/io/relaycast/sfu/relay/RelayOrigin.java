@@ -88,6 +88,7 @@ public final class RelayOrigin implements AutoCloseable {
         DatagramChannel channel;
         try {
             channel = DatagramChannel.open();
+            config.applyBuffers(channel);
             channel.bind(new InetSocketAddress(config.bindHost(), 0));
         } catch (IOException e) {
             throw new MediaException("RELAY_FAILED", "cannot open a relay socket: " + e.getMessage());

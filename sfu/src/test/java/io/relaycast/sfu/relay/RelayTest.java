@@ -85,7 +85,8 @@ public class RelayTest {
         // a short grace and keepalive; relay sockets on loopback
         RelayConfig config = new RelayConfig("a shared secret of at least thirty-two bytes".getBytes(
                 StandardCharsets.UTF_8), Duration.ofSeconds(30), Duration.ofMillis(800), 16, Duration.ofSeconds(5),
-                Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5), "127.0.0.1", "127.0.0.1");
+                Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofSeconds(5), "127.0.0.1", "127.0.0.1",
+                RelayConfig.DEFAULT_SOCKET_BUFFER);
         relayOrigin = new RelayOrigin(origin, config);
         // the web module's connector signs an HTTP request; here the edge asks the origin's RelayOrigin directly,
         // through the same JSON both ways (the simulcast tracks' description included)
