@@ -44,7 +44,8 @@ public class LlHlsPackagerTest {
         pool.shutdownNow();
     }
 
-    private static HlsConfig config() {
+    /** One 180p rung, 1 s segments, 334 ms parts: the packager tests' ladder. */
+    static HlsConfig config() {
         return new HlsConfig(true, "ffmpeg", "ffprobe", Path.of("/tmp"), List.of(new HlsConfig.Rendition("180p", 180, 300)),
                 1, 6, "ultrafast", 256, Duration.ofSeconds(30), Duration.ofMillis(334), Duration.ofSeconds(3), true);
     }

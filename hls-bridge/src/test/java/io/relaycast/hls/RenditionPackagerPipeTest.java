@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -34,11 +33,6 @@ public class RenditionPackagerPipeTest {
         pool.shutdownNow();
     }
 
-    private static HlsConfig config() {
-        return new HlsConfig(true, "ffmpeg", "ffprobe", Path.of("/tmp"), List.of(new HlsConfig.Rendition("180p", 180, 300)),
-                1, 6, "ultrafast", 256, Duration.ofSeconds(30), Duration.ofMillis(334), Duration.ofSeconds(3), true);
-    }
-
     @Test
     public void shortReadsFromThePipeLoseNothing() throws Exception {
         Path dir = Files.createTempDirectory("pipe");
@@ -46,7 +40,7 @@ public class RenditionPackagerPipeTest {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                 "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
                 "-t", "4"));
-        cmd.addAll(LadderCommand.output(config(), config().renditions().get(0), false, "0:v", "1:a", fmp4));
+        cmd.addAll(LadderCommand.output(LlHlsPackagerTest.config(), LlHlsPackagerTest.config().renditions().get(0), false, "0:v", "1:a", fmp4));
         Process ffmpeg = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(ffmpeg.getInputStream().readAllBytes());
         assertEquals(ffmpeg.waitFor(), 0, log);
