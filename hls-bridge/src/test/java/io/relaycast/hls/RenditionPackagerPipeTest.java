@@ -40,7 +40,8 @@ public class RenditionPackagerPipeTest {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
                 "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=30", "-f", "lavfi", "-i", "sine=f=440:sample_rate=48000",
                 "-t", "4"));
-        cmd.addAll(LadderCommand.output(LlHlsPackagerTest.config(), LlHlsPackagerTest.config().renditions().get(0), false, "0:v", "1:a", fmp4));
+        HlsConfig config = LlHlsPackagerTest.config();
+        cmd.addAll(LadderCommand.output(config, config.renditions().get(0), false, "0:v", "1:a", fmp4));
         Process ffmpeg = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(ffmpeg.getInputStream().readAllBytes());
         assertEquals(ffmpeg.waitFor(), 0, log);
