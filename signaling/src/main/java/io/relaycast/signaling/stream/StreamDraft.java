@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The editable fields of a stream as a client sent them; {@code null} means "not given" (defaults on
- * create, unchanged on update). Values are checked by {@link StreamService}.
+ * create, unchanged on update). Values are checked by {@link StreamDraftValidator} when {@link StreamService}
+ * creates or updates a stream.
  */
 public record StreamDraft(
         String title,

@@ -10,20 +10,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Pattern;
 
-/** Stream lifecycle, stream keys, listings and who may see or go live. */
+/**
+ * Stream lifecycle, stream keys, listings and who may see or go live. A draft's fields are checked by
+ * {@link StreamDraftValidator}; listeners are told of transitions through {@link StreamLifecycleListeners}.
+ */
 public final class StreamService {
     private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
-    private static final Pattern TAG = Pattern.compile("[\\p{L}\\p{N} _.+#-]{1,32}");
-    private static final int MAX_TAGS = 20;
 
     /** A created or re-keyed stream: the key is in here and nowhere else, ever again. */
     public record KeyedStream(Stream stream, String streamKey) {
@@ -33,7 +30,7 @@ public final class StreamService {
     private final UserService users;
     private final StreamsConfig config;
     private final Clock clock;
-    private final List<StreamLifecycleListener> listeners = new CopyOnWriteArrayList<>();
+    private final StreamLifecycleListeners listeners = new StreamLifecycleListeners();
     /** Where stream.started/ended/cancelled webhooks are written, in the transition's transaction; null: none. */
     private volatile WebhookOutbox outbox;
 
@@ -69,18 +66,19 @@ public final class StreamService {
         users.touch(owner);
         requireEligible(owner);
         long now = clock.millis();
-        String title = title(d.title());
+        String title = StreamDraftValidator.title(d.title());
         boolean slow = d.chatMode() != null && ChatMode.parse(d.chatMode()) == ChatMode.SLOW;
         Stream s = new Stream(UUID.randomUUID().toString(), owner.userId(), title,
-                description(d.description()), category(d.category()), tags(d.tags()),
+                StreamDraftValidator.description(d.description()), StreamDraftValidator.category(d.category()),
+                StreamDraftValidator.tags(d.tags()),
                 d.quality() == null ? Quality.DEFAULT : Quality.parse(d.quality()),
                 d.visibility() == null ? Visibility.PUBLIC : Visibility.parse(d.visibility()),
-                StreamStatus.SCHEDULED, scheduledAt(d.scheduledAt(), now), null, null, null,
+                StreamStatus.SCHEDULED, StreamDraftValidator.scheduledAt(d.scheduledAt(), now), null, null, null,
                 d.recordingEnabled() != null && d.recordingEnabled(),
                 d.chatEnabled() == null || d.chatEnabled(),
                 d.reactionsEnabled() == null || d.reactionsEnabled(),
                 d.chatMode() == null ? ChatMode.OPEN : ChatMode.parse(d.chatMode()),
-                slowModeSeconds(d.slowModeSeconds(), slow ? config.defaultSlowModeSeconds() : 0, slow),
+                StreamDraftValidator.slowModeSeconds(d.slowModeSeconds(), slow ? config.defaultSlowModeSeconds() : 0, slow),
                 0, 0, now, now);
         String key = StreamKeys.generate();
         streams.insert(s, StreamKeys.hash(key));
@@ -98,18 +96,18 @@ public final class StreamService {
         ChatMode mode = d.chatMode() == null ? s.chatMode() : ChatMode.parse(d.chatMode());
         int slowDefault = s.slowModeSeconds() > 0 ? s.slowModeSeconds() : config.defaultSlowModeSeconds();
         int slowSeconds = mode == ChatMode.SLOW
-                ? slowModeSeconds(d.slowModeSeconds(), slowDefault, true)
-                : slowModeSeconds(d.slowModeSeconds(), s.slowModeSeconds(), false);
+                ? StreamDraftValidator.slowModeSeconds(d.slowModeSeconds(), slowDefault, true)
+                : StreamDraftValidator.slowModeSeconds(d.slowModeSeconds(), s.slowModeSeconds(), false);
         long now = clock.millis();
         Stream updated = new Stream(s.id(), s.ownerId(),
-                d.title() == null ? s.title() : title(d.title()),
-                d.description() == null ? s.description() : description(d.description()),
-                d.category() == null ? s.category() : category(d.category()),
-                d.tags() == null ? s.tags() : tags(d.tags()),
+                d.title() == null ? s.title() : StreamDraftValidator.title(d.title()),
+                d.description() == null ? s.description() : StreamDraftValidator.description(d.description()),
+                d.category() == null ? s.category() : StreamDraftValidator.category(d.category()),
+                d.tags() == null ? s.tags() : StreamDraftValidator.tags(d.tags()),
                 d.quality() == null ? s.quality() : Quality.parse(d.quality()),
                 d.visibility() == null ? s.visibility() : Visibility.parse(d.visibility()),
                 s.status(),
-                d.scheduledAt() == null ? s.scheduledAt() : scheduledAt(d.scheduledAt(), now),
+                d.scheduledAt() == null ? s.scheduledAt() : StreamDraftValidator.scheduledAt(d.scheduledAt(), now),
                 s.startedAt(), s.endedAt(), s.cancelledAt(),
                 d.recordingEnabled() == null ? s.recordingEnabled() : d.recordingEnabled(),
                 d.chatEnabled() == null ? s.chatEnabled() : d.chatEnabled(),
@@ -139,13 +137,7 @@ public final class StreamService {
         if (s.status() == StreamStatus.LIVE) {
             // already live: a reconnect, or a publish after a restart of this server, whose taps (HLS, recording)
             // died with it; listeners restart what is not running
-            for (StreamLifecycleListener l : listeners) {
-                try {
-                    l.onPublisherAttached(s);
-                } catch (RuntimeException e) {
-                    LOG.warn("stream listener {} failed for {}", l.getClass().getSimpleName(), id, e);
-                }
-            }
+            listeners.publisherAttached(s);
             return s;
         }
         if (s.status() != StreamStatus.SCHEDULED) {
@@ -230,19 +222,7 @@ public final class StreamService {
         }
         Stream after = require(s.id());
         LOG.info("stream {} is now {}", s.id(), to.wire());
-        for (StreamLifecycleListener l : listeners) {
-            try {
-                switch (to) {
-                    case LIVE -> l.onStarted(after);
-                    case ENDED -> l.onEnded(after);
-                    case CANCELLED -> l.onCancelled(after);
-                    default -> {
-                    }
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("stream listener {} failed for {}", l.getClass().getSimpleName(), s.id(), e);
-            }
-        }
+        listeners.statusChanged(after, to);
         return require(s.id());
     }
 
@@ -350,78 +330,5 @@ public final class StreamService {
         if (!e.eligible()) {
             throw new ServiceException(ErrorCode.NOT_ELIGIBLE, e.reason());
         }
-    }
-
-    private static String title(String t) {
-        if (t == null) {
-            throw ServiceException.invalid("title is required");
-        }
-        String v = t.strip();
-        if (v.isEmpty() || v.length() > 120) {
-            throw ServiceException.invalid("title must be 1-120 characters");
-        }
-        return v;
-    }
-
-    private static String description(String d) {
-        if (d == null) {
-            return "";
-        }
-        if (d.length() > 5000) {
-            throw ServiceException.invalid("description must be at most 5000 characters");
-        }
-        return d.strip();
-    }
-
-    private static String category(String c) {
-        if (c == null || c.isBlank()) {
-            return null;
-        }
-        String v = c.strip();
-        if (v.length() > 64) {
-            throw ServiceException.invalid("category must be at most 64 characters");
-        }
-        return v;
-    }
-
-    private static List<String> tags(List<String> tags) {
-        if (tags == null) {
-            return List.of();
-        }
-        if (tags.size() > MAX_TAGS) {
-            throw ServiceException.invalid("at most " + MAX_TAGS + " tags");
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : tags) {
-            String v = t == null ? "" : t.strip();
-            if (!TAG.matcher(v).matches()) {
-                throw ServiceException.invalid("each tag must be 1-32 letters, digits, spaces or _.+#-");
-            }
-            if (!out.contains(v)) {
-                out.add(v);
-            }
-        }
-        return List.copyOf(out);
-    }
-
-    private static Long scheduledAt(Long at, long now) {
-        if (at == null) {
-            return null;
-        }
-        if (at < now - 60_000) {
-            throw ServiceException.invalid("scheduledAt must not be in the past");
-        }
-        return at;
-    }
-
-    private static int slowModeSeconds(Integer given, int fallback, boolean slowMode) {
-        int v = given == null ? fallback : given;
-        if (v < 0 || v > 3600) {
-            throw ServiceException.invalid("slowModeSeconds must be 0-3600");
-        }
-        if (slowMode && v == 0) {
-            throw ServiceException.invalid("slowModeSeconds must be at least 1 in slow mode");
-        }
-        return v;
     }
 }
