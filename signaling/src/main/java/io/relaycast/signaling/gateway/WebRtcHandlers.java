@@ -359,7 +359,7 @@ final class WebRtcHandlers {
                     } else {
                         closeViewer(s, streamId);
                     }
-                    client.sendEvent(Events.ERROR, SignalingServer.errorBody("MEDIA_DISCONNECTED", reason, ""));
+                    client.sendEvent(Events.ERROR, EventDispatcher.errorBody("MEDIA_DISCONNECTED", reason, ""));
                 });
             }
         };
