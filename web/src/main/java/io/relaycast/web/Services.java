@@ -17,8 +17,10 @@ import io.relaycast.signaling.reaction.LikeRepository;
 import io.relaycast.signaling.reaction.LikeService;
 import io.relaycast.signaling.reaction.ReactionRepository;
 import io.relaycast.signaling.reaction.ReactionService;
+import io.relaycast.signaling.recording.RecordingRepository;
 import io.relaycast.signaling.shop.SaleRepository;
 import io.relaycast.signaling.shop.SaleService;
+import io.relaycast.signaling.shop.ViewerMilestones;
 import io.relaycast.signaling.stream.StreamRepository;
 import io.relaycast.signaling.stream.StreamService;
 import io.relaycast.signaling.user.FollowRepository;
@@ -26,13 +28,18 @@ import io.relaycast.signaling.user.UserRepository;
 import io.relaycast.signaling.user.UserService;
 import io.relaycast.signaling.viewer.ViewerService;
 import io.relaycast.signaling.viewer.ViewerSessionRepository;
+import io.relaycast.signaling.webhook.DeliveryRepository;
+import io.relaycast.signaling.webhook.WebhookOutbox;
 import io.relaycast.web.config.RelaycastConfig;
 import io.relaycast.web.http.Authenticator;
 import java.time.Clock;
 
 /**
  * The control plane's services over one database, built once by the composition root ({@link RelaycastServer}):
- * repositories and the services on them, moderation wired into chat, reactions and featured items.
+ * repositories and the services on them, moderation wired into chat, reactions and featured items, and their events
+ * (with the recordings' and the viewer milestones') written to the webhook outbox.
+ *
+ * @param webhookDeliveries the deliveries of the outbox's events: listed by the webhook routes, sent by the dispatcher
  */
 record Services(UserService users, StreamRepository streamRepository, StreamService streams,
                 ViewerSessionRepository sessionRepository, ViewerService viewers, CommentRepository comments,
@@ -40,7 +47,7 @@ record Services(UserService users, StreamRepository streamRepository, StreamServ
                 ModerationService moderation, FeaturedRepository featuredRepository, FeaturedService featured,
                 LikeRepository likeRepository, LikeService likes, SaleRepository saleRepository, SaleService sales,
                 AnalyticsService analytics, IceServerService iceServers, Authenticator auth,
-                DevTokenIssuer devTokens) {
+                DevTokenIssuer devTokens, RecordingRepository recordings, DeliveryRepository webhookDeliveries) {
 
     static Services create(Database db, RelaycastConfig config, Clock clock, TurnSecretKeeper turnSecrets) {
         var jdbi = db.jdbi();
@@ -68,9 +75,17 @@ record Services(UserService users, StreamRepository streamRepository, StreamServ
         IceServerService iceServers = new IceServerService(config.ice(), clock, turnSecrets);
         Authenticator auth = new Authenticator(new TokenVerifier(config.auth()), users, config.auth().allowAnonymousViewers());
         DevTokenIssuer devTokens = config.devMode() ? new DevTokenIssuer(config.auth(), clock) : null;
+        RecordingRepository recordings = new RecordingRepository(jdbi);
+        WebhookOutbox webhookOutbox = new WebhookOutbox(jdbi);
+        streams.useOutbox(webhookOutbox);
+        recordings.useOutbox(webhookOutbox);
+        featuredRepository.useOutbox(webhookOutbox);
+        saleRepository.useOutbox(webhookOutbox);
+        viewers.addListener(new ViewerMilestones(jdbi, viewers, webhookOutbox, config.shop(), clock));
+        DeliveryRepository webhookDeliveries = new DeliveryRepository(jdbi);
 
         return new Services(users, streamRepository, streams, sessionRepository, viewers, comments, chat,
                 reactionRepository, reactions, moderation, featuredRepository, featured, likeRepository, likes,
-                saleRepository, sales, analytics, iceServers, auth, devTokens);
+                saleRepository, sales, analytics, iceServers, auth, devTokens, recordings, webhookDeliveries);
     }
 }
