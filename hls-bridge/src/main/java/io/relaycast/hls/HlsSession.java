@@ -156,7 +156,10 @@ public final class HlsSession {
             Path sdpFile = dir.resolve("tap.sdp");
             int layers = SimulcastLadder.layers(config, feed.tap().tracks());
             if (ladder.isEmpty() && layers > 0) {
-                simulcast = trySimulcast(sdpFile, layers);
+                simulcast = SimulcastLadder.probe(config, feed, sdpFile, layers, streamId);
+                if (simulcast != null) {
+                    sourceHeight = simulcast.renditions().get(0).height();
+                }
             } else if (simulcast != null && layers != simulcast.videoMaps().length) {
                 // a later publisher without the same layers: the same rungs, encoded from one layer
                 feed.splitLayers(0);
@@ -216,27 +219,6 @@ public final class HlsSession {
         }
         return LadderCommand.build(config, ladder, copied(), simulcast == null ? null : simulcast.videoMaps(), sdpFile,
                 feed.tap().tracks().audio() != null, fifos);
-    }
-
-    /**
-     * An H.264 simulcast publisher: split its layers in the tap and learn their heights; the ladder is then the
-     * layers remuxed. Null (and the tap back to one layer) when the heights cannot be probed.
-     */
-    private SimulcastLadder trySimulcast(Path sdpFile, int layers) throws IOException {
-        feed.splitLayers(layers);
-        Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
-        feed.nudgeKeyframes();
-        List<Integer> heights = SimulcastLadder.probeHeights(config, sdpFile, layers);
-        if (heights == null) {
-            LOG.warn("stream {}: cannot probe the {} simulcast layers; the HLS ladder is encoded instead", streamId, layers);
-            feed.splitLayers(0);
-            return null;
-        }
-        SimulcastLadder s = SimulcastLadder.of(heights);
-        sourceHeight = s.renditions().get(0).height();
-        LOG.info("stream {}: H.264 simulcast layers {} (lowest first): the HLS renditions are the layers remuxed",
-                streamId, heights);
-        return s;
     }
 
     /**

@@ -6,7 +6,12 @@ import io.relaycast.sfu.media.ForwardedCodec;
 import io.relaycast.sfu.media.PublishedTrack;
 import io.relaycast.sfu.media.PublishedTracks;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +28,7 @@ import java.util.List;
  * @param videoMaps  per rendition, the ffmpeg stream of its layer ({@code 0:v:N}, N = layer, 0 the lowest)
  */
 record SimulcastLadder(List<HlsConfig.Rendition> renditions, String[] videoMaps) {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulcastLadder.class);
     /** RtpTap splits at most this many layers (browsers send three). */
     static final int MAX_LAYERS = 4;
 
@@ -34,6 +40,26 @@ record SimulcastLadder(List<HlsConfig.Rendition> renditions, String[] videoMaps)
         }
         int n = Math.max(v.rids().size(), v.ssrcs().size());
         return n >= 2 && n <= MAX_LAYERS ? n : 0;
+    }
+
+    /**
+     * Splits the tap's layers and learns their heights: the ladder is then the layers remuxed. Null (and the tap back
+     * to one layer) when the heights cannot be probed: the ladder is then encoded.
+     */
+    static SimulcastLadder probe(HlsConfig config, TapFeed feed, Path sdpFile, int layers, String streamId)
+            throws IOException {
+        feed.splitLayers(layers);
+        Files.writeString(sdpFile, feed.tap().sdp(), StandardCharsets.US_ASCII);
+        feed.nudgeKeyframes();
+        List<Integer> heights = probeHeights(config, sdpFile, layers);
+        if (heights == null) {
+            LOG.warn("stream {}: cannot probe the {} simulcast layers; the HLS ladder is encoded instead", streamId, layers);
+            feed.splitLayers(0);
+            return null;
+        }
+        LOG.info("stream {}: H.264 simulcast layers {} (lowest first): the HLS renditions are the layers remuxed",
+                streamId, heights);
+        return of(heights);
     }
 
     /**
