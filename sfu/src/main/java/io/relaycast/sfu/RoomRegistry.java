@@ -2,6 +2,7 @@ package io.relaycast.sfu;
 
 import io.relaycast.sfu.api.MediaException;
 import io.relaycast.sfu.forward.ForwardingWorkers;
+import io.relaycast.sfu.ingest.LocalIngest;
 import io.relaycast.sfu.room.MediaPacket;
 import io.relaycast.sfu.room.Peer;
 import io.relaycast.sfu.room.Publisher;
@@ -20,9 +21,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * The rooms of one node by stream id, and the membership changes every negotiation shares: open a room (never a
  * closed one), add a viewer under the room's monitor, find a peer, drop a room nobody is left in.
  *
- * <p>Called by signaling threads and the timer; the packet path never comes here.
+ * <p>Called by signaling threads and the timer; the packet path never comes here. It is also the room table
+ * publications fed by this process open and drop rooms through ({@link LocalIngest.Rooms}, {@code Sfu.roomTable()}).
  */
-final class RoomRegistry {
+final class RoomRegistry implements LocalIngest.Rooms {
     private static final Logger LOG = LoggerFactory.getLogger(RoomRegistry.class);
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
@@ -55,7 +57,8 @@ final class RoomRegistry {
     }
 
     /** The stream's room, created (and announced) if there is none; a room closed meanwhile is replaced. */
-    Room open(String streamId) {
+    @Override
+    public Room open(String streamId) {
         while (true) {
             Room existing = rooms.get(streamId);
             if (existing != null && !existing.isClosed()) {
@@ -73,7 +76,8 @@ final class RoomRegistry {
         }
     }
 
-    void dropIfEmpty(Room room) {
+    @Override
+    public void dropIfEmpty(Room room) {
         if (room.closeIfEmpty()) {
             rooms.remove(room.streamId(), room);
         }

@@ -7,7 +7,6 @@ import io.relaycast.sfu.api.MediaPlane;
 import io.relaycast.sfu.api.MediaSocketStats;
 import io.relaycast.sfu.api.StreamStats;
 import io.relaycast.sfu.config.MediaConfig;
-import io.relaycast.sfu.config.SocketBufferConfig;
 import io.relaycast.sfu.dtls.DtlsCertificate;
 import io.relaycast.sfu.dtls.DtlsConfig;
 import io.relaycast.sfu.dtls.DtlsHandshakePool;
@@ -37,8 +36,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,11 +55,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Signaling calls the {@link MediaPlane} methods; this class hands each to the part that does it:
  * {@link PublishNegotiation} (a broadcaster's offer), {@link ViewNegotiation} (a viewer's offer or answer),
- * {@link IceRestarts} and {@link TransportBinding} (transports, their SDP side, their failures). They build the
- * SDP, create or free transports and change room membership under the room's monitor, which the packet path never
- * takes. A peer that fails on its own (ICE failed, consent expired, DTLS failed or closed by the browser) is
- * removed on the timer thread and reported through its {@link CandidateSink#onPeerClosed}; peers closed by
- * signaling are not reported back.
+ * {@link IceRestarts} and {@link TransportBinding} (transports, their SDP side, their failures), {@link SfuStats}
+ * (stream and socket stats, the debug dump). The negotiation parts build the SDP, create or free transports and
+ * change room membership under the room's monitor, which the packet path never takes. A peer that fails on its own
+ * (ICE failed, consent expired, DTLS failed or closed by the browser) is removed on the timer thread and reported
+ * through its {@link CandidateSink#onPeerClosed}; peers closed by signaling are not reported back.
  */
 public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Sfu.class);
@@ -72,7 +69,6 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     private final DtlsCertificate certificate = DtlsCertificate.processWide();
     private final ScheduledExecutorService timer;
     private final DtlsHandshakePool handshakes;
-    private final SocketBufferConfig socketBuffers;
     private final ForwardingWorkers<MediaPacket> forwarding;
     private final RoomRegistry rooms;
     private final TransportBinding binding;
@@ -80,7 +76,7 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
     private final PublishNegotiation publishing;
     private final ViewNegotiation viewing;
     private final LocalIngest localIngest;
-    private final LocalIngest.Rooms roomTable;
+    private final SfuStats stats;
     private volatile boolean closed;
 
     private Sfu(IceHarvesters harvesters, IceConfig ice, SdpLimits limits, MediaConfig media,
@@ -97,23 +93,14 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
                 media.publisherStartKbps(), media.publisherMaxKbps());
         SubscriberAnswerReader subscriberAnswers = new SubscriberAnswerReader(limits);
         this.forwarding = new ForwardingWorkers<>(forwardingConfig, MediaPacket.MAX_LENGTH, MediaPacket::new);
-        this.socketBuffers = media.socketBuffers();
         this.rooms = new RoomRegistry(timer, forwarding);
         this.binding = new TransportBinding(sessions, certificate, dtlsConfig, handshakes, timer, rooms);
         this.restarts = new IceRestarts(rooms, binding, publisherAnswers, subscriberAnswers);
         this.publishing = new PublishNegotiation(rooms, binding, restarts, publisherAnswers, publisherMaxKbps);
         this.viewing = new ViewNegotiation(rooms, binding, restarts, subscriberAnswers,
                 new ViewerAnswerBuilder(limits));
-        this.roomTable = new LocalIngest.Rooms() {
-            public Room open(String streamId) {
-                return rooms.open(streamId);
-            }
-
-            public void dropIfEmpty(Room room) {
-                rooms.dropIfEmpty(room);
-            }
-        };
-        this.localIngest = new LocalIngest(publisherAnswers, binding.fingerprint(), roomTable);
+        this.localIngest = new LocalIngest(publisherAnswers, binding.fingerprint(), rooms);
+        this.stats = new SfuStats(harvesters, sessions, handshakes, forwarding, rooms, media.socketBuffers());
     }
 
     /**
@@ -302,7 +289,7 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
      * node, {@code io.relaycast.sfu.relay.RelayEdge}).
      */
     public LocalIngest.Rooms roomTable() {
-        return roomTable;
+        return rooms;
     }
 
     /**
@@ -319,57 +306,31 @@ public final class Sfu implements MediaPlane, RoomDirectory, AutoCloseable {
         rooms.events().remove(listener);
     }
 
-    // ---- MediaPlane: stats ----
+    // ---- MediaPlane: stats (SfuStats) ----
 
     @Override
     public Map<String, Object> mediaStats(String streamId) {
-        Room room = rooms.get(streamId);
-        return room == null ? null : room.debugState();
+        return stats.mediaStats(streamId);
     }
 
     @Override
     public MediaSocketStats socketStats() {
-        return new MediaSocketStats(harvesters.port(), harvesters.receiveBufferBytes(),
-                socketBuffers.receiveBytes(), harvesters.kernelDrops());
+        return stats.socketStats();
     }
 
     @Override
     public StreamStats streamStats(String streamId) {
-        Room room = rooms.get(streamId);
-        return room == null || room.isClosed() ? null : room.stats();
+        return stats.streamStats(streamId);
     }
 
     @Override
     public List<StreamStats> streamStats() {
-        List<StreamStats> all = new ArrayList<>();
-        for (Room room : rooms.all()) {
-            if (!room.isClosed()) {
-                all.add(room.stats());
-            }
-        }
-        return all;
+        return stats.streamStats();
     }
 
     /** JSON-friendly state of everything: the port, ICE sessions, and every room with its peers. */
     public Map<String, Object> debugState() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("udpPort", harvesters.port());
-        if (harvesters.tcp() != null) {
-            m.put("iceTcp", harvesters.tcp().debugState());
-        }
-        m.put("open", !closed);
-        m.put("iceSessions", sessions.size());
-        m.put("dtlsHandshakesRunning", handshakes.running());
-        m.put("dtlsHandshakesRefused", handshakes.refused());
-        m.put("srtpBackend", String.valueOf(SrtpCryptoSetup.effective()));
-        m.put("forwarding", forwarding.debugState());
-        m.put("sendSockets", harvesters.sendSocketsState());
-        Map<String, Object> all = new LinkedHashMap<>();
-        for (Room room : rooms.all()) {
-            all.put(room.streamId(), room.debugState());
-        }
-        m.put("rooms", all);
-        return m;
+        return stats.debugState(!closed);
     }
 
     /** Disconnects every peer, frees the port and stops the threads. */

@@ -4,14 +4,9 @@ import org.ice4j.ice.Agent;
 import org.ice4j.ice.CandidatePair;
 import org.ice4j.ice.Component;
 import org.ice4j.ice.IceMediaStream;
-import org.ice4j.ice.IceProcessingState;
-import org.ice4j.util.Buffer;
-import org.ice4j.util.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.beans.PropertyChangeEvent;
-import java.beans.PropertyChangeListener;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,24 +17,23 @@ import java.util.Map;
  *
  * <p>Payload is pushed: the shared harvester's read thread hands every non-STUN datagram from a validated remote
  * address to the {@link DatagramHandler}; {@link #send} writes through the selected pair's socket. Neither allocates
- * per datagram.
+ * per datagram. What ice4j reports (agent state, pair changes, pushed payload) arrives through
+ * {@link IceAgentEvents}.
  *
  * <p>Locking: {@code controlLock} serializes the signaling calls into ice4j; the session state
- * ({@link SessionState}) has its own monitor and is never held while calling ice4j or the listener, so ice4j's threads, which call back with their own locks
- * held, cannot deadlock against signaling.
+ * ({@link SessionState}) has its own monitor and is never held while calling ice4j or the listener, so ice4j's
+ * threads, which call back with their own locks held, cannot deadlock against signaling.
  */
 public final class IceSession {
     private static final Logger LOG = LoggerFactory.getLogger(IceSession.class);
 
     private final Agent agent;
     private final IceMediaStream stream;
-    private final Component component;
     private final IceRole role;
     private final IceSessionListener listener;
     private final List<String> localCandidates;
     private final TrafficCounters traffic = new TrafficCounters();
-    private final PropertyChangeListener stateListener = this::onAgentState;
-    private final PropertyChangeListener pairListener = this::onPairChange;
+    private final IceAgentEvents agentEvents;
 
     private final Object controlLock = new Object();
     private final RemotePeer remote; // guarded by controlLock
@@ -52,11 +46,9 @@ public final class IceSession {
     private volatile boolean handlerFailureLogged;
     private final byte[] localUfragBytes;
 
-    /** Registers for ice4j's events and payload; once, right after construction. */
+    /** Registers for ice4j's events and payload ({@link IceAgentEvents}); once, right after construction. */
     void listen() {
-        agent.addStateChangeListener(stateListener);
-        stream.addPairChangeListener(pairListener);
-        component.setBufferCallback(this::onBuffer);
+        agentEvents.listen();
     }
 
     IceSession(Agent agent, IceMediaStream stream, Component component, IceConfig config, IceRole role,
@@ -64,10 +56,10 @@ public final class IceSession {
         this.agent = agent;
         this.udp = new UdpRoute(component, sendSockets, traffic);
         this.stream = stream;
-        this.component = component;
         this.role = role;
         this.listener = listener;
         this.state = new SessionState(config);
+        this.agentEvents = new IceAgentEvents(this, agent, stream, component, state, udp, traffic);
         this.remote = new RemotePeer(config.maxRemoteCandidates());
         List<String> lines = new java.util.ArrayList<>(LocalCandidates.lines(component));
         lines.addAll(tcpCandidates); // passive ICE-TCP candidates, below every UDP one (RFC 6544 section 4.2)
@@ -204,20 +196,8 @@ public final class IceSession {
         return udp.send(buf, off, len);
     }
 
-    /** ice4j's push callback, on the harvester's read thread: every non-STUN datagram mapped to our component. */
-    private void onBuffer(Buffer b) {
-        if (state.get().isEnded() || !udp.isValidated(b.getRemoteAddress())) {
-            // ice4j maps an address to us on any Binding request carrying our ufrag, authenticated or not;
-            // payload is only trusted from addresses a check has validated (RFC 8445 §7.2.5.3.2)
-            traffic.droppedIn();
-        } else {
-            deliver(b.getBuffer(), b.getOffset(), b.getLength());
-        }
-        BufferPool.returnBuffer.invoke(b);
-    }
-
     /** Payload from a validated path to the handler; a failing handler is logged once, never per packet. */
-    private void deliver(byte[] buf, int off, int len) {
+    void deliver(byte[] buf, int off, int len) {
         traffic.received(len);
         try {
             handler.onDatagram(buf, off, len);
@@ -229,44 +209,11 @@ public final class IceSession {
         }
     }
 
-    private void onAgentState(PropertyChangeEvent ev) {
-        Object s = ev.getNewValue();
-        if (s == IceProcessingState.COMPLETED || s == IceProcessingState.TERMINATED) {
-            CandidatePair pair = component.getSelectedPair();
-            if (pair != null) {
-                connected(pair);
-            }
-        } else if (s == IceProcessingState.FAILED && state.tcpPath() == null) {
-            end(IceSessionState.FAILED, IceEndReason.CHECKS_FAILED);
-        }
-    }
-
-    private void onPairChange(PropertyChangeEvent ev) {
-        if (!(ev.getSource() instanceof CandidatePair pair) || pair.getParentComponent() != component) {
-            return;
-        }
-        String name = ev.getPropertyName();
-        if (IceMediaStream.PROPERTY_PAIR_CONSENT_FRESHNESS_CHANGED.equals(name)) {
-            // ice4j confirms consent on the selected pair only: an authenticated Binding response (RFC 7675 §5.1)
-            if (pair == component.getSelectedPair()) {
-                state.consent(System.nanoTime());
-            }
-        } else if (IceMediaStream.PROPERTY_PAIR_VALIDATED.equals(name)) {
-            udp.onValidated(pair);
-        }
-    }
-
-    private void connected(CandidatePair pair) {
-        SelectedPair selected = SelectedPair.of(pair);
-        udp.allow(selected.remote());
-        select(selected, pair, null);
-    }
-
     /**
      * CHECKING (or NEW, for UDP) becomes CONNECTED on {@code selected}, a UDP pair or an ICE-TCP connection, and the
      * listener hears it; the check that selected it is its first consent (RFC 7675 section 5.1).
      */
-    private boolean select(SelectedPair selected, CandidatePair udpPair, IceTcpConnection tcp) {
+    boolean select(SelectedPair selected, CandidatePair udpPair, IceTcpConnection tcp) {
         if (!state.select(selected, tcp, udpPair == null ? null : () -> udp.select(udpPair))) {
             return false;
         }
@@ -280,7 +227,7 @@ public final class IceSession {
     }
 
     /** Moves to a final state and tells the listener, once. */
-    private void end(IceSessionState finalState, IceEndReason reason) {
+    void end(IceSessionState finalState, IceEndReason reason) {
         if (!state.end(finalState, reason)) {
             return;
         }
@@ -320,8 +267,7 @@ public final class IceSession {
             }
             released = true;
             state.end(IceSessionState.CLOSED, IceEndReason.CLOSED_LOCALLY);
-            agent.removeStateChangeListener(stateListener);
-            stream.removePairStateChangeListener(pairListener);
+            agentEvents.stopListening();
             agent.free();
         }
     }

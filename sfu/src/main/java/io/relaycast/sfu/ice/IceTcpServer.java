@@ -7,12 +7,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,7 +35,8 @@ import java.util.function.Function;
  * on a new connection must be a Binding request whose USERNAME starts with a live session's local ufrag, whose
  * MESSAGE-INTEGRITY verifies with that session's local password and whose FINGERPRINT is right. Anything else
  * closes the connection: a frame longer than {@code maxFirstFrame}, a connection silent for {@code authTimeout},
- * a connection beyond {@code maxConnections}. Nobody else is disturbed: other connections, the UDP port and the
+ * a connection beyond {@code maxConnections} or the per-address and per-session caps ({@link IceTcpConnections}
+ * accepts, counts and closes connections). Nobody else is disturbed: other connections, the UDP port and the
  * sessions never see those bytes.
  *
  * <p><b>Nomination</b> (RFC 8445 section 8.1). Toward a publisher we are controlled: the browser's check with
@@ -63,30 +62,16 @@ public final class IceTcpServer implements AutoCloseable {
     }
 
     private static final long TICK_MS = 50;
-    /** A STUN transaction over TCP gives up after 39.5 s (RFC 8489 section 6.2.2); ours sooner, to check again. */
 
     private final List<ServerSocketChannel> listeners;
-    private final SocketBufferConfig buffers;
     private final int port;
     private final IceTcpLimits limits;
-    /** Open connections per remote address and authenticated ones per session (selector thread only). */
-    private final java.util.Map<java.net.InetAddress, Integer> perAddress = new java.util.HashMap<>();
-    private final java.util.Map<IceSession, Integer> perSession = new java.util.HashMap<>();
     private final Selector selector;
-    private final List<IceTcpConnection> connections = new ArrayList<>(); // selector thread only
-    private volatile int openConnections;
+    private final IceTcpConnections connections;
     private final IceTcpChecks checks;
     private volatile Thread thread;
     private volatile boolean closed;
     private long idleTimeoutNanos = TimeUnit.SECONDS.toNanos(30);
-
-    // counters: written on the selector thread, read for debug output
-    private volatile long accepted;
-    private volatile long refused;
-    private volatile long authenticated;
-    private volatile long authFailed;
-    private volatile long authTimedOut;
-    private volatile long oversized;
 
     /**
      * Binds the port on every address (the real port, when {@code port} is 0, is the first bind's).
@@ -105,9 +90,9 @@ public final class IceTcpServer implements AutoCloseable {
     public IceTcpServer(List<InetAddress> addresses, int port, IceTcpLimits limits, SocketBufferConfig buffers)
             throws IOException {
         this.limits = limits;
-        this.checks = new IceTcpChecks(limits, this::close);
-        this.buffers = buffers;
         this.selector = Selector.open();
+        this.connections = new IceTcpConnections(limits, buffers, selector);
+        this.checks = new IceTcpChecks(limits, connections::close);
         List<ServerSocketChannel> bound;
         try {
             bound = TcpListeners.bind(addresses, port, buffers, selector);
@@ -174,7 +159,7 @@ public final class IceTcpServer implements AutoCloseable {
                     // a bug of ours must not stop the thread for everyone; that connection goes
                     LOG.warn("ICE-TCP: {} failed", k.attachment(), e);
                     if (k.attachment() instanceof IceTcpConnection c) {
-                        close(c);
+                        connections.close(c);
                     }
                 }
             }
@@ -184,9 +169,7 @@ public final class IceTcpServer implements AutoCloseable {
                 tick(now);
             }
         }
-        for (int i = connections.size() - 1; i >= 0; i--) {
-            close(connections.get(i));
-        }
+        connections.closeAll();
     }
 
     private void handle(SelectionKey k) {
@@ -194,7 +177,7 @@ public final class IceTcpServer implements AutoCloseable {
             return;
         }
         if (k.isAcceptable()) {
-            accept((ServerSocketChannel) k.channel());
+            connections.accept((ServerSocketChannel) k.channel());
             return;
         }
         IceTcpConnection c = (IceTcpConnection) k.attachment();
@@ -206,59 +189,17 @@ public final class IceTcpServer implements AutoCloseable {
         }
     }
 
-    private void accept(ServerSocketChannel server) {
-        SocketChannel ch;
-        try {
-            ch = server.accept();
-        } catch (IOException e) {
-            return; // e.g. the peer reset before we got to it
-        }
-        if (ch == null) {
-            return;
-        }
-        if (connections.size() >= limits.maxConnections()) {
-            refused++;
-            closeQuietly(ch);
-            return;
-        }
-        try {
-            InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-            // one source cannot take the node's connections (issue 11); counted on this selector thread only
-            if (perAddress.getOrDefault(remote.getAddress(), 0) >= limits.maxConnectionsPerAddress()) {
-                refused++;
-                closeQuietly(ch);
-                return;
-            }
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // media: no Nagle delay on small frames
-            if (buffers.sendBytes() > 0) {
-                ch.setOption(StandardSocketOptions.SO_SNDBUF, buffers.sendBytes());
-            }
-            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-            SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
-            IceTcpConnection c = new IceTcpConnection(ch, key, SelectedPair.plain(remote), SelectedPair.plain(local),
-                    limits.maxFirstFrame(), limits.outputBuffer(), System.nanoTime());
-            key.attach(c);
-            connections.add(c);
-            perAddress.merge(remote.getAddress(), 1, Integer::sum);
-            openConnections = connections.size();
-            accepted++;
-        } catch (IOException e) {
-            closeQuietly(ch);
-        }
-    }
-
     /** Reads what is there and handles every complete RFC 4571 frame in place. */
     private void read(IceTcpConnection c) {
         int n;
         try {
             n = c.channel.read(c.in);
         } catch (IOException e) {
-            close(c); // reset by the peer: the JDK reports it only this way
+            connections.close(c); // reset by the peer: the JDK reports it only this way
             return;
         }
         if (n < 0) {
-            close(c);
+            connections.close(c);
             return;
         }
         ByteBuffer in = c.in;
@@ -269,8 +210,8 @@ public final class IceTcpServer implements AutoCloseable {
             int len = ((a[pos] & 0xFF) << 8) | (a[pos + 1] & 0xFF);
             boolean bound = c.phase == IceTcpConnection.Phase.BOUND;
             if (len > (bound ? limits.maxFrame() : limits.maxFirstFrame())) {
-                oversized++;
-                close(c);
+                connections.countOversized();
+                connections.close(c);
                 return;
             }
             if (end - pos - 2 < len) {
@@ -286,19 +227,17 @@ public final class IceTcpServer implements AutoCloseable {
             } else {
                 IceSession s = checks.authenticate(a, frame, len);
                 if (s == null) {
-                    authFailed++;
-                    close(c);
+                    connections.countAuthFailed();
+                    connections.close(c);
                     return;
                 }
-                if (perSession.getOrDefault(s, 0) >= limits.maxConnectionsPerSession()) {
-                    refused++; // a session needs one path, a few at most (one per candidate pair it checks)
-                    close(c);
+                if (!connections.admitToSession(s)) {
+                    connections.close(c);
                     return;
                 }
-                perSession.merge(s, 1, Integer::sum);
                 // the bound connection reads into a bigger buffer: carry over what followed the first frame
                 c.bind(s, limits.maxFrame(), limits.outputBuffer(), pos, end);
-                authenticated++;
+                connections.countAuthenticated();
                 checks.onBound(c, s, a, frame, len, System.nanoTime());
                 if (c.phase == IceTcpConnection.Phase.CLOSED) {
                     return;
@@ -320,44 +259,19 @@ public final class IceTcpServer implements AutoCloseable {
             IceTcpConnection c = connections.get(i);
             if (c.phase == IceTcpConnection.Phase.UNAUTHENTICATED) {
                 if (now - c.acceptedNanos >= limits.authTimeout().toNanos()) {
-                    authTimedOut++;
-                    close(c);
+                    connections.countAuthTimedOut();
+                    connections.close(c);
                 }
                 continue;
             }
             IceSession s = c.session;
             if (s.state().isEnded() || c.isBroken()) {
-                close(c);
+                connections.close(c);
             } else if (s.tcpPath() != c && now - c.lastStunNanos >= idleTimeoutNanos) {
-                close(c); // an unselected connection the peer stopped checking
+                connections.close(c); // an unselected connection the peer stopped checking
             } else {
                 checks.maybeSendCheck(c, now);
             }
-        }
-    }
-
-    private void close(IceTcpConnection c) {
-        if (c.phase == IceTcpConnection.Phase.CLOSED) {
-            return;
-        }
-        c.phase = IceTcpConnection.Phase.CLOSED;
-        c.markBroken();
-        c.key.cancel();
-        closeQuietly(c.channel);
-        connections.remove(c);
-        openConnections = connections.size();
-        perAddress.computeIfPresent(c.remote.getAddress(), (k, n) -> n <= 1 ? null : n - 1);
-        if (c.session != null) {
-            perSession.computeIfPresent(c.session, (k, n) -> n <= 1 ? null : n - 1);
-            c.session.tcpClosed(c); // ends the session when this was its path (like lost consent)
-        }
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nothing to do
         }
     }
 
@@ -365,21 +279,16 @@ public final class IceTcpServer implements AutoCloseable {
     public Map<String, Object> debugState() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("port", port);
-        m.put("accepted", accepted);
-        m.put("refused", refused);
-        m.put("authenticated", authenticated);
-        m.put("authFailed", authFailed);
-        m.put("authTimedOut", authTimedOut);
-        m.put("oversizedFrames", oversized);
+        connections.putInto(m);
         m.put("stunIgnored", checks.stunIgnored);
         m.put("selected", checks.selected);
-        m.put("open", openConnections);
+        m.put("open", connections.openCount());
         return m;
     }
 
     /** Open connections (selector thread's view; for tests and debug). */
     public int connectionCount() {
-        return openConnections;
+        return connections.openCount();
     }
 
     @Override
