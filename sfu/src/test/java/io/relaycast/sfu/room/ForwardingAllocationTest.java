@@ -98,7 +98,10 @@ public class ForwardingAllocationTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         threads.setThreadAllocatedMemoryEnabled(true);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        ForwardingWorkers<MediaPacket> workers = new ForwardingWorkers<>(ForwardingConfig.withThreads(2),
+        // no queue-delay bound: a worker descheduled for 200 ms on a busy machine would shed a packet, and this test
+        // counts allocations, not shedding (ForwardingQueueDelayTest covers that)
+        ForwardingWorkers<MediaPacket> workers = new ForwardingWorkers<>(new ForwardingConfig(2,
+                ForwardingConfig.DEFAULT_QUEUE_PACKETS, ForwardingConfig.DEFAULT_POOL_PACKETS, 0),
                 MediaPacket.MAX_LENGTH, MediaPacket::new);
         try {
             Room room = new Room("s", timer, workers);
@@ -122,8 +125,13 @@ public class ForwardingAllocationTest {
                 long expected = 2L * counter[0];
                 // indexed, over an array: a for-each here made one ArrayList iterator per round on this thread
                 // whenever the JIT did not scalar-replace it (32 bytes per round, counted against forwarding)
+                long deadline = System.nanoTime() + 30_000_000_000L;
                 for (int i = 0; i < waitFor.length; i++) {
                     while (waitFor[i].count < expected) {
+                        if (System.nanoTime() > deadline) { // a lost packet fails the test instead of hanging it
+                            throw new AssertionError("viewer " + i + " got " + waitFor[i].count + " of " + expected
+                                    + " packets in 30 s; workers dropped " + workers.dropped());
+                        }
                         Thread.onSpinWait(); // in step with the workers: no queue ever overflows
                     }
                 }
