@@ -17,6 +17,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
 /**
  * netty-socketio's pipeline with two fixes for the long-polling transport (issue 11, item 4), which clients
  * other than the JavaScript one (Debian's python3-socketio, proxies that force polling) exposed:
@@ -65,8 +69,23 @@ final class GatewayChannelInitializer extends SocketIOChannelInitializer {
         if (client.getCurrentTransport() == Transport.POLLING) {
             // answers the pending poll if there is one; otherwise it waits in a queue nobody reads any more
             client.send(new Packet(PacketType.CLOSE, client.getEngineIOVersion()), Transport.POLLING);
+            // ClientHead.send reads the polling channel without a lock: a GET bound on another event loop at that
+            // moment (the client's read loop asks again right after its last answer) can miss the packet and sit
+            // until the ping interval (25 s, seen once in CI). Sending again a little later flushes the queue into
+            // that GET; when the first send answered, the client asks no more and this lands in a dead queue.
+            for (long delay : CLOSE_RESENDS_MS) {
+                RESENDS.schedule(() -> client.send(new Packet(PacketType.CLOSE, client.getEngineIOVersion()),
+                        Transport.POLLING), delay, TimeUnit.MILLISECONDS);
+            }
         }
     }
+
+    private static final long[] CLOSE_RESENDS_MS = {300, 2000};
+    private static final ScheduledExecutorService RESENDS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "socketio-close-resend");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Rewrites keep-alive to close on every HTTP response except the WebSocket upgrade (101). */
     @ChannelHandler.Sharable
