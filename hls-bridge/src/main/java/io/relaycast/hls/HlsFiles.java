@@ -30,6 +30,20 @@ final class HlsFiles {
         }
     }
 
+    /**
+     * The newest complete segment of a rendition as an ffmpeg input: its init segment and the segment joined by the
+     * concat protocol (a CMAF segment alone has no moov), or null when there is none on disk.
+     */
+    static String segmentInput(Path rendition, PartTracker tracker) {
+        String[] s = tracker == null ? null : tracker.newestComplete();
+        if (s == null) {
+            return null;
+        }
+        Path init = rendition.resolve(s[0]);
+        Path seg = rendition.resolve(s[1]);
+        return Files.isRegularFile(init) && Files.isRegularFile(seg) ? "concat:" + init + "|" + seg : null;
+    }
+
     /** Writes {@code text} under a temporary name and renames it: a player never reads half a playlist. */
     static void writeAtomically(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

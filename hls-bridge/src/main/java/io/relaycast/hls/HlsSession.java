@@ -271,21 +271,14 @@ public final class HlsSession {
             if (masterWritten || ps == null || stopping) {
                 return;
             }
-            for (RenditionPackager p : ps) {
-                if (p.segmentsDone() == 0 || p.init() == null) {
-                    return;
-                }
+            if (!MasterPlaylist.ready(ps)) {
+                return;
             }
             masterWritten = true;
             audio = feed.tap().tracks() != null && feed.tap().tracks().audio() != null;
         }
-        List<MasterPlaylist.Variant> variants = new ArrayList<>();
-        for (int i = 0; i < ps.length; i++) {
-            variants.add(new MasterPlaylist.Variant("r" + i + "/index.m3u8", ps[i].init(),
-                    copy[i] ? 0 : rungs.get(i).videoKbps(), ps[i].peakBitsPerSecond(), audio));
-        }
         try {
-            HlsFiles.writeAtomically(dir.resolve("master.m3u8"), MasterPlaylist.render(variants));
+            MasterPlaylist.write(dir.resolve("master.m3u8"), ps, copy, rungs, audio);
         } catch (IOException e) {
             LOG.warn("stream {}: cannot write the HLS master playlist: {}", streamId, e.getMessage());
         }
@@ -329,20 +322,9 @@ public final class HlsSession {
         work.submit(io.relaycast.recorder.TapFeed.withStream(streamId, this::launch));
     }
 
-    /**
-     * The newest complete segment of the best rendition as an ffmpeg input (for thumbnails): its init segment and
-     * the segment joined by the concat protocol (a CMAF segment alone has no moov), or null.
-     */
+    /** The newest complete segment of the best rendition as an ffmpeg input (thumbnails), or null. */
     String newestSegmentInput() {
-        PartTracker t = rendition(0);
-        String[] s = t == null ? null : t.newestComplete();
-        if (s == null) {
-            return null;
-        }
-        Path r0 = dir.resolve("r0");
-        Path init = r0.resolve(s[0]);
-        Path seg = r0.resolve(s[1]);
-        return Files.isRegularFile(init) && Files.isRegularFile(seg) ? "concat:" + init + "|" + seg : null;
+        return HlsFiles.segmentInput(dir.resolve("r0"), rendition(0));
     }
 
     /** Stream ended: stop ffmpeg and the tap, remove the live files. */

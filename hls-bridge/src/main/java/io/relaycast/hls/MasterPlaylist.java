@@ -1,5 +1,8 @@
 package io.relaycast.hls;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,6 +19,30 @@ final class MasterPlaylist {
 
     /** One rendition as the master lists it. */
     record Variant(String uri, Mp4Fragments.Init init, int configuredKbps, long measuredBps, boolean audio) {
+    }
+
+    /** True once every rendition has its init segment and a complete segment: the master can name them all. */
+    static boolean ready(RenditionPackager[] packagers) {
+        for (RenditionPackager p : packagers) {
+            if (p.segmentsDone() == 0 || p.init() == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes the master of these renditions to {@code file} (by rename). An encoded rung's BANDWIDTH comes from its
+     * configured bitrate, a remuxed ({@code copied}) one's from what was measured.
+     */
+    static void write(Path file, RenditionPackager[] packagers, boolean[] copied, List<HlsConfig.Rendition> rungs,
+                      boolean audio) throws IOException {
+        List<Variant> variants = new ArrayList<>();
+        for (int i = 0; i < packagers.length; i++) {
+            variants.add(new Variant("r" + i + "/index.m3u8", packagers[i].init(),
+                    copied[i] ? 0 : rungs.get(i).videoKbps(), packagers[i].peakBitsPerSecond(), audio));
+        }
+        HlsFiles.writeAtomically(file, render(variants));
     }
 
     static String render(List<Variant> variants) {

@@ -75,4 +75,36 @@ public class RenditionPackagerPipeTest {
         String playlist = tracker.playlist();
         assertTrue(playlist != null && playlist.contains("#EXT-X-PART:"), String.valueOf(playlist));
     }
+
+    /**
+     * Bad input: a box whose size field is impossible (above the 64 MiB bound, or below its own header) cannot be
+     * framed, so nothing after it is read as media; but the pipe is drained to its end, so the writer (ffmpeg, which
+     * writes every rendition from one process) never gets "Broken pipe", and the reader ends when the writer does.
+     */
+    @Test
+    public void aBoxThatCannotBeFramedIsDrainedNotAClosedPipe() throws Exception {
+        for (long badSize : new long[] {0xFFFF_FFF0L, 3}) {
+            Path dir = Files.createTempDirectory("pipe-bad");
+            PartTracker tracker = new PartTracker(1, 0.334, 6, 3000, pool, seq -> RenditionPackager.partName("bad001", seq));
+            RenditionPackager packager = new RenditionPackager("test", dir, "bad001", 1, tracker, () -> { }, () -> { });
+            packager.makeFifo();
+            Thread reader = new Thread(packager, "packager-bad");
+            reader.start();
+            byte[] header = {(byte) (badSize >>> 24), (byte) (badSize >>> 16), (byte) (badSize >>> 8), (byte) badSize,
+                    'm', 'o', 'o', 'f'};
+            byte[] tail = new byte[64 * 1024];
+            try (OutputStream out = new FileOutputStream(packager.fifo().toFile())) {
+                out.write(header);
+                for (int i = 0; i < 32; i++) { // 2 MiB after it: far more than the pipe holds, so it must be read
+                    out.write(tail);
+                }
+            } catch (IOException e) {
+                throw new AssertionError("box size " + badSize + ": the packager closed its pipe (ffmpeg would die)", e);
+            }
+            reader.join(5000);
+            assertFalse(reader.isAlive(), "box size " + badSize + ": the packager ends with the writer");
+            assertTrue(packager.init() == null, "nothing was taken for an init segment");
+            assertEquals(tracker.playlist(), null, "no part was listed from a stream it could not frame");
+        }
+    }
 }

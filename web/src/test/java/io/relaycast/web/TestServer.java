@@ -30,6 +30,26 @@ public final class TestServer implements AutoCloseable {
         return start(Map.of());
     }
 
+    /** The test Redis (RELAYCAST_TEST_REDIS, else the local one). */
+    public static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
+
+    /**
+     * The settings of one node of a relaying test cluster on loopback: the test Redis, cluster {@code cluster},
+     * node {@code nodeId}, media and relay sockets on 127.0.0.1, relay secret {@code secret}, relay grace
+     * {@code grace}. A mutable map: tests add their own.
+     */
+    public static Map<String, Object> clusterNode(String cluster, String nodeId, String secret, String grace) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        c.put("relaycast.redis.url", REDIS);
+        c.put("relaycast.cluster.name", cluster);
+        c.put("relaycast.cluster.node-id", nodeId);
+        c.put("relaycast.cluster.media-host", "127.0.0.1");
+        c.put("relaycast.cluster.relay.secret", secret);
+        c.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
+        c.put("relaycast.cluster.relay.grace", grace);
+        return c;
+    }
+
     public static TestServer start(Map<String, Object> extra) {
         return start(extra, null);
     }

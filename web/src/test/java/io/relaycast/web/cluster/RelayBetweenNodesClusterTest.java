@@ -41,7 +41,6 @@ public class RelayBetweenNodesClusterTest {
     private static final String SECRET = "relay-secret-for-tests-relay-secret-for-tests";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
     private final String cluster = "relay-test-" + java.util.UUID.randomUUID();
     private TestServer origin;
     private TestServer edge;
@@ -63,15 +62,7 @@ public class RelayBetweenNodesClusterTest {
     }
 
     private Map<String, Object> config(String nodeId) {
-        Map<String, Object> c = new java.util.HashMap<>();
-        c.put("relaycast.redis.url", REDIS);
-        c.put("relaycast.cluster.name", cluster);
-        c.put("relaycast.cluster.node-id", nodeId);
-        c.put("relaycast.cluster.media-host", "127.0.0.1");
-        c.put("relaycast.cluster.relay.secret", SECRET);
-        c.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
-        c.put("relaycast.cluster.relay.grace", "1s");
-        return c;
+        return TestServer.clusterNode(cluster, nodeId, SECRET, "1s");
     }
 
     private HttpResponse<String> post(byte[] body, String authorization) throws Exception {

@@ -16,7 +16,6 @@ import io.relaycast.web.net.NetworkNamespace;
 import io.relaycast.web.net.RateCap;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.json.JSONObject;
@@ -39,7 +38,6 @@ public class ClusterFailoverE2ETest {
     /** Issue 15: a dead node's viewers play again on another node within this, counted from the kill. */
     private static final long RECOVERY_BOUND_MS = 10_000;
     private static final String SECRET = "e2e-failover-secret-e2e-failover-secret-e2e";
-    private static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
     private static final String FRAMES = "window.watch.pc.getStats().then(r => { let f = 0; r.forEach(s => {"
             + " if (s.type === 'inbound-rtp' && s.kind === 'video') f += s.framesDecoded || 0; }); return f; })";
 
@@ -59,20 +57,13 @@ public class ClusterFailoverE2ETest {
     private String owner;
 
     private TestServer node(String id) {
-        Map<String, Object> o = new HashMap<>();
+        Map<String, Object> o = TestServer.clusterNode(cluster, id, SECRET, "2s");
         String balancerOrigin = "http://127.0.0.1:" + httpBalancer.port();
         List<String> origins = List.of(site.origin(), balancerOrigin, insideSite.origin());
         o.put("relaycast.signaling.cors-allowed-origins", origins);
         o.put("relaycast.http.cors-allowed-origins", origins);
         // pages learn the Socket.IO URL from /api/v1/config/client: the balancer's, as behind a real one
         o.put("relaycast.signaling.public-url", "http://127.0.0.1:" + socketBalancer.port());
-        o.put("relaycast.redis.url", REDIS);
-        o.put("relaycast.cluster.name", cluster);
-        o.put("relaycast.cluster.node-id", id);
-        o.put("relaycast.cluster.media-host", "127.0.0.1");
-        o.put("relaycast.cluster.relay.secret", SECRET);
-        o.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
-        o.put("relaycast.cluster.relay.grace", "2s");
         if (id.equals("node-c")) {
             // node C also serves the viewer in the namespace: Socket.IO and host candidates on our side of its link
             o.put("relaycast.signaling.host", "0.0.0.0");

@@ -27,7 +27,6 @@ public class ClusterRelayE2ETest {
     private static final Duration CONNECT = Duration.ofSeconds(25);
     private static final String SECRET = "e2e-relay-secret-e2e-relay-secret-e2e-relay";
 
-    private static final String REDIS = System.getenv().getOrDefault("RELAYCAST_TEST_REDIS", "redis://127.0.0.1:6379");
     private final String cluster = "relay-e2e-" + java.util.UUID.randomUUID();
     private E2eSite site;
     private TestServer a;
@@ -39,14 +38,8 @@ public class ClusterRelayE2ETest {
     private final List<String> viewers = new ArrayList<>();
 
     private TestServer node(String id) {
-        Map<String, Object> o = new HashMap<>(site.corsOverrides());
-        o.put("relaycast.redis.url", REDIS);
-        o.put("relaycast.cluster.name", cluster);
-        o.put("relaycast.cluster.node-id", id);
-        o.put("relaycast.cluster.media-host", "127.0.0.1");
-        o.put("relaycast.cluster.relay.secret", SECRET);
-        o.put("relaycast.cluster.relay.bind-host", "127.0.0.1");
-        o.put("relaycast.cluster.relay.grace", "2s");
+        Map<String, Object> o = TestServer.clusterNode(cluster, id, SECRET, "2s");
+        o.putAll(site.corsOverrides());
         return TestServer.start(o);
     }
 
