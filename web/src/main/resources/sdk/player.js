@@ -16,6 +16,9 @@ const ICE_RESTART_TIMEOUT_MS = 10000;
 // the broadcast came back on another node, join again; while the broadcaster is away, try again this often
 const REJOIN_ATTEMPTS = 20;
 const REJOIN_DELAY_MS = 3000;
+/** HLS of a stream that just went live: its master playlist is 404 until the ladder's first segment. */
+const HLS_START_RETRIES = 30;
+const HLS_START_RETRY_MS = 2000;
 
 /**
  * @typedef {object} PlayerOptions
@@ -311,6 +314,7 @@ export class Player extends EventTarget {
       hls.loadSource(url);
       hls.attachMedia(video);
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        this.hlsWaits = 0;
         this.applyHlsQuality();
         this.emit("levels", { levels: this.levels() });
         video.play().catch(() => {});
@@ -318,6 +322,13 @@ export class Player extends EventTarget {
       hls.on(Hls.Events.ERROR, (_e, d) => {
         if (!d.fatal) return;
         const code = d.response?.code;
+        // a stream that just went live has no master playlist until its ladder made a first segment (seconds; a
+        // simulcast studio's ladder first waits for its top layer): 404 then, so ask again, for up to a minute
+        if (code === 404 && d.details === Hls.ErrorDetails.MANIFEST_LOAD_ERROR && !this.ended
+            && (this.hlsWaits = (this.hlsWaits ?? 0) + 1) <= HLS_START_RETRIES) {
+          setTimeout(() => { if (this.hls === hls && !this.ended) this.watchHls(absoluteUrl); }, HLS_START_RETRY_MS);
+          return;
+        }
         // the playback token ran out (or was never there): a fresh one comes with the stream's details, once a minute
         if ((code === 401 || code === 403) && !this.ended && Date.now() - (this.tokenRefreshedAt ?? 0) > 60000) {
           this.tokenRefreshedAt = Date.now();

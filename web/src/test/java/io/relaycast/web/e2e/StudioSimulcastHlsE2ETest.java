@@ -29,16 +29,18 @@ public class StudioSimulcastHlsE2ETest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private TestServer server;
     private Browser studio;
+    private Browser viewer;
 
     @BeforeClass
     public void start() {
         server = TestServer.start(Map.of("relaycast.hls.enabled", true));
         studio = Browser.start(Viewport.DESKTOP);
+        viewer = Browser.start(Viewport.DESKTOP);
     }
 
     @AfterClass(alwaysRun = true)
     public void stop() {
-        Teardown.closeAll(studio, server);
+        Teardown.closeAll(viewer, studio, server);
     }
 
     private static void type(Browser b, String css, String text) {
@@ -62,6 +64,10 @@ public class StudioSimulcastHlsE2ETest {
         studio.driver().findElement(By.id("go-live")).click();
         studio.waitFor("window.studio.live", WAIT);
         assertEquals(studio.eval("window.studio.layers"), List.of("q", "h", "f"));
+        // a viewer who opens the HLS player the moment the stream goes live: its master playlist is 404 until the
+        // ladder made a first segment (here ~10 s: the tap waits for the top layer), and the player must keep asking
+        viewer.open(server.baseUrl() + "/watch/" + streamId + "?hls=1");
+        viewer.waitFor("window.watch && window.watch.transport === 'hls'", WAIT);
 
         HttpClient http = HttpClient.newHttpClient();
         URI master = URI.create(server.baseUrl() + "/hls/" + streamId + "/master.m3u8");
@@ -78,5 +84,8 @@ public class StudioSimulcastHlsE2ETest {
         assertTrue(playlist != null, "no HLS master playlist within 60 s: " + server.server.hls().debugState());
         // renditions at or below the source's height: a 720 source has a 720p rung, a 180 one only 144p
         assertTrue(playlist.contains("x720"), "the ladder is made from the top layer (1280x720):\n" + playlist);
+        viewer.waitFor("document.getElementById('video').currentTime > 2", Duration.ofSeconds(45));
+        assertEquals(viewer.eval("document.getElementById('overlay').hidden"), true,
+                "no error overlay: " + viewer.eval("document.getElementById('overlay-text').textContent"));
     }
 }
